@@ -1,0 +1,58 @@
+package dfsim.app;
+
+import dfsim.core.config.BadInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code dfsim}: the command line. Exit codes (DESIGN §6): 0 ok, 2 bad input (one clear line),
+ * 3 run failed.
+ */
+@Command(name = "dfsim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Simulates DragonFly BSD SMP mechanisms on a many-core NUMA box.",
+    subcommands = {RunCommand.class})
+public final class Main implements Runnable {
+  public static final int OK = 0;
+  public static final int BAD_INPUT = 2;
+  public static final int RUN_FAILED = 3;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: run");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code (tests call this). */
+  public static int execute(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setParameterExceptionHandler((ex, a) -> {
+      System.err.println("dfsim: " + ex.getMessage().lines().findFirst().orElse("bad arguments")
+          + " (see --help)");
+      return BAD_INPUT;
+    });
+    cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+      if (ex instanceof BadInputException) {
+        System.err.println("dfsim: " + ex.getMessage());
+        return BAD_INPUT;
+      }
+      throw ex;
+    });
+    return cl.execute(args);
+  }
+
+  /** Returns the version from the jar manifest ("dev" when run from classes). */
+  public static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"dfsim " + version()};
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dfsim.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import dfsim.core.config.BadInputException;
+import dfsim.core.config.ConfigLoader;
+import dfsim.core.config.Settings;
+import dfsim.core.metrics.MetricsReport;
+import dfsim.core.metrics.RunInfo;
+import dfsim.core.metrics.RunMetrics;
+import dfsim.core.sim.Engine;
+import dfsim.core.sim.EngineResult;
+import dfsim.core.sim.LogicalProcess;
+import dfsim.core.sim.SequentialEngine;
+import dfsim.workloads.ModelFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One simulation from configuration to report: load and validate (all bad input is found before
+ * anything runs or is written), build the model, run it on an engine, collect the metrics.
+ */
+public final class Simulation {
+  /** The configuration sections written to config.conf. */
+  private static final List<String> SECTIONS =
+      List.of("sim", "topology", "latency", "kernel", "cost", "workload", "metrics");
+
+  private final String name;
+  private final Settings settings;
+  private final ModelFactory.Built built;
+
+  private Simulation(String name, Settings settings, ModelFactory.Built built) {
+    this.name = name;
+    this.settings = settings;
+    this.built = built;
+  }
+
+  /**
+   * Loads {@code file} (null: the embedded default) with {@code overrides} and an optional seed,
+   * and checks everything.
+   */
+  public static Simulation prepare(Path file, List<String> overrides, Long seed) {
+    List<String> all = new ArrayList<>(overrides);
+    if (seed != null) {
+      all.add("sim.seed=" + seed);
+    }
+    ConfigLoader.UserLayer layer = ConfigLoader.userLayer(file, all);
+    return fromConfig(layer.name(), ConfigLoader.resolve(layer.config()));
+  }
+
+  /** Builds from an already resolved and checked configuration. */
+  public static Simulation fromConfig(String name, Config resolved) {
+    Settings s = new Settings(resolved);
+    return new Simulation(name, s, ModelFactory.build(s));
+  }
+
+  /** Returns the engine a CLI name selects. */
+  public static Engine engine(String name, int threads) {
+    return switch (name) {
+      case "sequential" -> new SequentialEngine();
+      case "actors" -> throw new BadInputException(
+          "--engine actors: the actor engine is not available in this version; use --engine sequential");
+      default -> throw new BadInputException("--engine " + name + ": must be one of actors | sequential");
+    };
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public long seed() {
+    return built.sim().seed();
+  }
+
+  public ModelFactory.Built built() {
+    return built;
+  }
+
+  /** Returns the resolved configuration of the simulator's own sections, as config.conf. */
+  public String renderedConfig() {
+    Config c = ConfigFactory.empty();
+    for (String s : SECTIONS) {
+      c = c.withValue(s, settings.config().getValue(s));
+    }
+    return c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false)
+        .setJson(false).setFormatted(true));
+  }
+
+  /** Runs the model on {@code engine} and builds the report. */
+  public MetricsReport run(Engine engine) {
+    long t0 = System.nanoTime();
+    EngineResult r = engine.run(built.model());
+    long wallMs = (System.nanoTime() - t0) / 1_000_000;
+    RunMetrics metrics = new RunMetrics(built.topology().cpus());
+    for (LogicalProcess lp : built.model().lps()) {
+      lp.finish(r.simulatedNs(), metrics);
+    }
+    RunInfo info = new RunInfo(name, seed(), engine.name(), Main.version(), true, r.simulatedNs(),
+        built.sim().warmupNs(), r.events(), wallMs);
+    return MetricsReport.build(info, metrics, built.topology(), built.plan().kind(), built.plan().opName());
+  }
+
+  /** Writes config.conf, metrics.json and cpus.csv into {@code dir}, each complete or absent. */
+  public void write(Path dir, MetricsReport report) {
+    Outputs.prepare(dir);
+    Outputs.write(dir.resolve("config.conf"), renderedConfig());
+    Outputs.writeJson(dir.resolve("metrics.json"), report.tree());
+    Outputs.writeCsv(dir.resolve("cpus.csv"), report.csvRows());
+  }
+}

@@ -1,0 +1,40 @@
+package dfsim.core.config;
+
+/**
+ * Costs under {@code cost.}, in ns of CPU time; defaults and their sources are in core's
+ * {@code reference.conf} (MODEL.md §11).
+ */
+public record Costs(
+    long syscallNs,
+    long trapNs,
+    long cpuPauseNs,
+    long contextSwitchNs,
+    long pageZeroNs,
+    long invlpgNs,
+    long tlbFlushNs,
+    long ipiExtraReceiverNs,
+    long vmPageLookupNs,
+    long vmPageAllocNs,
+    long vmPageFreeNs,
+    long pmapEnterNs,
+    long pmapRemoveNs) {
+
+  /** Reads {@code cost.*}; every cost must be >= 0. */
+  public static Costs from(Settings s) {
+    long max = 1_000_000_000L;
+    return new Costs(
+        s.durationNs("cost.syscall", 0, max),
+        s.durationNs("cost.trap", 0, max),
+        s.durationNs("cost.cpu-pause", 0, max),
+        s.durationNs("cost.context-switch", 0, max),
+        s.durationNs("cost.page-zero", 0, max),
+        s.durationNs("cost.invlpg", 0, max),
+        s.durationNs("cost.tlb-flush", 0, max),
+        s.durationNs("cost.ipi-extra-receiver", 0, max),
+        s.durationNs("cost.vm-page-lookup", 0, max),
+        s.durationNs("cost.vm-page-alloc", 0, max),
+        s.durationNs("cost.vm-page-free", 0, max),
+        s.durationNs("cost.pmap-enter", 0, max),
+        s.durationNs("cost.pmap-remove", 0, max));
+  }
+}

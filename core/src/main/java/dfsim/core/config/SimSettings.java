@@ -1,0 +1,43 @@
+package dfsim.core.config;
+
+/**
+ * {@code sim.*}, {@code kernel.hz} and {@code metrics.*}: how long to run, what to discard as
+ * warm-up, the seed, the global lookahead, the scheduler tick and the series sampling.
+ */
+public record SimSettings(
+    long endTimeNs,
+    long warmupNs,
+    long seed,
+    long lookaheadNs,
+    int hz,
+    long sampleIntervalNs) {
+
+  /** At most this many samples per CPU series (DESIGN §6). */
+  public static final int MAX_SAMPLES = 2000;
+
+  /** Reads and checks the settings. */
+  public static SimSettings from(Settings s) {
+    long end = s.durationNs("sim.end-time", 1_000, 3_600_000_000_000L);
+    long warmup = s.durationNs("sim.warmup", 0, Long.MAX_VALUE);
+    if (warmup >= end) {
+      throw new BadInputException("sim.warmup = " + s.string("sim.warmup")
+          + ": must be shorter than sim.end-time (" + s.string("sim.end-time") + ")");
+    }
+    long seed = s.longIn("sim.seed", Long.MIN_VALUE, Long.MAX_VALUE);
+    long lookahead = s.durationNs("sim.lookahead", 1, 1_000_000);
+    int hz = s.intIn("kernel.hz", 1, 10_000);
+    long interval = s.durationNs("metrics.sample-interval", 0, end);
+    if (interval == 0) {
+      interval = Math.max(1, end / 200);
+    } else if ((end + interval - 1) / interval > MAX_SAMPLES) {
+      throw new BadInputException("metrics.sample-interval = " + s.string("metrics.sample-interval")
+          + ": must give at most " + MAX_SAMPLES + " samples, i.e. be >= " + ((end + MAX_SAMPLES - 1) / MAX_SAMPLES) + "ns");
+    }
+    return new SimSettings(end, warmup, seed, lookahead, hz, interval);
+  }
+
+  /** Returns the scheduler tick in ns (1 s / hz). */
+  public long tickNs() {
+    return 1_000_000_000L / hz;
+  }
+}

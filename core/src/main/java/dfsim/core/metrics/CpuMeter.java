@@ -1,0 +1,177 @@
+package dfsim.core.metrics;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Everything measured on one CPU, accumulated from the events that change it: the CPU enters a
+ * state and leaves it, and each interval is added to that state's total and spread over the
+ * series samples it covers. Nothing is derived as a remainder, so busy + idle + spin equals the
+ * simulated time only if the model accounts every nanosecond. A snapshot at the warm-up boundary
+ * gives the measured window that rates use.
+ */
+public final class CpuMeter {
+  /** The per-sample counters of DESIGN §6 {@code series}, besides busy/spin/idle time. */
+  public static final String[] SERIES_COUNTERS = {"faults", "ipis", "context_switches", "token_waits"};
+
+  private final int cpu;
+  private final long intervalNs;
+  private final long warmupNs;
+  private CpuState state = CpuState.IDLE;
+  private long since;
+  private final long[] stateNs = new long[CpuState.values().length];
+  private final long[] counters = new long[CpuCounter.values().length];
+  private final long[][] stateSeries;
+  private final long[][] counterSeries;
+  private final Histogram[] latency = new Histogram[Latency.values().length];
+  private final Map<String, OpStats> ops = new TreeMap<>();
+  private long[] stateAtWarmup;
+  private long[] countersAtWarmup;
+
+  public CpuMeter(int cpu, long endNs, long intervalNs, long warmupNs) {
+    this.cpu = cpu;
+    this.intervalNs = intervalNs;
+    this.warmupNs = warmupNs;
+    int samples = (int) ((endNs + intervalNs - 1) / intervalNs);
+    stateSeries = new long[CpuState.values().length][samples];
+    counterSeries = new long[SERIES_COUNTERS.length][samples];
+    for (int i = 0; i < latency.length; i++) {
+      latency[i] = Histograms.create();
+    }
+    if (warmupNs == 0) {
+      snapshot();
+    }
+  }
+
+  public int cpu() {
+    return cpu;
+  }
+
+  /** Returns the series sample interval in ns. */
+  public long intervalNs() {
+    return intervalNs;
+  }
+
+  /** Returns the state the CPU is in. */
+  public CpuState state() {
+    return state;
+  }
+
+  /** Moves the CPU into {@code next} at {@code now}, closing the current interval. */
+  public void enter(CpuState next, long now) {
+    if (next == state) {
+      return;
+    }
+    close(now);
+    state = next;
+  }
+
+  /** Adds {@code n} to a counter at {@code now}. */
+  public void add(CpuCounter c, long n, long now) {
+    crossWarmup(now);
+    counters[c.ordinal()] += n;
+    int s = seriesIndex(c);
+    if (s >= 0) {
+      counterSeries[s][sample(now)] += n;
+    }
+  }
+
+  /** Records one latency sample. */
+  public void record(Latency l, long ns) {
+    latency[l.ordinal()].recordValue(Math.max(0, ns));
+  }
+
+  /** Records a completed workload operation; only those completing after warm-up count. */
+  public void opCompleted(String name, long latencyNs, long now) {
+    if (now >= warmupNs) {
+      ops.computeIfAbsent(name, k -> new OpStats()).record(latencyNs);
+    }
+  }
+
+  /** Closes the last interval at the end of the run. */
+  public void finish(long endNs) {
+    close(endNs);
+  }
+
+  public long stateNs(CpuState s) {
+    return stateNs[s.ordinal()];
+  }
+
+  public long counter(CpuCounter c) {
+    return counters[c.ordinal()];
+  }
+
+  /** Returns the value of a state's time inside the measured window (after warm-up). */
+  public long measuredStateNs(CpuState s) {
+    return stateNs[s.ordinal()] - (stateAtWarmup == null ? stateNs[s.ordinal()] : stateAtWarmup[s.ordinal()]);
+  }
+
+  /** Returns the value of a counter inside the measured window (after warm-up). */
+  public long measuredCounter(CpuCounter c) {
+    return counters[c.ordinal()] - (countersAtWarmup == null ? counters[c.ordinal()] : countersAtWarmup[c.ordinal()]);
+  }
+
+  public Histogram latency(Latency l) {
+    return latency[l.ordinal()];
+  }
+
+  public Map<String, OpStats> ops() {
+    return ops;
+  }
+
+  public long[] stateSeries(CpuState s) {
+    return stateSeries[s.ordinal()];
+  }
+
+  public long[] counterSeries(int index) {
+    return counterSeries[index];
+  }
+
+  private void close(long now) {
+    crossWarmup(now);
+    accrue(now);
+  }
+
+  private void crossWarmup(long now) {
+    if (stateAtWarmup == null && now >= warmupNs) {
+      accrue(warmupNs);
+      snapshot();
+    }
+  }
+
+  private void snapshot() {
+    stateAtWarmup = stateNs.clone();
+    countersAtWarmup = counters.clone();
+  }
+
+  private void accrue(long now) {
+    if (now <= since) {
+      return;
+    }
+    long[] series = stateSeries[state.ordinal()];
+    stateNs[state.ordinal()] += now - since;
+    long t = since;
+    while (t < now) {
+      int i = sample(t);
+      long bucketEnd = Math.min(now, (i + 1L) * intervalNs);
+      series[i] += bucketEnd - t;
+      t = bucketEnd;
+    }
+    since = now;
+  }
+
+  private int sample(long t) {
+    return (int) Math.min(t / intervalNs, stateSeries[0].length - 1);
+  }
+
+  private static int seriesIndex(CpuCounter c) {
+    return switch (c) {
+      case FAULTS -> 0;
+      case IPIS_SENT, IPIS_RECEIVED -> 1;
+      case CONTEXT_SWITCHES -> 2;
+      case TOKEN_CONTENDED -> 3;
+      default -> -1;
+    };
+  }
+}

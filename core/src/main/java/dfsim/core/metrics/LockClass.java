@@ -1,0 +1,27 @@
+package dfsim.core.metrics;
+
+/** The lock classes waiting time is attributed to (metrics.json {@code contention}). */
+public enum LockClass {
+  /** A VM object's lock (token / chain lock), held in the object's home memory LP. */
+  VM_OBJECT("vm_object"),
+  /** A free/cache page-queue spinlock of vm_page_queues[]. */
+  PAGE_QUEUE("page_queue"),
+  /** A zone allocator's spinlock (vm_zone.c). */
+  ZONE("zone"),
+  /** An LWKT pool token (lwkt_token.c). */
+  TOKEN("token"),
+  /** The pmap TLB-invalidation interlock (pm_active_lock, pmap_inval.c). */
+  PMAP_INTERLOCK("pmap_interlock"),
+  /** The process vm_map lock. */
+  VM_MAP("vm_map");
+
+  private final String json;
+
+  LockClass(String json) {
+    this.json = json;
+  }
+
+  public String json() {
+    return json;
+  }
+}

@@ -1,0 +1,57 @@
+package dfsim.core.metrics;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The results every LP adds at the end of a run: one {@link CpuMeter} per CPU, per-class
+ * contention, and per-CPU counters known only elsewhere (a lock's hold time is known at its
+ * home). Engines collect it; {@link MetricsReport} turns it into metrics.json.
+ */
+public final class RunMetrics {
+  private final CpuMeter[] cpus;
+  private final long[][] cpuExtras;
+  private final Map<LockClass, ContentionStats> contention = new EnumMap<>(LockClass.class);
+
+  public RunMetrics(int cpus) {
+    this.cpus = new CpuMeter[cpus];
+    this.cpuExtras = new long[cpus][CpuCounter.values().length];
+    for (LockClass c : LockClass.values()) {
+      contention.put(c, new ContentionStats());
+    }
+  }
+
+  /** Adds a CPU's meter. */
+  public void addCpu(CpuMeter m) {
+    if (cpus[m.cpu()] != null) {
+      throw new IllegalStateException("CPU " + m.cpu() + " reported twice");
+    }
+    cpus[m.cpu()] = m;
+  }
+
+  /** Adds {@code n} to a CPU's counter from an LP other than that CPU. */
+  public void addToCpu(int cpu, CpuCounter c, long n) {
+    cpuExtras[cpu][c.ordinal()] += n;
+  }
+
+  /** Returns the stats of a lock class, to add to. */
+  public ContentionStats contention(LockClass c) {
+    return contention.get(c);
+  }
+
+  public int cpuCount() {
+    return cpus.length;
+  }
+
+  public CpuMeter cpu(int id) {
+    if (cpus[id] == null) {
+      throw new IllegalStateException("CPU " + id + " did not report");
+    }
+    return cpus[id];
+  }
+
+  /** Returns a CPU's counter including what other LPs added. */
+  public long counter(int cpu, CpuCounter c) {
+    return cpu(cpu).counter(c) + cpuExtras[cpu][c.ordinal()];
+  }
+}

@@ -1,0 +1,26 @@
+package dfsim.core.program;
+
+/** One operation of a simulated thread's program. */
+public sealed interface Op {
+
+  /** User-mode computation for {@code ns}; preemptible on the scheduler tick. */
+  record Compute(long ns) implements Op {}
+
+  /** The first load or store to unmapped page {@code pindex} of VM object {@code objectId}: a page fault. */
+  record Fault(int objectId, int pindex, boolean write) implements Op {}
+
+  /** munmap of {@code count} pages of {@code objectId} from {@code start}: frees them. */
+  record Unmap(int objectId, int start, int count) implements Op {}
+
+  /** tsleep for {@code ns}: the thread blocks and its CPU runs another thread or idles. */
+  record Sleep(long ns) implements Op {}
+
+  /** Marks the start of one workload operation named {@code name}. */
+  record Begin(String name) implements Op {}
+
+  /** Marks the end of the workload operation begun last; its latency is recorded. */
+  record End(String name) implements Op {}
+
+  /** The thread exits. */
+  record Exit() implements Op {}
+}

@@ -1,0 +1,30 @@
+package dfsim.core.program;
+
+import java.util.List;
+
+/**
+ * What a workload puts on the box: its kind, the name of its unit of work ("op"), its threads,
+ * its VM objects and the programs its threads run.
+ */
+public record WorkloadPlan(
+    String kind,
+    String opName,
+    List<ThreadSpec> threads,
+    List<VmObjectSpec> objects,
+    ProgramFactory programs) {
+
+  public WorkloadPlan {
+    threads = List.copyOf(threads);
+    objects = List.copyOf(objects);
+    for (int i = 0; i < objects.size(); i++) {
+      if (objects.get(i).id() != i) {
+        throw new IllegalArgumentException("object ids must be 0..n-1 in order");
+      }
+    }
+  }
+
+  /** Returns the node homing object {@code id}. */
+  public int homeOf(int objectId) {
+    return objects.get(objectId).homeNode();
+  }
+}

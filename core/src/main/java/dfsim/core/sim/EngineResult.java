@@ -1,0 +1,4 @@
+package dfsim.core.sim;
+
+/** What an engine reports about a run: events delivered and the simulated time reached. */
+public record EngineResult(long events, long simulatedNs) {}

@@ -1,0 +1,80 @@
+package dfsim.core.topology;
+
+import dfsim.core.sim.LinkLatency;
+
+/**
+ * Where each LP sits and its id: CPUs first (id = CPU id), then one memory LP per NUMA node,
+ * then one LWKT scheduler LP per socket. A message between two LPs takes at least the cache-line
+ * transfer for their distance; the socket's scheduler sits on the socket's first die.
+ */
+public final class LpLayout implements LinkLatency {
+  private final Topology topology;
+  private final int cpus;
+  private final int nodes;
+  private final int sockets;
+
+  public LpLayout(Topology topology) {
+    this.topology = topology;
+    this.cpus = topology.cpus();
+    this.nodes = topology.nodes();
+    this.sockets = topology.sockets();
+  }
+
+  public Topology topology() {
+    return topology;
+  }
+
+  /** Returns the number of LPs. */
+  public int size() {
+    return cpus + nodes + sockets;
+  }
+
+  public int cpuLp(int cpu) {
+    return cpu;
+  }
+
+  public int memoryLp(int node) {
+    return cpus + node;
+  }
+
+  public int schedulerLp(int socket) {
+    return cpus + nodes + socket;
+  }
+
+  public boolean isCpu(int lp) {
+    return lp < cpus;
+  }
+
+  /** Returns the die an LP sits on. */
+  public int dieOf(int lp) {
+    if (lp < cpus) {
+      return topology.dieOf(lp);
+    }
+    if (lp < cpus + nodes) {
+      return topology.dieOfNode(lp - cpus);
+    }
+    return (lp - cpus - nodes) * topology.diesPerSocket();
+  }
+
+  /** Returns the socket an LP sits on. */
+  public int socketOf(int lp) {
+    return dieOf(lp) / topology.diesPerSocket();
+  }
+
+  /** Returns the distance between two LPs. */
+  public Distance distance(int a, int b) {
+    if (a == b) {
+      return Distance.SAME;
+    }
+    if (a < cpus && b < cpus) {
+      return topology.cpuToCpu(a, b);
+    }
+    return topology.dieDistance(dieOf(a), dieOf(b));
+  }
+
+  @Override
+  public long between(int from, int to) {
+    Distance d = distance(from, to);
+    return topology.latencies().transfer(d == Distance.SAME ? Distance.SMT : d);
+  }
+}

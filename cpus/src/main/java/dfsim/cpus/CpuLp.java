@@ -1,0 +1,435 @@
+package dfsim.cpus;
+
+import dfsim.core.config.Costs;
+import dfsim.core.config.SimSettings;
+import dfsim.core.metrics.CpuCounter;
+import dfsim.core.metrics.CpuMeter;
+import dfsim.core.metrics.CpuState;
+import dfsim.core.metrics.Latency;
+import dfsim.core.metrics.LockClass;
+import dfsim.core.metrics.RunMetrics;
+import dfsim.core.program.Op;
+import dfsim.core.program.ProgramFactory;
+import dfsim.core.program.ThreadSpec;
+import dfsim.core.program.WorkloadPlan;
+import dfsim.core.protocol.LockContended;
+import dfsim.core.protocol.LockIntent;
+import dfsim.core.protocol.ObjectLockGranted;
+import dfsim.core.protocol.ObjectLockRelease;
+import dfsim.core.protocol.ObjectLockRequest;
+import dfsim.core.protocol.PageAlloc;
+import dfsim.core.protocol.PageAllocated;
+import dfsim.core.protocol.PageFree;
+import dfsim.core.protocol.ThreadStart;
+import dfsim.core.sim.LogicalProcess;
+import dfsim.core.sim.LpContext;
+import dfsim.core.sim.SimMessage;
+import dfsim.core.sim.SimulationFailure;
+import dfsim.core.topology.LpLayout;
+import dfsim.core.topology.Topology;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One simulated CPU ({@code struct globaldata}): its LWKT run queue, the thread it runs, and the
+ * CPU side of the kernel paths its threads take.
+ *
+ * <p>Scheduling follows sys/kern/lwkt_thread.c: the head of {@code gd_tdrunq} runs; a thread that
+ * blocks leaves the queue and the CPU switches to the next one or to the idle thread;
+ * lwkt_schedulerclock() on each {@code kernel.hz} tick moves the running head behind its
+ * equal-priority peers. User computation is preempted at the tick; kernel paths run to their end
+ * first, as a resched request is honoured only on the way out of the kernel.
+ *
+ * <p>The fault path follows vm_fault() in sys/vm/vm_fault.c before 501747bf: trap, take the VM
+ * object's lock exclusively at its home memory LP, look the page up, vm_page_alloc() from the
+ * nearest node with free pages, zero it, pmap_enter(), release the lock. Waiting for a held lock
+ * is spin time, accounted from the instant the first try fails to the instant it is granted.
+ */
+public final class CpuLp implements LogicalProcess {
+  public enum Step { SWITCH, COMPUTE, FAULT_DONE, UNMAP_DONE }
+
+  /** The hardclock tick driving lwkt_schedulerclock(). */
+  public record Tick() implements SimMessage {}
+
+  /** The end of a step of CPU work started in generation {@code gen} (stale after a switch). */
+  public record StepDone(long gen, Step step) implements SimMessage {}
+
+  /** The end of a spin whose length the lock's home told in advance. */
+  public record SpinDone(long gen) implements SimMessage {}
+
+  /** A sleeping thread's timeout (its callout) fires. */
+  public record Wakeup(int tid) implements SimMessage {}
+
+  /** Zero-time operations in a row after which a program is declared stuck. */
+  private static final int MAX_ZERO_TIME_OPS = 10_000;
+
+  private final int cpu;
+  private final Topology topo;
+  private final LpLayout layout;
+  private final Costs cost;
+  private final SimSettings sim;
+  private final WorkloadPlan plan;
+  private final ProgramFactory programs;
+  private final CpuMeter meter;
+  private final LwktRunQueue runq = new LwktRunQueue();
+  private final Map<Integer, SimThread> sleeping = new HashMap<>();
+  private final Map<LockClass, Long> waitByClass = new EnumMap<>(LockClass.class);
+
+  /** The thread on the CPU, or null for the idle thread. */
+  private SimThread running;
+  /** Bumped on every switch and preemption, so that the old thread's pending steps go stale. */
+  private long gen;
+  private boolean computing;
+  private boolean needResched;
+  private boolean spinning;
+  private long spinStart;
+  private long spinGen;
+  private LockClass spinClass;
+
+  public CpuLp(int cpu, LpLayout layout, Costs cost, SimSettings sim, WorkloadPlan plan) {
+    this.cpu = cpu;
+    this.layout = layout;
+    this.topo = layout.topology();
+    this.cost = cost;
+    this.sim = sim;
+    this.plan = plan;
+    this.programs = plan.programs();
+    this.meter = new CpuMeter(cpu, sim.endTimeNs(), sim.sampleIntervalNs(), sim.warmupNs());
+  }
+
+  @Override
+  public int id() {
+    return layout.cpuLp(cpu);
+  }
+
+  @Override
+  public void start(LpContext ctx) {
+    ctx.schedule(sim.tickNs(), new Tick());
+  }
+
+  @Override
+  public void handle(SimMessage message, int sourceLp, LpContext ctx) {
+    if (message instanceof StepDone s) {
+      if (s.gen() == gen) {
+        onStepDone(s.step(), ctx);
+      }
+    } else if (message instanceof SpinDone s) {
+      if (spinning && s.gen() == spinGen) {
+        endSpin(ctx.now());
+      }
+    } else if (message instanceof LockContended c) {
+      startSpin(c, ctx);
+    } else if (message instanceof ObjectLockGranted g) {
+      onGranted(g, ctx);
+    } else if (message instanceof PageAllocated p) {
+      onPageAllocated(p, ctx);
+    } else if (message instanceof Tick) {
+      onTick(ctx);
+    } else if (message instanceof Wakeup w) {
+      onWakeup(w, ctx);
+    } else if (message instanceof ThreadStart s) {
+      onThreadStart(s.spec(), ctx);
+    } else {
+      throw new IllegalStateException("CPU " + cpu + " cannot handle " + message);
+    }
+  }
+
+  @Override
+  public void finish(long endTime, RunMetrics metrics) {
+    meter.finish(endTime);
+    metrics.addCpu(meter);
+    waitByClass.forEach((c, ns) -> metrics.contention(c).waitNs += ns);
+  }
+
+  /** Returns this CPU's meter (for tests). */
+  public CpuMeter meter() {
+    return meter;
+  }
+
+  // --- scheduling (lwkt_thread.c) ---
+
+  private void onThreadStart(ThreadSpec spec, LpContext ctx) {
+    SimThread t = new SimThread(spec, programs.create(spec));
+    makeRunnable(t, ctx);
+  }
+
+  private void onWakeup(Wakeup w, LpContext ctx) {
+    SimThread t = sleeping.remove(w.tid());
+    t.blocked = false;
+    makeRunnable(t, ctx);
+  }
+
+  /** lwkt_schedule(): queue {@code t}; run it now if the CPU idles or it outranks the runner. */
+  private void makeRunnable(SimThread t, LpContext ctx) {
+    runq.enqueue(t);
+    if (running == null) {
+      reschedule(ctx);
+    } else if (t.priority() > running.priority()) {
+      needResched = true;
+      preemptCompute(ctx);
+    }
+  }
+
+  /** lwkt_schedulerclock(): round-robin the head among equal priorities; resched if needed. */
+  private void onTick(LpContext ctx) {
+    ctx.schedule(sim.tickNs(), new Tick());
+    if (running == null) {
+      return;
+    }
+    if (runq.head() == running) {
+      if (runq.rotateHead()) {
+        needResched = true;
+      }
+    } else {
+      needResched = true;
+    }
+    preemptCompute(ctx);
+  }
+
+  /** User computation is preempted at once when a resched is pending. */
+  private void preemptCompute(LpContext ctx) {
+    if (needResched && computing) {
+      running.computeLeftNs -= ctx.now() - running.computeStart;
+      computing = false;
+      gen++;
+      reschedule(ctx);
+    }
+  }
+
+  /** lwkt_switch(): run the head of the queue, or the idle thread when it is empty. */
+  private void reschedule(LpContext ctx) {
+    needResched = false;
+    SimThread next = runq.head();
+    long now = ctx.now();
+    if (next == running) {
+      if (running == null) {
+        meter.enter(CpuState.IDLE, now);
+      } else {
+        continueThread(ctx);
+      }
+      return;
+    }
+    meter.add(CpuCounter.CONTEXT_SWITCHES, 1, now);
+    running = next;
+    gen++;
+    if (next == null) {
+      meter.enter(CpuState.IDLE, now);
+      return;
+    }
+    meter.enter(CpuState.BUSY, now);
+    ctx.schedule(cost.contextSwitchNs(), new StepDone(gen, Step.SWITCH));
+  }
+
+  private void onStepDone(Step step, LpContext ctx) {
+    switch (step) {
+      case SWITCH -> continueThread(ctx);
+      case COMPUTE -> {
+        computing = false;
+        running.computeLeftNs = 0;
+        opBoundary(ctx);
+      }
+      case FAULT_DONE -> {
+        meter.record(Latency.FAULT, ctx.now() - running.faultStart);
+        opBoundary(ctx);
+      }
+      case UNMAP_DONE -> opBoundary(ctx);
+    }
+  }
+
+  /** Between operations: switch if a resched is pending, else go on with the thread. */
+  private void opBoundary(LpContext ctx) {
+    running.op = null;
+    if (needResched) {
+      reschedule(ctx);
+    } else {
+      continueThread(ctx);
+    }
+  }
+
+  /** Runs the current thread's program until it starts an operation that takes time. */
+  private void continueThread(LpContext ctx) {
+    SimThread t = running;
+    long now = ctx.now();
+    if (t.computeLeftNs > 0) {
+      startCompute(t, ctx);
+      return;
+    }
+    for (int i = 0; i < MAX_ZERO_TIME_OPS; i++) {
+      Op op = t.program.next(now, ctx.random());
+      t.op = op;
+      if (op instanceof Op.Compute c) {
+        if (c.ns() > 0) {
+          t.computeLeftNs = c.ns();
+          startCompute(t, ctx);
+          return;
+        }
+      } else if (op instanceof Op.Fault f) {
+        startFault(t, f, ctx);
+        return;
+      } else if (op instanceof Op.Unmap u) {
+        startUnmap(u, ctx);
+        return;
+      } else if (op instanceof Op.Sleep s) {
+        block(t, s.ns(), ctx);
+        return;
+      } else if (op instanceof Op.Begin b) {
+        t.opName = b.name();
+        t.opStart = now;
+      } else if (op instanceof Op.End e) {
+        meter.opCompleted(e.name(), now - t.opStart, now);
+        t.opName = null;
+      } else if (op instanceof Op.Exit) {
+        runq.remove(t);
+        reschedule(ctx);
+        return;
+      }
+    }
+    throw new SimulationFailure("thread " + t.spec.tid() + " on CPU " + cpu + " made "
+        + MAX_ZERO_TIME_OPS + " zero-time operations in a row: its program makes no progress");
+  }
+
+  private void startCompute(SimThread t, LpContext ctx) {
+    meter.enter(CpuState.BUSY, ctx.now());
+    computing = true;
+    t.computeStart = ctx.now();
+    ctx.schedule(t.computeLeftNs, new StepDone(gen, Step.COMPUTE));
+  }
+
+  /** tsleep(): the thread leaves the run queue until its timeout. */
+  private void block(SimThread t, long ns, LpContext ctx) {
+    runq.remove(t);
+    t.blocked = true;
+    sleeping.put(t.spec.tid(), t);
+    ctx.schedule(ns, new Wakeup(t.spec.tid()));
+    reschedule(ctx);
+  }
+
+  // --- the fault path (vm_fault.c, exclusive object lock) ---
+
+  private void startFault(SimThread t, Op.Fault f, LpContext ctx) {
+    long now = ctx.now();
+    meter.enter(CpuState.BUSY, now);
+    meter.add(CpuCounter.FAULTS, 1, now);
+    t.faultStart = now;
+    int home = layout.memoryLp(plan.homeOf(f.objectId()));
+    ctx.send(home, cost.trapNs() + ctx.latencyTo(home),
+        new ObjectLockRequest(f.objectId(), LockIntent.FAULT, f.pindex(), 1, cpu));
+  }
+
+  private void onGranted(ObjectLockGranted g, LpContext ctx) {
+    if (spinning) {
+      endSpin(ctx.now());
+    }
+    if (g.intent() == LockIntent.UNMAP) {
+      finishUnmap(g, ctx);
+    } else if (g.residentPfn() >= 0) {
+      // Another thread faulted the page in while this one waited: map it, nothing to allocate.
+      releaseFault(g.objectId(), g.pindex(), -1, cost.vmPageLookupNs() + cost.pmapEnterNs(), ctx);
+    } else {
+      running.allocTry = 0;
+      requestPage(cost.vmPageLookupNs(), ctx);
+    }
+  }
+
+  /** vm_page_alloc(): ask the next node in distance order for a free page. */
+  private void requestPage(long afterNs, LpContext ctx) {
+    int[] order = topo.nodesByDistance(cpu);
+    if (running.allocTry >= order.length) {
+      throw new SimulationFailure("out of simulated memory: every node's free pages are in use "
+          + "(raise topology.memory-per-node or lower the workload's footprint)");
+    }
+    int lp = layout.memoryLp(order[running.allocTry]);
+    ctx.send(lp, afterNs + ctx.latencyTo(lp), new PageAlloc(cpu));
+  }
+
+  private void onPageAllocated(PageAllocated p, LpContext ctx) {
+    if (spinning) {
+      endSpin(ctx.now());
+    }
+    if (p.pfn() < 0) {
+      running.allocTry++;
+      requestPage(0, ctx);
+      return;
+    }
+    long now = ctx.now();
+    meter.add(CpuCounter.PAGE_ALLOCS, 1, now);
+    int node = (int) (p.pfn() / topo.pagesPerNode());
+    long zero = cost.pageZeroNs();
+    if (topo.dieOfNode(node) != topo.dieOf(cpu)) {
+      meter.add(CpuCounter.REMOTE_PAGES, 1, now);
+      // Zeroing streams the page through DRAM: a remote page costs the remote/local ratio more.
+      zero = zero * topo.latencies().dramRemoteNs() / Math.max(1, topo.latencies().dramLocalNs());
+    }
+    Op.Fault f = (Op.Fault) running.op;
+    releaseFault(f.objectId(), f.pindex(), p.pfn(), zero + cost.pmapEnterNs(), ctx);
+  }
+
+  /** After {@code workNs} of zeroing and pmap_enter(), drop the object lock and return. */
+  private void releaseFault(int objectId, int pindex, int pfn, long workNs, LpContext ctx) {
+    int home = layout.memoryLp(plan.homeOf(objectId));
+    ctx.send(home, workNs + ctx.latencyTo(home), new ObjectLockRelease(objectId, pindex, pfn, cpu));
+    ctx.schedule(workNs, new StepDone(gen, Step.FAULT_DONE));
+  }
+
+  // --- munmap: remove pages from the object and free them ---
+
+  private void startUnmap(Op.Unmap u, LpContext ctx) {
+    meter.enter(CpuState.BUSY, ctx.now());
+    int home = layout.memoryLp(plan.homeOf(u.objectId()));
+    ctx.send(home, cost.syscallNs() + ctx.latencyTo(home),
+        new ObjectLockRequest(u.objectId(), LockIntent.UNMAP, u.start(), u.count(), cpu));
+  }
+
+  /** pmap_remove() and vm_page_free() of each page under the object lock, then release it. */
+  private void finishUnmap(ObjectLockGranted g, LpContext ctx) {
+    int[] removed = g.removed();
+    long perPage = cost.pmapRemoveNs() + cost.vmPageFreeNs();
+    long inval = removed.length > 128 ? cost.tlbFlushNs() : removed.length * cost.invlpgNs();
+    long work = removed.length * perPage + inval;
+    int[] perNode = new int[topo.nodes()];
+    for (int pfn : removed) {
+      perNode[(int) (pfn / topo.pagesPerNode())]++;
+    }
+    int[][] byNode = new int[topo.nodes()][];
+    for (int n = 0; n < byNode.length; n++) {
+      byNode[n] = new int[perNode[n]];
+      perNode[n] = 0;
+    }
+    for (int pfn : removed) {
+      int n = (int) (pfn / topo.pagesPerNode());
+      byNode[n][perNode[n]++] = pfn;
+    }
+    for (int n = 0; n < byNode.length; n++) {
+      if (byNode[n].length > 0) {
+        int lp = layout.memoryLp(n);
+        ctx.send(lp, work + ctx.latencyTo(lp), new PageFree(byNode[n], cpu));
+      }
+    }
+    int home = layout.memoryLp(plan.homeOf(g.objectId()));
+    ctx.send(home, work + ctx.latencyTo(home), new ObjectLockRelease(g.objectId(), -1, -1, cpu));
+    ctx.schedule(work, new StepDone(gen, Step.UNMAP_DONE));
+  }
+
+  // --- spinning on a held lock ---
+
+  private void startSpin(LockContended c, LpContext ctx) {
+    meter.enter(CpuState.SPIN, ctx.now());
+    spinning = true;
+    spinStart = ctx.now();
+    spinClass = c.lockClass();
+    spinGen++;
+    if (c.waitNs() >= 0) {
+      ctx.schedule(c.waitNs(), new SpinDone(spinGen));
+    }
+  }
+
+  private void endSpin(long now) {
+    long waited = now - spinStart;
+    spinning = false;
+    meter.enter(CpuState.BUSY, now);
+    meter.add(CpuCounter.LOCK_WAIT_NS, waited, now);
+    meter.record(Latency.LOCK_WAIT, waited);
+    waitByClass.merge(spinClass, waited, Long::sum);
+  }
+}

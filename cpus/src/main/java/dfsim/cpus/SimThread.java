@@ -1,0 +1,34 @@
+package dfsim.cpus;
+
+import dfsim.core.program.Op;
+import dfsim.core.program.Program;
+import dfsim.core.program.ThreadSpec;
+
+/** A simulated thread ({@code struct thread}) while it lives on a CPU. */
+final class SimThread {
+  final ThreadSpec spec;
+  final Program program;
+  /** The operation being executed, or null between operations. */
+  Op op;
+  /** Compute time still owed by a preempted {@link Op.Compute}. */
+  long computeLeftNs;
+  /** When the running compute slice started. */
+  long computeStart;
+  /** The workload operation in progress and when it began. */
+  String opName;
+  long opStart;
+  /** When the fault in progress was taken. */
+  long faultStart;
+  /** Index into the CPU's node order of the node being asked for a page. */
+  int allocTry;
+  boolean blocked;
+
+  SimThread(ThreadSpec spec, Program program) {
+    this.spec = spec;
+    this.program = program;
+  }
+
+  int priority() {
+    return spec.priority();
+  }
+}

@@ -1,0 +1,175 @@
+package dfsim.memory;
+
+import dfsim.core.config.Costs;
+import dfsim.core.metrics.ContentionStats;
+import dfsim.core.metrics.CpuCounter;
+import dfsim.core.metrics.LockClass;
+import dfsim.core.metrics.RunMetrics;
+import dfsim.core.program.VmObjectSpec;
+import dfsim.core.program.WorkloadPlan;
+import dfsim.core.protocol.LockContended;
+import dfsim.core.protocol.LockIntent;
+import dfsim.core.protocol.ObjectLockGranted;
+import dfsim.core.protocol.ObjectLockRelease;
+import dfsim.core.protocol.ObjectLockRequest;
+import dfsim.core.protocol.PageAlloc;
+import dfsim.core.protocol.PageAllocated;
+import dfsim.core.protocol.PageFree;
+import dfsim.core.sim.LogicalProcess;
+import dfsim.core.sim.LpContext;
+import dfsim.core.sim.SimMessage;
+import dfsim.core.topology.LpLayout;
+import dfsim.core.topology.Topology;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One NUMA node's memory: its free pages behind one queue spinlock (vm_page_alloc() and
+ * vm_page_free() in sys/vm/vm_page.c), and the VM objects homed here with their exclusive locks
+ * (vm_object_hold() in sys/vm/vm_object.c).
+ *
+ * <p>An object lock is granted in the order requests arrive. A request that finds it held is
+ * queued and told so at once ({@link LockContended}); at release the next waiter gets it after
+ * the lock's cache line moves from the last owner to it. The lock is held, as this home sees it,
+ * from its grant to the arrival of the release, so a waiter's spin is the holder's hold plus
+ * that transfer.
+ */
+public final class MemoryLp implements LogicalProcess {
+  private final int node;
+  private final LpLayout layout;
+  private final Topology topo;
+  private final Costs cost;
+  private final FreePages free;
+  private final Map<Integer, VmObject> objects = new HashMap<>();
+  private final ContentionStats objectStats = new ContentionStats();
+  private final ContentionStats queueStats = new ContentionStats();
+  private final QueueLock freeQueue;
+  private final long[] holdByCpu;
+
+  public MemoryLp(int node, LpLayout layout, Costs cost, WorkloadPlan plan) {
+    this.node = node;
+    this.layout = layout;
+    this.topo = layout.topology();
+    this.cost = cost;
+    long pages = topo.pagesPerNode();
+    if ((node + 1L) * pages > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("physical page numbers exceed 2^31");
+    }
+    this.free = new FreePages((int) (node * pages), (int) pages);
+    this.freeQueue = new QueueLock(topo, queueStats);
+    this.holdByCpu = new long[topo.cpus()];
+    for (VmObjectSpec o : plan.objects()) {
+      if (o.homeNode() == node) {
+        objects.put(o.id(), new VmObject(o.id(), o.pages()));
+      }
+    }
+  }
+
+  @Override
+  public int id() {
+    return layout.memoryLp(node);
+  }
+
+  @Override
+  public void start(LpContext ctx) {}
+
+  @Override
+  public void handle(SimMessage message, int sourceLp, LpContext ctx) {
+    if (message instanceof ObjectLockRequest r) {
+      onLockRequest(r, ctx);
+    } else if (message instanceof ObjectLockRelease r) {
+      onLockRelease(r, ctx);
+    } else if (message instanceof PageAlloc a) {
+      onPageAlloc(a, ctx);
+    } else if (message instanceof PageFree f) {
+      onPageFree(f, ctx);
+    } else {
+      throw new IllegalStateException("memory node " + node + " cannot handle " + message);
+    }
+  }
+
+  @Override
+  public void finish(long endTime, RunMetrics metrics) {
+    metrics.contention(LockClass.VM_OBJECT).add(objectStats);
+    metrics.contention(LockClass.PAGE_QUEUE).add(queueStats);
+    for (int c = 0; c < holdByCpu.length; c++) {
+      metrics.addToCpu(c, CpuCounter.LOCK_HOLD_NS, holdByCpu[c]);
+    }
+  }
+
+  /** Returns the free pages left on this node (for tests). */
+  public int freePages() {
+    return free.free();
+  }
+
+  private VmObject object(int id) {
+    VmObject o = objects.get(id);
+    if (o == null) {
+      throw new IllegalStateException("object " + id + " is not homed on node " + node);
+    }
+    return o;
+  }
+
+  private void onLockRequest(ObjectLockRequest r, LpContext ctx) {
+    VmObject o = object(r.objectId());
+    if (o.holder >= 0) {
+      objectStats.contended++;
+      o.waiters.add(r);
+      int lp = layout.cpuLp(r.cpu());
+      ctx.send(lp, ctx.latencyTo(lp), new LockContended(LockClass.VM_OBJECT, -1));
+    } else {
+      grant(o, r, ctx);
+    }
+  }
+
+  private void grant(VmObject o, ObjectLockRequest r, LpContext ctx) {
+    long transfer = o.lastOwner >= 0 ? topo.transferNs(o.lastOwner, r.cpu()) : 0;
+    objectStats.acquires++;
+    if (transfer > 0) {
+      objectStats.transfers++;
+    }
+    o.holder = r.cpu();
+    o.lastOwner = r.cpu();
+    o.grantedAt = ctx.now();
+    ObjectLockGranted g = r.intent() == LockIntent.FAULT
+        ? new ObjectLockGranted(o.id, r.intent(), r.pindex(), o.lookup(r.pindex()), null)
+        : new ObjectLockGranted(o.id, r.intent(), r.pindex(), -1, o.removeRange(r.pindex(), r.count()));
+    int lp = layout.cpuLp(r.cpu());
+    ctx.send(lp, ctx.latencyTo(lp) + transfer, g);
+  }
+
+  private void onLockRelease(ObjectLockRelease r, LpContext ctx) {
+    VmObject o = object(r.objectId());
+    if (o.holder != r.cpu()) {
+      throw new IllegalStateException("CPU " + r.cpu() + " released object " + o.id
+          + " held by " + o.holder);
+    }
+    if (r.pfn() >= 0) {
+      o.insert(r.pindex(), r.pfn());
+    }
+    long held = ctx.now() - o.grantedAt;
+    objectStats.holdNs += held;
+    holdByCpu[r.cpu()] += held;
+    o.holder = -1;
+    ObjectLockRequest next = o.waiters.poll();
+    if (next != null) {
+      grant(o, next, ctx);
+    }
+  }
+
+  private void onPageAlloc(PageAlloc a, LpContext ctx) {
+    int lp = layout.cpuLp(a.cpu());
+    QueueLock.Grant g = freeQueue.acquire(a.cpu(), ctx.now(), cost.vmPageAllocNs());
+    if (g.waitNs() > 0) {
+      ctx.send(lp, ctx.latencyTo(lp), new LockContended(LockClass.PAGE_QUEUE, g.waitNs()));
+    }
+    ctx.send(lp, ctx.latencyTo(lp) + g.doneAfterNs(), new PageAllocated(free.pop()));
+  }
+
+  private void onPageFree(PageFree f, LpContext ctx) {
+    freeQueue.acquire(f.cpu(), ctx.now(), f.pfns().length * cost.vmPageFreeNs());
+    for (int pfn : f.pfns()) {
+      free.push(pfn);
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package dfsim.workloads;
+
+import dfsim.core.config.BadInputException;
+import dfsim.core.config.Settings;
+import dfsim.core.program.Op;
+import dfsim.core.program.Program;
+import dfsim.core.program.ThreadSpec;
+import dfsim.core.program.VmObjectSpec;
+import dfsim.core.program.WorkloadPlan;
+import dfsim.core.topology.Topology;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * {@code fault-storm}: each process's threads take zero-fill faults on pages of one shared VM
+ * object (each thread on its own range of it) or of one private object per thread. A thread
+ * computes for an exponentially distributed time between faults, faults on each page of its
+ * range once per pass, then unmaps the range (freeing the pages, so the next pass faults again)
+ * and optionally sleeps. The op is one fault: its latency is the fault's service time, lock
+ * waits included.
+ */
+public final class FaultStorm {
+  /** The name of the workload's unit of work. */
+  public static final String OP = "fault";
+
+  /** {@code workload.fault-storm.object}. */
+  public enum ObjectMode { SHARED, PRIVATE }
+
+  private FaultStorm() {}
+
+  /** Builds the plan from {@code workload.*}. */
+  public static WorkloadPlan plan(Settings s, Topology topo) {
+    Placement place = Placement.from(s, topo);
+    String k = "workload.fault-storm.";
+    ObjectMode mode = s.choice(k + "object", ObjectMode.class);
+    int homeNode = s.intIn(k + "home-node", -1, topo.nodes() - 1);
+    int pages = s.intIn(k + "pages-per-pass", 1, 1 << 20);
+    long computeNs = s.durationNs(k + "compute", 0, 1_000_000_000L);
+    long sleepNs = s.durationNs(k + "sleep", 0, 1_000_000_000_000L);
+    int passes = s.intIn(k + "passes", 0, Integer.MAX_VALUE);
+    long footprint = (long) place.totalThreads() * pages;
+    if (footprint > topo.pagesPerNode() * topo.nodes()) {
+      throw new BadInputException(k + "pages-per-pass = " + pages + ": " + place.totalThreads()
+          + " threads x " + pages + " pages exceed the box's " + topo.pagesPerNode() * topo.nodes()
+          + " pages (raise topology.memory-per-node)");
+    }
+    List<ThreadSpec> threads = new ArrayList<>();
+    List<VmObjectSpec> objects = new ArrayList<>();
+    int[] objectOf = new int[place.totalThreads()];
+    int[] baseOf = new int[place.totalThreads()];
+    for (int p = 0; p < place.processes(); p++) {
+      int first = p * place.threadsPerProcess();
+      if (mode == ObjectMode.SHARED) {
+        int home = homeNode >= 0 ? homeNode : topo.nodeOf(place.cpuOf(first));
+        objects.add(new VmObjectSpec(objects.size(), home, place.threadsPerProcess() * pages));
+      }
+      for (int i = 0; i < place.threadsPerProcess(); i++) {
+        int tid = first + i;
+        int cpu = place.cpuOf(tid);
+        threads.add(new ThreadSpec(tid, p, place.priority(), cpu));
+        if (mode == ObjectMode.SHARED) {
+          objectOf[tid] = objects.size() - 1;
+          baseOf[tid] = i * pages;
+        } else {
+          objectOf[tid] = objects.size();
+          objects.add(new VmObjectSpec(objects.size(), topo.nodeOf(cpu), pages));
+        }
+      }
+    }
+    return new WorkloadPlan("fault-storm", OP, threads, objects,
+        spec -> new StormProgram(objectOf[spec.tid()], baseOf[spec.tid()], pages, computeNs, sleepNs, passes));
+  }
+
+  /** One thread's loop: (compute, fault) per page, then unmap, then sleep. */
+  static final class StormProgram implements Program {
+    private final int object;
+    private final int base;
+    private final int pages;
+    private final long computeMeanNs;
+    private final long sleepNs;
+    private final int passes;
+    private int page;
+    private int step;
+    private int pass;
+
+    StormProgram(int object, int base, int pages, long computeMeanNs, long sleepNs, int passes) {
+      this.object = object;
+      this.base = base;
+      this.pages = pages;
+      this.computeMeanNs = computeMeanNs;
+      this.sleepNs = sleepNs;
+      this.passes = passes;
+    }
+
+    @Override
+    public Op next(long now, SplittableRandom random) {
+      if (page < pages) {
+        switch (step++) {
+          case 0:
+            return new Op.Compute(exponential(random));
+          case 1:
+            return new Op.Begin(OP);
+          case 2:
+            return new Op.Fault(object, base + page, true);
+          default:
+            step = 0;
+            page++;
+            return new Op.End(OP);
+        }
+      }
+      if (step == 0) {
+        step = 1;
+        return new Op.Unmap(object, base, pages);
+      }
+      step = 0;
+      page = 0;
+      pass++;
+      if (passes > 0 && pass >= passes) {
+        return new Op.Exit();
+      }
+      return sleepNs > 0 ? new Op.Sleep(sleepNs) : next(now, random);
+    }
+
+    private long exponential(SplittableRandom random) {
+      return computeMeanNs == 0 ? 0 : (long) (-computeMeanNs * Math.log(1.0 - random.nextDouble()));
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dfsim.workloads;
+
+import dfsim.core.config.Costs;
+import dfsim.core.config.Settings;
+import dfsim.core.config.SimSettings;
+import dfsim.core.program.WorkloadPlan;
+import dfsim.core.sim.LogicalProcess;
+import dfsim.core.sim.SimModel;
+import dfsim.core.topology.LpLayout;
+import dfsim.core.topology.Topology;
+import dfsim.cpus.CpuLp;
+import dfsim.memory.MemoryLp;
+import dfsim.scheduler.LwktSchedulerLp;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Assembles a runnable model from settings: every LP of every module, in id order. */
+public final class ModelFactory {
+  private ModelFactory() {}
+
+  /** A model ready to run, with what the reports need to describe it. */
+  public record Built(SimModel model, Topology topology, SimSettings sim, WorkloadPlan plan) {}
+
+  /** Reads every setting (failing with one line on the first bad one) and builds the LPs. */
+  public static Built build(Settings s) {
+    SimSettings sim = SimSettings.from(s);
+    Topology topo = Topology.from(s, sim.lookaheadNs());
+    Costs cost = Costs.from(s);
+    WorkloadPlan plan = Workloads.plan(s, topo);
+    LpLayout layout = new LpLayout(topo);
+    List<LogicalProcess> lps = new ArrayList<>(layout.size());
+    for (int c = 0; c < topo.cpus(); c++) {
+      lps.add(new CpuLp(c, layout, cost, sim, plan));
+    }
+    for (int n = 0; n < topo.nodes(); n++) {
+      lps.add(new MemoryLp(n, layout, cost, plan));
+    }
+    for (int so = 0; so < topo.sockets(); so++) {
+      lps.add(new LwktSchedulerLp(so, layout, plan));
+    }
+    SimModel model = new SimModel(lps, layout, sim.lookaheadNs(), sim.endTimeNs(), sim.seed());
+    return new Built(model, topo, sim, plan);
+  }
+}

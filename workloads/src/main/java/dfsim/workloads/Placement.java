@@ -1,0 +1,35 @@
+package dfsim.workloads;
+
+import dfsim.core.config.Settings;
+import dfsim.core.topology.Topology;
+import java.util.List;
+
+/**
+ * {@code workload.processes}, {@code workload.threads} (per process), {@code workload.priority}
+ * and {@code workload.cpus}: which CPU each thread starts on, round-robin over the CPU set in
+ * thread-id order (thread id = process x threads + index).
+ */
+public record Placement(int processes, int threadsPerProcess, int priority, int[] cpus) {
+
+  /** Reads and checks the placement keys. */
+  public static Placement from(Settings s, Topology topo) {
+    int processes = s.intIn("workload.processes", 1, 65_536);
+    int threads = s.intIn("workload.threads", 1, 65_536);
+    int priority = s.intIn("workload.priority", 0, 31);
+    List<Integer> set = s.intList("workload.cpus", 0, topo.cpus() - 1);
+    int[] cpus = set.isEmpty()
+        ? java.util.stream.IntStream.range(0, topo.cpus()).toArray()
+        : set.stream().mapToInt(Integer::intValue).toArray();
+    return new Placement(processes, threads, priority, cpus);
+  }
+
+  /** Returns the number of threads of the whole workload. */
+  public int totalThreads() {
+    return processes * threadsPerProcess;
+  }
+
+  /** Returns the CPU thread {@code tid} starts on. */
+  public int cpuOf(int tid) {
+    return cpus[tid % cpus.length];
+  }
+}

@@ -1,0 +1,22 @@
+package dfsim.workloads;
+
+import dfsim.core.config.Settings;
+import dfsim.core.program.WorkloadPlan;
+import dfsim.core.topology.Topology;
+
+/** The workloads {@code workload.kind} may name. */
+public final class Workloads {
+  /** Every kind, as spelt in config. */
+  public static final String KINDS = "fault-storm";
+
+  private Workloads() {}
+
+  /** Builds the plan of the configured workload kind. */
+  public static WorkloadPlan plan(Settings s, Topology topo) {
+    String kind = s.string("workload.kind");
+    return switch (kind) {
+      case "fault-storm" -> FaultStorm.plan(s, topo);
+      default -> throw Settings.bad("workload.kind", kind, "one of " + KINDS);
+    };
+  }
+}
