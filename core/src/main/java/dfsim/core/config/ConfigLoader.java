@@ -95,7 +95,9 @@ public final class ConfigLoader {
       } else if (EXPERIMENT.contains(key)) {
         checkExperiment(key, full, reference);
       } else if (!key.equals("pekko")) {
-        throw new BadInputException(key + ": unknown key (top-level sections are "
+        String leaf = user.withOnlyPath(quoteKey(key)).entrySet().stream().map(Map.Entry::getKey)
+            .sorted().findFirst().orElse(key);
+        throw new BadInputException(leaf + ": unknown key (top-level sections are "
             + String.join(", ", OWNED.stream().sorted().toList()) + ", variants, sweep, pekko)");
       }
     }
@@ -158,6 +160,10 @@ public final class ConfigLoader {
     } else if (refType == ConfigValueType.LIST && userType != ConfigValueType.LIST) {
       throw new BadInputException(prefix + path + " = " + v.render() + ": wrong type, must be a list");
     }
+  }
+
+  private static String quoteKey(String key) {
+    return quote(key);
   }
 
   private static String quote(String key) {

@@ -21,11 +21,11 @@ public record Latencies(
   public static Latencies from(Settings s, long lookaheadNs) {
     long max = 1_000_000_000L;
     Latencies l = new Latencies(
-        s.durationNs("latency.smt", lookaheadNs, max),
-        s.durationNs("latency.same-die", lookaheadNs, max),
-        s.durationNs("latency.cross-die", lookaheadNs, max),
-        s.durationNs("latency.cross-socket", lookaheadNs, max),
-        s.durationNs("latency.ipi", lookaheadNs, max),
+        link(s, "latency.smt", lookaheadNs),
+        link(s, "latency.same-die", lookaheadNs),
+        link(s, "latency.cross-die", lookaheadNs),
+        link(s, "latency.cross-socket", lookaheadNs),
+        link(s, "latency.ipi", lookaheadNs),
         s.durationNs("latency.dram-local", 0, max),
         s.durationNs("latency.dram-remote", 0, max));
     if (l.dramRemoteNs < l.dramLocalNs) {
@@ -33,6 +33,16 @@ public record Latencies(
           + "ns: must be >= latency.dram-local (" + l.dramLocalNs + "ns)");
     }
     return l;
+  }
+
+  /** Reads a latency that bounds messages: it may not be below the lookahead. */
+  private static long link(Settings s, String path, long lookaheadNs) {
+    long v = s.durationNs(path, 0, 1_000_000_000L);
+    if (v < lookaheadNs) {
+      throw new BadInputException(path + " = " + s.string(path) + ": must be >= sim.lookahead ("
+          + lookaheadNs + "ns), since messages between LPs take at least the link latency");
+    }
+    return v;
   }
 
   /** Returns the cost of moving a cache line over {@code d}; 0 when it stays put. */
