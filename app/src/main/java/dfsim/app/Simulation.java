@@ -11,7 +11,6 @@ import dfsim.core.metrics.RunInfo;
 import dfsim.core.metrics.RunMetrics;
 import dfsim.core.sim.Engine;
 import dfsim.core.sim.EngineResult;
-import dfsim.core.sim.LogicalProcess;
 import dfsim.core.sim.SequentialEngine;
 import dfsim.workloads.ModelFactory;
 import java.nio.file.Path;
@@ -93,10 +92,7 @@ public final class Simulation {
     long t0 = System.nanoTime();
     EngineResult r = engine.run(built.model());
     long wallMs = (System.nanoTime() - t0) / 1_000_000;
-    RunMetrics metrics = new RunMetrics(built.topology().cpus());
-    for (LogicalProcess lp : built.model().lps()) {
-      lp.finish(r.simulatedNs(), metrics);
-    }
+    RunMetrics metrics = RunMetrics.collect(built.model().lps(), built.topology().cpus(), r.simulatedNs());
     RunInfo info = new RunInfo(name, seed(), engine.name(), Main.version(), true, r.simulatedNs(),
         built.sim().warmupNs(), r.events(), wallMs);
     return MetricsReport.build(info, metrics, built.topology(), built.plan().kind(), built.plan().opName());

@@ -7,6 +7,7 @@ import dfsim.core.protocol.ThreadStart;
 import dfsim.core.sim.LogicalProcess;
 import dfsim.core.sim.LpContext;
 import dfsim.core.sim.SimMessage;
+import dfsim.core.topology.Latencies;
 import dfsim.core.topology.LpLayout;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +40,15 @@ public final class LwktSchedulerLp implements LogicalProcess {
 
   @Override
   public void start(LpContext ctx) {
-    var l = layout.topology().latencies();
-    long startAt = Math.max(Math.max(l.smtNs(), l.sameDieNs()), Math.max(l.crossDieNs(), l.crossSocketNs()));
+    long startAt = startTimeNs(layout.topology().latencies());
     for (ThreadSpec t : threads) {
       ctx.send(layout.cpuLp(t.cpu()), startAt, new ThreadStart(t));
     }
+  }
+
+  /** Returns when every thread starts: the largest cache-line latency, at least any link's. */
+  public static long startTimeNs(Latencies l) {
+    return Math.max(Math.max(l.smtNs(), l.sameDieNs()), Math.max(l.crossDieNs(), l.crossSocketNs()));
   }
 
   @Override

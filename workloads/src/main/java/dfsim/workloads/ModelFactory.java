@@ -23,10 +23,15 @@ public final class ModelFactory {
 
   /** Reads every setting (failing with one line on the first bad one) and builds the LPs. */
   public static Built build(Settings s) {
+    return build(s, topo -> Workloads.plan(s, topo));
+  }
+
+  /** Builds with a workload other than the configured one (tests script their own programs). */
+  public static Built build(Settings s, java.util.function.Function<Topology, WorkloadPlan> workload) {
     SimSettings sim = SimSettings.from(s);
     Topology topo = Topology.from(s, sim.lookaheadNs());
     Costs cost = Costs.from(s);
-    WorkloadPlan plan = Workloads.plan(s, topo);
+    WorkloadPlan plan = workload.apply(topo);
     LpLayout layout = new LpLayout(topo);
     List<LogicalProcess> lps = new ArrayList<>(layout.size());
     for (int c = 0; c < topo.cpus(); c++) {

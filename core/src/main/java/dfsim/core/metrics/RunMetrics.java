@@ -21,6 +21,15 @@ public final class RunMetrics {
     }
   }
 
+  /** Lets every LP of {@code lps} close its intervals at {@code endNs} and report. */
+  public static RunMetrics collect(java.util.List<? extends dfsim.core.sim.LogicalProcess> lps, int cpus, long endNs) {
+    RunMetrics m = new RunMetrics(cpus);
+    for (dfsim.core.sim.LogicalProcess lp : lps) {
+      lp.finish(endNs, m);
+    }
+    return m;
+  }
+
   /** Adds a CPU's meter. */
   public void addCpu(CpuMeter m) {
     if (cpus[m.cpu()] != null) {

@@ -1,0 +1,118 @@
+package dfsim.workloads;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dfsim.core.config.Costs;
+import dfsim.core.config.Settings;
+import dfsim.core.metrics.CpuCounter;
+import dfsim.core.metrics.LockClass;
+import dfsim.core.metrics.RunMetrics;
+import dfsim.core.program.Op;
+import dfsim.core.program.ThreadSpec;
+import dfsim.core.program.VmObjectSpec;
+import dfsim.core.program.WorkloadPlan;
+import dfsim.core.topology.Topology;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The VM object lock's waiting time emerges from the order of requests at the object's home: a
+ * second faulter waits exactly the first one's hold plus the lock line's move between them;
+ * private objects never wait on an object lock; one shared object makes waiting grow with CPUs.
+ */
+final class ObjectLockContentionTest {
+
+  /** 2 sockets x 2 dies x 2 cores: CPUs 0,1 on die 0, CPUs 2,3 on die 1 (socket 0), node 2 on socket 1. */
+  private static final String BOX =
+      "topology { sockets = 2, dies-per-socket = 2, cores-per-socket = 4 }\nsim.end-time = 1ms\n";
+
+  @Test
+  void secondFaulterWaitsFirstHoldPlusTransferExactly() {
+    Settings s = TestModels.settings(BOX);
+    int a = 0;
+    int b = 2;
+    int home = 2;
+    ModelFactory.Built built = ModelFactory.build(s, topo -> new WorkloadPlan("script", "fault",
+        List.of(new ThreadSpec(0, 0, 6, a), new ThreadSpec(1, 0, 6, b)),
+        List.of(new VmObjectSpec(0, home, 2)),
+        spec -> TestModels.script(new Op.Fault(0, spec.tid(), true))));
+    RunMetrics m = TestModels.run(built);
+    Topology topo = built.topology();
+    Costs c = Costs.from(s);
+
+    long holdA = m.counter(a, CpuCounter.LOCK_HOLD_NS);
+    long transferAb = topo.latencies().crossDieNs();
+    assertEquals(0, m.counter(a, CpuCounter.LOCK_WAIT_NS), "the first faulter finds the lock free");
+    assertEquals(holdA + transferAb, m.counter(b, CpuCounter.LOCK_WAIT_NS));
+
+    // The hold as the home sees it: grant travels to A, lookup, a local page allocation round
+    // trip, zeroing, pmap_enter, the release travels back.
+    long homeToA = topo.latencies().crossSocketNs();
+    long aToNode = topo.latencies().sameDieNs();
+    long expected = homeToA + c.vmPageLookupNs() + aToNode + c.vmPageAllocNs() + aToNode
+        + c.pageZeroNs() + c.pmapEnterNs() + homeToA;
+    assertEquals(expected, holdA);
+    assertEquals(2, m.contention(LockClass.VM_OBJECT).acquires);
+    assertEquals(1, m.contention(LockClass.VM_OBJECT).contended);
+    assertEquals(1, m.contention(LockClass.VM_OBJECT).transfers);
+  }
+
+  @Test
+  void transferFollowsDistance() {
+    // Same experiment with B on A's die and then on the other socket: only the transfer changes.
+    long sameDie = waitMinusHold(1, 2);
+    long crossDie = waitMinusHold(2, 2);
+    assertEquals(20, sameDie);
+    assertEquals(70, crossDie);
+  }
+
+  private static long waitMinusHold(int b, int home) {
+    Settings s = TestModels.settings(BOX);
+    ModelFactory.Built built = ModelFactory.build(s, topo -> new WorkloadPlan("script", "fault",
+        List.of(new ThreadSpec(0, 0, 6, 0), new ThreadSpec(1, 0, 6, b)),
+        List.of(new VmObjectSpec(0, home, 2)),
+        spec -> TestModels.script(new Op.Fault(0, spec.tid(), true))));
+    RunMetrics m = TestModels.run(built);
+    return m.counter(b, CpuCounter.LOCK_WAIT_NS) - m.counter(0, CpuCounter.LOCK_HOLD_NS);
+  }
+
+  @Test
+  void privateObjectsNeverWaitOnAnObjectLockAt64Cpus() {
+    RunMetrics m = storm(64, "private");
+    assertEquals(0, m.contention(LockClass.VM_OBJECT).contended);
+    assertEquals(0, m.contention(LockClass.VM_OBJECT).waitNs);
+    long faults = 0;
+    long lockWait = 0;
+    for (int c = 0; c < 64; c++) {
+      faults += m.counter(c, CpuCounter.FAULTS);
+      lockWait += m.counter(c, CpuCounter.LOCK_WAIT_NS);
+    }
+    assertTrue(faults > 64 * 100, "every CPU faults: " + faults);
+    // What little waiting remains is on the node's free-page queue, attributed to it exactly.
+    assertEquals(m.contention(LockClass.PAGE_QUEUE).waitNs, lockWait);
+  }
+
+  @Test
+  void sharedObjectWaitPerFaultRisesWithCpus() {
+    double last = -1;
+    for (int cpus : new int[] {2, 4, 8, 16, 32, 64}) {
+      RunMetrics m = storm(cpus, "shared");
+      long faults = 0;
+      for (int c = 0; c < cpus; c++) {
+        faults += m.counter(c, CpuCounter.FAULTS);
+      }
+      double perFault = (double) m.contention(LockClass.VM_OBJECT).waitNs / faults;
+      assertTrue(perFault > last, cpus + " CPUs: " + perFault + " ns/fault, not above " + last);
+      last = perFault;
+    }
+  }
+
+  private static RunMetrics storm(int cpus, String mode) {
+    int sockets = cpus >= 4 ? 2 : 1;
+    Settings s = TestModels.settings("topology { sockets = " + sockets + ", cores-per-socket = "
+        + cpus / sockets + " }\nsim.end-time = 2ms\nworkload { threads = " + cpus
+        + ", fault-storm { object = " + mode + " } }");
+    return TestModels.run(ModelFactory.build(s));
+  }
+}
