@@ -26,6 +26,23 @@ final class Outputs {
 
   private Outputs() {}
 
+  /**
+   * Checks, before anything runs, that {@code dir} can be created or written, without creating
+   * it: the nearest existing ancestor must be a writable directory.
+   */
+  static void checkWritable(Path dir) {
+    Path p = dir.toAbsolutePath().normalize();
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    if (p == null || !Files.isDirectory(p)) {
+      throw new BadInputException("--out " + dir + ": " + p + " is not a directory");
+    }
+    if (!Files.isWritable(p)) {
+      throw new BadInputException("--out " + dir + ": " + p + " is not writable");
+    }
+  }
+
   /** Creates {@code dir} (and parents) or fails with one line. */
   static void prepare(Path dir) {
     try {

@@ -1,5 +1,6 @@
 package dfsim.app;
 
+import dfsim.core.config.BadInputException;
 import dfsim.core.metrics.MetricsReport;
 import dfsim.core.sim.CausalityViolation;
 import dfsim.core.sim.Engine;
@@ -43,11 +44,12 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (threads < 1) {
-      throw new dfsim.core.config.BadInputException("--threads " + threads + ": must be >= 1");
+      throw new BadInputException("--threads " + threads + ": must be >= 1");
     }
     Simulation sim = Simulation.prepare(config, overrides, seed);
     Engine e = Simulation.engine(engine, threads);
     Path dir = out != null ? out : Path.of("out", sim.name() + "-" + sim.seed());
+    Outputs.checkWritable(dir);
     MetricsReport report;
     try {
       report = sim.run(e);

@@ -1,0 +1,96 @@
+package dfsim.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad configuration and command-line input: exit 2, exactly one line on stderr naming the key
+ * (or file, or option) and what is allowed, no stack trace, and no output directory.
+ */
+final class BadInputTest {
+  @TempDir
+  Path tmp;
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "topology.sockets=0                | topology.sockets",
+      "topology.sockets=two              | topology.sockets",
+      "topology.cores-per-socket=5000    | topology.cores-per-socket",
+      "topology.dies-per-socket=3        | topology.cores-per-socket",
+      "topology.memoryless-dies=[0,1]    | topology.memoryless-dies",
+      "topology.memoryless-dies=[9]      | topology.memoryless-dies",
+      "latency.same-die=5ns              | latency.same-die",
+      "latency.cross-socket=150          | latency.cross-socket",
+      "cost.page-zero=-1ns               | cost.page-zero",
+      "cost.trap=fast                    | cost.trap",
+      "sim.end-time=0ms                  | sim.end-time",
+      "sim.warmup=60ms                   | sim.warmup",
+      "sim.lookahead=0ns                 | sim.lookahead",
+      "kernel.hz=0                       | kernel.hz",
+      "metrics.sample-interval=1ns       | metrics.sample-interval",
+      "workload.kind=nope                | workload.kind",
+      "workload.threads=0                | workload.threads",
+      "workload.cpus=[99]                | workload.cpus",
+      "workload.fault-storm.object=both  | workload.fault-storm.object",
+      "workload.fault-storm.pages-per-pass=1000000 | workload.fault-storm.pages-per-pass",
+      "workload.fault-storm.colour=red   | workload.fault-storm.colour",
+      "no-such.key=1                     | no-such.key",
+      "topology=3                        | topology",
+      "sim.end-time                      | sim.end-time",
+  })
+  void badOverride(String override, String named) {
+    expectBad(named, "run", "--out", tmp.resolve("o").toString(), "-D", override.trim(), "../conf/default.conf");
+  }
+
+  @Test
+  void unknownKeyInAFileIncludingTheDefault() throws IOException {
+    Path f = tmp.resolve("u.conf");
+    Files.writeString(f, "include file(\"" + Path.of("../conf/default.conf").toAbsolutePath() + "\")\nno-such.key = 1\n");
+    expectBad("no-such.key", "run", "--out", tmp.resolve("o").toString(), f.toString());
+  }
+
+  @Test
+  void missingAndUnparsableFiles() throws IOException {
+    expectBad("nonexistent", "run", "--out", tmp.resolve("o").toString(), "/nonexistent/x.conf");
+    Path p = tmp.resolve("p.conf");
+    Files.writeString(p, "topology { sockets = [\n");
+    expectBad("p.conf", "run", "--out", tmp.resolve("o").toString(), p.toString());
+  }
+
+  @Test
+  void badCommandLine() {
+    expectBad("--bogus", "run", "--bogus");
+    expectBad("--seed", "run", "--seed", "abc");
+    expectBad("--engine", "run", "--engine", "warp", "--out", tmp.resolve("o").toString());
+    expectBad("--threads", "run", "--threads", "0", "--out", tmp.resolve("o").toString());
+    expectBad("a command", new String[0]);
+  }
+
+  @Test
+  void unwritableOutputDirectory() throws IOException {
+    Path file = tmp.resolve("file");
+    Files.writeString(file, "x");
+    expectBad("--out", "run", "-D", "sim.end-time=3ms", "--out", file.resolve("sub").toString());
+  }
+
+  private void expectBad(String named, String... args) {
+    Cli r = Cli.run(args);
+    assertEquals(2, r.exit(), "exit code; stderr: " + r.err());
+    List<String> lines = new ArrayList<>(r.err().strip().lines().toList());
+    assertEquals(1, lines.size(), "one line: " + r.err());
+    assertTrue(lines.get(0).contains(named), lines.get(0) + " should name " + named);
+    assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
+    assertFalse(Files.exists(tmp.resolve("o")), "nothing written");
+  }
+}

@@ -1,0 +1,101 @@
+package dfsim.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dfsim run} end to end: outputs of DESIGN §6, the digest as the last line, one digest per
+ * (config, seed), overrides that change what they should, and rates over the measured window.
+ */
+final class RunCommandTest {
+  private static final String DEFAULT = "../conf/default.conf";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void writesEveryOutputAndEndsWithTheDigest() throws IOException {
+    Path out = tmp.resolve("o");
+    Cli r = Cli.run("run", "--engine", "sequential", "--out", out.toString(), "-D", "sim.end-time=3ms", DEFAULT);
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.lastLine().matches("result digest: [0-9a-f]{64}"), r.lastLine());
+    JsonNode m = JSON.readTree(out.resolve("metrics.json").toFile());
+    for (String s : List.of("run", "cpus", "totals", "contention", "workload", "series")) {
+      assertTrue(m.has(s), s);
+    }
+    assertEquals(r.digest(), m.get("run").get("digest").asText());
+    assertEquals(16, m.get("cpus").size());
+    assertEquals(17, Files.readAllLines(out.resolve("cpus.csv")).size());
+    assertTrue(Files.readString(out.resolve("config.conf")).contains("cores-per-socket"));
+    assertEquals(200, m.get("series").get("samples").asInt());
+    try (var files = Files.list(out)) {
+      assertEquals(3, files.count(), "no temporary files left");
+    }
+  }
+
+  @Test
+  void ratesExcludeWarmup() throws IOException {
+    Path out = tmp.resolve("w");
+    Cli r = Cli.run("run", "--out", out.toString(), "-D", "sim.end-time=4ms", "-D", "sim.warmup=1ms", DEFAULT);
+    assertEquals(0, r.exit(), r.err());
+    JsonNode w = JSON.readTree(out.resolve("metrics.json").toFile()).get("workload");
+    long ops = w.get("ops_completed").asLong();
+    assertEquals(ops / 3e-3, w.get("ops_per_sim_second").asDouble(), 1e-6);
+    assertEquals(3_000_000, w.get("measured").get("window_ns").asLong());
+    long total = JSON.readTree(out.resolve("metrics.json").toFile()).get("totals").get("faults").asLong();
+    assertTrue(ops < total, ops + " ops after warm-up, " + total + " faults in all");
+  }
+
+  @Test
+  void oneConfigAndSeedGiveOneDigest() {
+    Set<String> digests = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      digests.add(Simulation.prepare(Path.of(DEFAULT), List.of("sim.end-time=2ms"), null)
+          .run(Simulation.engine("sequential", 1)).digest());
+    }
+    assertEquals(1, digests.size(), digests.toString());
+  }
+
+  @Test
+  void seedsAndOverridesChangeTheResult() throws IOException {
+    String base = digest("--seed", "1");
+    assertNotEquals(base, digest("--seed", "2"));
+    assertEquals(base, digest("--seed", "1"));
+    assertNotEquals(base, digest("--seed", "1", "-D", "latency.cross-socket=300ns"));
+
+    // A slower cross-socket link lengthens the shared object's lock holds and waits.
+    long slow = objectWait("-D", "latency.cross-socket=300ns");
+    long fast = objectWait();
+    assertTrue(slow > fast, slow + " vs " + fast);
+    assertEquals(0, objectWait("-D", "workload.fault-storm.object=private"));
+  }
+
+  private String digest(String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("run", "--quiet", "--out", tmp.resolve("d").toString(),
+        "-D", "sim.end-time=2ms"));
+    args.addAll(List.of(extra));
+    args.add(DEFAULT);
+    Cli r = Cli.run(args.toArray(String[]::new));
+    assertEquals(0, r.exit(), r.err());
+    return r.digest();
+  }
+
+  private long objectWait(String... extra) throws IOException {
+    digest(extra);
+    return JSON.readTree(tmp.resolve("d/metrics.json").toFile()).get("contention").get("vm_object")
+        .get("wait_ns").asLong();
+  }
+}
