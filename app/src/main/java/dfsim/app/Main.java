@@ -22,6 +22,8 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Initialise logging before Pekko's threads race to do it (SLF4J would warn about replays).
+    org.slf4j.LoggerFactory.getLogger(Main.class);
     System.exit(execute(args));
   }
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Runs one simulation and writes config.conf, metrics.json and cpus.csv.")
 final class RunCommand implements Callable<Integer> {
-  @Option(names = "--engine", defaultValue = "sequential",
+  @Option(names = "--engine", defaultValue = "actors",
       description = "actors | sequential (default: ${DEFAULT-VALUE})")
   String engine;
 
@@ -47,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
       throw new BadInputException("--threads " + threads + ": must be >= 1");
     }
     Simulation sim = Simulation.prepare(config, overrides, seed);
-    Engine e = Simulation.engine(engine, threads);
+    Engine e = sim.engine(engine, threads);
     Path dir = out != null ? out : Path.of("out", sim.name() + "-" + sim.seed());
     Outputs.checkWritable(dir);
     MetricsReport report;

@@ -3,6 +3,7 @@ package dfsim.app;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
+import dfsim.core.actors.ActorEngine;
 import dfsim.core.config.BadInputException;
 import dfsim.core.config.ConfigLoader;
 import dfsim.core.config.Settings;
@@ -55,13 +56,12 @@ public final class Simulation {
     return new Simulation(name, s, ModelFactory.build(s));
   }
 
-  /** Returns the engine a CLI name selects. */
-  public static Engine engine(String name, int threads) {
-    return switch (name) {
+  /** Returns the engine a CLI name selects; the actor engine takes Pekko settings from the config. */
+  public Engine engine(String engineName, int threads) {
+    return switch (engineName) {
       case "sequential" -> new SequentialEngine();
-      case "actors" -> throw new BadInputException(
-          "--engine actors: the actor engine is not available in this version; use --engine sequential");
-      default -> throw new BadInputException("--engine " + name + ": must be one of actors | sequential");
+      case "actors" -> new ActorEngine(threads, settings.config());
+      default -> throw new BadInputException("--engine " + engineName + ": must be one of actors | sequential");
     };
   }
 
@@ -87,6 +87,11 @@ public final class Simulation {
         .setJson(false).setFormatted(true));
   }
 
+  /** Runs on the engine a CLI name selects (for tests and bench). */
+  public MetricsReport runOn(String engineName, int threads) {
+    return run(engine(engineName, threads));
+  }
+
   /** Runs the model on {@code engine} and builds the report. */
   public MetricsReport run(Engine engine) {
     long t0 = System.nanoTime();
@@ -94,7 +99,7 @@ public final class Simulation {
     long wallMs = (System.nanoTime() - t0) / 1_000_000;
     RunMetrics metrics = RunMetrics.collect(built.model().lps(), built.topology().cpus(), r.simulatedNs());
     RunInfo info = new RunInfo(name, seed(), engine.name(), Main.version(), true, r.simulatedNs(),
-        built.sim().warmupNs(), r.events(), wallMs);
+        built.sim().warmupNs(), r.events(), r.windows(), wallMs);
     return MetricsReport.build(info, metrics, built.topology(), built.plan().kind(), built.plan().opName());
   }
 

@@ -64,7 +64,7 @@ final class RunCommandTest {
     Set<String> digests = new HashSet<>();
     for (int i = 0; i < 10; i++) {
       digests.add(Simulation.prepare(Path.of(DEFAULT), List.of("sim.end-time=2ms"), null)
-          .run(Simulation.engine("sequential", 1)).digest());
+          .runOn("sequential", 1).digest());
     }
     assertEquals(1, digests.size(), digests.toString());
   }

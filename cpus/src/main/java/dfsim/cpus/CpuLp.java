@@ -80,6 +80,9 @@ public final class CpuLp implements LogicalProcess {
   private SimThread running;
   /** Bumped on every switch and preemption, so that the old thread's pending steps go stale. */
   private long gen;
+  /** When the pending step of this generation completes, or Long.MAX_VALUE. */
+  private long stepAt = Long.MAX_VALUE;
+  private long nextTick;
   private boolean computing;
   private boolean needResched;
   private boolean spinning;
@@ -105,13 +108,37 @@ public final class CpuLp implements LogicalProcess {
 
   @Override
   public void start(LpContext ctx) {
+    nextTick = sim.tickNs();
     ctx.schedule(sim.tickNs(), new Tick());
+  }
+
+  /**
+   * The earliest time this CPU could send, from its own pending events: the end of its current
+   * step (after which a fault trap, a syscall or a switch comes before any send), a sleeper's
+   * wakeup or a tick that rotates the run queue (each followed by a switch). Spinning, a tick
+   * with nothing to rotate and the end of a spin send nothing. Messages it receives are bounded
+   * by the engine.
+   */
+  @Override
+  public long nextSendBound(long nextEventTime) {
+    long bound = Long.MAX_VALUE;
+    if (stepAt != Long.MAX_VALUE) {
+      bound = stepAt + Math.min(cost.trapNs(), Math.min(cost.syscallNs(), cost.contextSwitchNs()));
+    }
+    if (runq.size() > 1 || runq.head() != running) {
+      bound = Math.min(bound, nextTick + cost.contextSwitchNs());
+    }
+    for (SimThread t : sleeping.values()) {
+      bound = Math.min(bound, t.wakeAt + cost.contextSwitchNs());
+    }
+    return Math.max(nextEventTime, bound);
   }
 
   @Override
   public void handle(SimMessage message, int sourceLp, LpContext ctx) {
     if (message instanceof StepDone s) {
       if (s.gen() == gen) {
+        stepAt = Long.MAX_VALUE;
         onStepDone(s.step(), ctx);
       }
     } else if (message instanceof SpinDone s) {
@@ -173,6 +200,7 @@ public final class CpuLp implements LogicalProcess {
 
   /** lwkt_schedulerclock(): round-robin the head among equal priorities; resched if needed. */
   private void onTick(LpContext ctx) {
+    nextTick = ctx.now() + sim.tickNs();
     ctx.schedule(sim.tickNs(), new Tick());
     if (running == null) {
       return;
@@ -193,6 +221,7 @@ public final class CpuLp implements LogicalProcess {
       running.computeLeftNs -= ctx.now() - running.computeStart;
       computing = false;
       gen++;
+      stepAt = Long.MAX_VALUE;
       reschedule(ctx);
     }
   }
@@ -213,12 +242,19 @@ public final class CpuLp implements LogicalProcess {
     meter.add(CpuCounter.CONTEXT_SWITCHES, 1, now);
     running = next;
     gen++;
+    stepAt = Long.MAX_VALUE;
     if (next == null) {
       meter.enter(CpuState.IDLE, now);
       return;
     }
     meter.enter(CpuState.BUSY, now);
-    ctx.schedule(cost.contextSwitchNs(), new StepDone(gen, Step.SWITCH));
+    step(cost.contextSwitchNs(), Step.SWITCH, ctx);
+  }
+
+  /** Schedules the end of a step of CPU work in the current generation. */
+  private void step(long ns, Step step, LpContext ctx) {
+    stepAt = ctx.now() + ns;
+    ctx.schedule(ns, new StepDone(gen, step));
   }
 
   private void onStepDone(Step step, LpContext ctx) {
@@ -293,7 +329,7 @@ public final class CpuLp implements LogicalProcess {
     meter.enter(CpuState.BUSY, ctx.now());
     computing = true;
     t.computeStart = ctx.now();
-    ctx.schedule(t.computeLeftNs, new StepDone(gen, Step.COMPUTE));
+    step(t.computeLeftNs, Step.COMPUTE, ctx);
   }
 
   /** tsleep(): the thread leaves the run queue until its timeout. */
@@ -301,6 +337,7 @@ public final class CpuLp implements LogicalProcess {
     runq.remove(t);
     t.blocked = true;
     sleeping.put(t.spec.tid(), t);
+    t.wakeAt = ctx.now() + ns;
     ctx.schedule(ns, new Wakeup(t.spec.tid()));
     reschedule(ctx);
   }
@@ -369,7 +406,7 @@ public final class CpuLp implements LogicalProcess {
   private void releaseFault(int objectId, int pindex, int pfn, long workNs, LpContext ctx) {
     int home = layout.memoryLp(plan.homeOf(objectId));
     ctx.send(home, workNs + ctx.latencyTo(home), new ObjectLockRelease(objectId, pindex, pfn, cpu));
-    ctx.schedule(workNs, new StepDone(gen, Step.FAULT_DONE));
+    step(workNs, Step.FAULT_DONE, ctx);
   }
 
   // --- munmap: remove pages from the object and free them ---
@@ -408,7 +445,7 @@ public final class CpuLp implements LogicalProcess {
     }
     int home = layout.memoryLp(plan.homeOf(g.objectId()));
     ctx.send(home, work + ctx.latencyTo(home), new ObjectLockRelease(g.objectId(), -1, -1, cpu));
-    ctx.schedule(work, new StepDone(gen, Step.UNMAP_DONE));
+    step(work, Step.UNMAP_DONE, ctx);
   }
 
   // --- spinning on a held lock ---

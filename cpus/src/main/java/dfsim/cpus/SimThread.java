@@ -22,6 +22,8 @@ final class SimThread {
   /** Index into the CPU's node order of the node being asked for a page. */
   int allocTry;
   boolean blocked;
+  /** When a sleeping thread's timeout fires. */
+  long wakeAt;
 
   SimThread(ThreadSpec spec, Program program) {
     this.spec = spec;

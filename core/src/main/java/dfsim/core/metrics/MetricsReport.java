@@ -110,6 +110,7 @@ public final class MetricsReport {
     r.put("simulated_ns", run.simulatedNs());
     r.put("warmup_ns", run.warmupNs());
     r.put("events", run.events());
+    r.put("windows", run.windows());
     r.put("wall_ms", run.wallMs());
     r.put("digest", digest);
     root.put("run", r);

@@ -10,4 +10,5 @@ public record RunInfo(
     long simulatedNs,
     long warmupNs,
     long events,
+    long windows,
     long wallMs) {}

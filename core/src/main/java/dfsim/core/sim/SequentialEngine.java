@@ -32,6 +32,6 @@ public final class SequentialEngine implements Engine {
       runtimes.get(e.target()).deliver(e);
       events++;
     }
-    return new EngineResult(events, end);
+    return new EngineResult(events, end, 0);
   }
 }

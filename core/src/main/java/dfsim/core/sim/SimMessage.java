@@ -1,8 +1,31 @@
 package dfsim.core.sim;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dfsim.core.protocol.LockContended;
+import dfsim.core.protocol.ObjectLockGranted;
+import dfsim.core.protocol.ObjectLockRelease;
+import dfsim.core.protocol.ObjectLockRequest;
+import dfsim.core.protocol.PageAlloc;
+import dfsim.core.protocol.PageAllocated;
+import dfsim.core.protocol.PageFree;
+import dfsim.core.protocol.ThreadStart;
+
 /**
  * Marker for every message between LPs and every self-event. Implementations are immutable
- * records; the actor engine binds this interface to a real serializer so that every message can
- * cross a JVM boundary unchanged.
+ * records. Messages between LPs live in {@code dfsim.core.protocol} and are listed here by name,
+ * so the actor engine can serialize them (jackson-cbor) across actors and JVMs; self-events never
+ * leave their LP and need no entry.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "t")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ThreadStart.class, name = "ThreadStart"),
+    @JsonSubTypes.Type(value = ObjectLockRequest.class, name = "ObjectLockRequest"),
+    @JsonSubTypes.Type(value = ObjectLockGranted.class, name = "ObjectLockGranted"),
+    @JsonSubTypes.Type(value = ObjectLockRelease.class, name = "ObjectLockRelease"),
+    @JsonSubTypes.Type(value = LockContended.class, name = "LockContended"),
+    @JsonSubTypes.Type(value = PageAlloc.class, name = "PageAlloc"),
+    @JsonSubTypes.Type(value = PageAllocated.class, name = "PageAllocated"),
+    @JsonSubTypes.Type(value = PageFree.class, name = "PageFree"),
+})
 public interface SimMessage {}

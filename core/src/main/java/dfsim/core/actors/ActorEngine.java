@@ -1,0 +1,83 @@
+package dfsim.core.actors;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dfsim.core.sim.Engine;
+import dfsim.core.sim.EngineResult;
+import dfsim.core.sim.SimModel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * The actor engine: one Pekko typed actor per LP on a dispatcher of {@code threads} threads, and
+ * a coordinator running conservative windows (see {@link Coordinator}). Gives the sequential
+ * engine's per-LP event order, hence its results, for any thread count.
+ */
+public final class ActorEngine implements Engine {
+  /**
+   * The dispatcher the LP actors and the coordinator run on: the default one, so that no message
+   * of a window crosses between thread pools (each crossing parks and wakes a thread).
+   */
+  static final String DISPATCHER = "pekko.actor.default-dispatcher";
+
+  private final int threads;
+  private final Config base;
+  private final long windowSlackNs;
+
+  /** An engine with {@code threads} dispatcher threads over {@code base} (a run's config). */
+  public ActorEngine(int threads, Config base) {
+    this(threads, base, 0);
+  }
+
+  /**
+   * For tests only: widens every window by {@code windowSlackNs} beyond what is safe, so that the
+   * engine's detection of out-of-order delivery can be shown to work.
+   */
+  ActorEngine(int threads, Config base, long windowSlackNs) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1");
+    }
+    this.threads = threads;
+    this.base = base;
+    this.windowSlackNs = windowSlackNs;
+  }
+
+  @Override
+  public String name() {
+    return "actors";
+  }
+
+  @Override
+  public EngineResult run(SimModel model) {
+    Config config = ConfigFactory.parseString(DISPATCHER + " { "
+            + "thread-pool-executor.fixed-pool-size = " + threads + ", "
+            + "fork-join-executor { parallelism-min = " + threads + ", parallelism-max = " + threads + " }, "
+            + "affinity-pool-executor { parallelism-min = " + threads + ", parallelism-max = " + threads + " } }")
+        .withFallback(base).withFallback(ConfigFactory.defaultReference()).resolve();
+    CompletableFuture<EngineResult> result = new CompletableFuture<>();
+    ActorSystem<EngineProtocol.CoordinatorCommand> system = ActorSystem.create(
+        Coordinator.create(model, result, windowSlackNs, DISPATCHER), "dfsim", config);
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the simulation ran", e);
+    } catch (ExecutionException | CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        // already terminating; nothing left to release
+      }
+    }
+  }
+}

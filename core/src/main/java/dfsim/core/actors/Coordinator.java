@@ -1,0 +1,223 @@
+package dfsim.core.actors;
+
+import dfsim.core.actors.EngineProtocol.CoordinatorCommand;
+import dfsim.core.actors.EngineProtocol.Init;
+import dfsim.core.actors.EngineProtocol.LpCommand;
+import dfsim.core.actors.EngineProtocol.LpFailed;
+import dfsim.core.actors.EngineProtocol.RunWindow;
+import dfsim.core.actors.EngineProtocol.WindowDone;
+import dfsim.core.sim.CausalityViolation;
+import dfsim.core.sim.EngineResult;
+import dfsim.core.sim.SimModel;
+import dfsim.core.sim.SimulationFailure;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Runs conservative windows. In each window every LP j runs its events before its horizon: its
+ * earliest input time, the earliest any message (including replies to its own) could reach it
+ * (see {@link #earliestInputTimes}). On large boxes the cheaper global window end, min over LPs
+ * of (earliest send + least outgoing latency), is used instead. Only LPs with events before
+ * their horizon are woken. A window ends when every woken LP has
+ * reported; each LP runs its next window only once it has received every message that the
+ * reports say was sent to it. Nothing waits on a clock.
+ */
+final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
+  /**
+   * Up to this many LPs each gets its own horizon (an O(n^2) closure per window); above it, one
+   * global window end is cheaper.
+   */
+  private static final int PER_LP_LIMIT = 96;
+
+  private final SimModel model;
+  private final CompletableFuture<EngineResult> result;
+  private final long windowSlackNs;
+  private final List<ActorRef<LpCommand>> lps = new ArrayList<>();
+  private final long[] minOut;
+  private final long[] nextEvent;
+  private final long[] sendBound;
+  private final long[] expected;
+  private final long[] incoming;
+  private int outstanding;
+  private long events;
+  private final long[] eit;
+  private final long[] eot;
+  private final boolean[] done;
+  private final long[] latency;
+  private long windows;
+
+  static Behavior<CoordinatorCommand> create(SimModel model, CompletableFuture<EngineResult> result,
+      long windowSlackNs, String dispatcher) {
+    return Behaviors.setup(ctx -> new Coordinator(ctx, model, result, windowSlackNs, dispatcher));
+  }
+
+  private Coordinator(ActorContext<CoordinatorCommand> ctx, SimModel model,
+      CompletableFuture<EngineResult> result, long windowSlackNs, String dispatcher) {
+    super(ctx);
+    this.model = model;
+    this.result = result;
+    this.windowSlackNs = windowSlackNs;
+    int n = model.lps().size();
+    minOut = new long[n];
+    nextEvent = new long[n];
+    sendBound = new long[n];
+    expected = new long[n];
+    incoming = new long[n];
+    eit = new long[n];
+    eot = new long[n];
+    done = new boolean[n];
+    latency = new long[n <= PER_LP_LIMIT ? n * n : 0];
+    Arrays.fill(incoming, Long.MAX_VALUE);
+    for (int i = 0; i < n; i++) {
+      long min = Long.MAX_VALUE;
+      for (int j = 0; j < n; j++) {
+        if (i != j) {
+          min = Math.min(min, model.minDelay(i, j));
+        }
+      }
+      minOut[i] = min == Long.MAX_VALUE ? model.lookaheadNs() : min;
+      if (n <= PER_LP_LIMIT) {
+        for (int j = 0; j < n; j++) {
+          latency[i * n + j] = i == j ? 0 : model.minDelay(i, j);
+        }
+      }
+      var props = org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(dispatcher);
+      ActorRef<LpCommand> lp = ctx.spawn(LpActor.create(model.lps().get(i), model), "lp-" + i, props);
+      ctx.watch(lp);
+      lps.add(lp);
+    }
+    for (ActorRef<LpCommand> lp : lps) {
+      lp.tell(new Init(lps, ctx.getSelf()));
+    }
+    outstanding = n;
+  }
+
+  @Override
+  public Receive<CoordinatorCommand> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(WindowDone.class, this::onWindowDone)
+        .onMessage(LpFailed.class, this::onFailed)
+        .onSignal(Terminated.class, t -> fail(new CausalityViolation(
+            "LP actor " + t.getRef().path().name() + " stopped in the middle of the run")))
+        .build();
+  }
+
+  private Behavior<CoordinatorCommand> onWindowDone(WindowDone d) {
+    nextEvent[d.lp()] = d.nextEvent();
+    sendBound[d.lp()] = d.sendBound();
+    events += d.events();
+    for (int i = 0; i < d.targets().length; i++) {
+      int t = d.targets()[i];
+      expected[t] += d.counts()[i];
+      incoming[t] = Math.min(incoming[t], d.minTimes()[i]);
+    }
+    if (--outstanding > 0) {
+      return this;
+    }
+    return nextWindow();
+  }
+
+  private Behavior<CoordinatorCommand> nextWindow() {
+    int n = lps.size();
+    long start = Long.MAX_VALUE;
+    long globalEnd = Long.MAX_VALUE;
+    for (int i = 0; i < n; i++) {
+      if (incoming[i] != Long.MAX_VALUE) {
+        nextEvent[i] = Math.min(nextEvent[i], incoming[i]);
+        sendBound[i] = Math.min(sendBound[i], incoming[i]);
+        incoming[i] = Long.MAX_VALUE;
+      }
+      start = Math.min(start, nextEvent[i]);
+      if (sendBound[i] != Long.MAX_VALUE) {
+        globalEnd = Math.min(globalEnd, sendBound[i] + minOut[i]);
+      }
+    }
+    long endTime = model.endTimeNs();
+    if (start >= endTime) {
+      result.complete(new EngineResult(events, endTime, windows));
+      return Behaviors.stopped();
+    }
+    windows++;
+    boolean perLp = n <= PER_LP_LIMIT;
+    if (perLp) {
+      earliestInputTimes(n);
+    }
+    for (int j = 0; j < n; j++) {
+      if (nextEvent[j] >= endTime) {
+        continue;
+      }
+      long horizon = perLp ? eit[j] : globalEnd;
+      horizon = Math.min(endTime, saturatedAdd(horizon, windowSlackNs));
+      if (nextEvent[j] < horizon) {
+        outstanding++;
+        lps.get(j).tell(new RunWindow(horizon, expected[j]));
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Computes each LP's earliest input time: EIT(j) = min over k != j of EOT(k) + latency(k, j),
+   * where EOT(k) = min(k's send bound, EIT(k)) since an LP may answer a message at once. A
+   * shortest-path closure (Dijkstra over the LPs; every latency is > 0), so that round trips are
+   * bounded too: an LP never runs past a reply to its own messages.
+   */
+  private void earliestInputTimes(int n) {
+    java.util.Arrays.fill(eit, Long.MAX_VALUE);
+    for (int i = 0; i < n; i++) {
+      eot[i] = sendBound[i];
+      done[i] = false;
+    }
+    for (int round = 0; round < n; round++) {
+      int u = -1;
+      for (int i = 0; i < n; i++) {
+        if (!done[i] && eot[i] != Long.MAX_VALUE && (u < 0 || eot[i] < eot[u])) {
+          u = i;
+        }
+      }
+      if (u < 0) {
+        break;
+      }
+      done[u] = true;
+      long base = eot[u];
+      for (int v = 0; v < n; v++) {
+        if (v != u) {
+          long t = base + latency[u * n + v];
+          if (t < eit[v]) {
+            eit[v] = t;
+            if (t < eot[v]) {
+              eot[v] = t;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return r < a ? Long.MAX_VALUE : r;
+  }
+
+  private Behavior<CoordinatorCommand> onFailed(LpFailed f) {
+    String msg = "LP " + f.lp() + ": " + f.message();
+    return fail(f.kind().equals(SimulationFailure.class.getSimpleName())
+        ? new SimulationFailure(f.message())
+        : new CausalityViolation(f.kind().equals(CausalityViolation.class.getSimpleName())
+            ? f.message() : f.kind() + " in " + msg));
+  }
+
+  private Behavior<CoordinatorCommand> fail(RuntimeException e) {
+    result.completeExceptionally(e);
+    return Behaviors.stopped();
+  }
+}
