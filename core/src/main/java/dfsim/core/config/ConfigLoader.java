@@ -32,8 +32,16 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** The user's layer before the reference is added: file plus overrides, unresolved. */
-  public record UserLayer(String name, Config config) {}
+  /**
+   * The user's layers before the reference is added, unresolved: the file (or the embedded
+   * default) and the {@code -D} overrides.
+   */
+  public record UserLayer(String name, Config file, Config overrides) {
+    /** Returns the overrides over the file. */
+    public Config config() {
+      return overrides.withFallback(file);
+    }
+  }
 
   /** Parses the file (or the embedded default when {@code file} is null) and the overrides. */
   public static UserLayer userLayer(Path file, List<String> overrides) {
@@ -54,11 +62,11 @@ public final class ConfigLoader {
       String fn = file.getFileName().toString();
       name = fn.endsWith(".conf") ? fn.substring(0, fn.length() - 5) : fn;
     }
-    Config layer = base;
+    Config layer = ConfigFactory.empty();
     for (String o : overrides) {
       layer = parseOverride(o).withFallback(layer);
     }
-    return new UserLayer(name, layer);
+    return new UserLayer(name, base, layer);
   }
 
   /** Parses one {@code -D key=value} override. */

@@ -143,6 +143,25 @@ public final class Settings {
     return out;
   }
 
+  /** Returns a non-empty list of longs. */
+  public List<Long> longList(String path) {
+    List<Long> out = new ArrayList<>();
+    try {
+      for (Number n : config.getNumberList(path)) {
+        if (n.doubleValue() != n.longValue()) {
+          throw bad(path, config.getValue(path).render(), "a non-empty list of integers");
+        }
+        out.add(n.longValue());
+      }
+    } catch (ConfigException.WrongType e) {
+      throw wrong(path, "a non-empty list of integers");
+    }
+    if (out.isEmpty()) {
+      throw bad(path, "[]", "a non-empty list of integers");
+    }
+    return out;
+  }
+
   /** Returns a string. */
   public String string(String path) {
     try {

@@ -18,7 +18,7 @@ public record SimSettings(
   /** Reads and checks the settings. */
   public static SimSettings from(Settings s) {
     long end = s.durationNs("sim.end-time", 1_000, 3_600_000_000_000L);
-    long warmup = s.durationNs("sim.warmup", 0, Long.MAX_VALUE);
+    long warmup = warmupNs(s, end);
     if (warmup >= end) {
       throw new BadInputException("sim.warmup = " + s.string("sim.warmup")
           + ": must be shorter than sim.end-time (" + s.string("sim.end-time") + ")");
@@ -34,6 +34,28 @@ public record SimSettings(
           + ": must give at most " + MAX_SAMPLES + " samples, i.e. be >= " + ((end + MAX_SAMPLES - 1) / MAX_SAMPLES) + "ns");
     }
     return new SimSettings(end, warmup, seed, lookahead, hz, interval);
+  }
+
+  /**
+   * Reads {@code sim.warmup}: a duration, or a percentage of the end time ("10%"), which stays
+   * valid when a test or sweep shortens {@code sim.end-time}.
+   */
+  private static long warmupNs(Settings s, long endNs) {
+    if (s.has("sim.warmup") && s.config().getValue("sim.warmup").valueType()
+        == com.typesafe.config.ConfigValueType.STRING && s.string("sim.warmup").trim().endsWith("%")) {
+      String v = s.string("sim.warmup").trim();
+      double pct;
+      try {
+        pct = Double.parseDouble(v.substring(0, v.length() - 1).trim());
+      } catch (NumberFormatException e) {
+        throw Settings.bad("sim.warmup", v, "a duration (e.g. 2ms) or a percentage of sim.end-time in [0, 100)");
+      }
+      if (!(pct >= 0 && pct < 100)) {
+        throw Settings.bad("sim.warmup", v, "a duration (e.g. 2ms) or a percentage of sim.end-time in [0, 100)");
+      }
+      return (long) Math.floor(endNs * pct / 100.0);
+    }
+    return s.durationNs("sim.warmup", 0, Long.MAX_VALUE);
   }
 
   /** Returns the scheduler tick in ns (1 s / hz). */

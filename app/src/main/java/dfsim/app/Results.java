@@ -1,0 +1,135 @@
+package dfsim.app;
+
+import dfsim.core.metrics.MetricsReport;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.statistics.distribution.TDistribution;
+
+/**
+ * The rows of results.csv (DESIGN §6): one per variant x sweep point, the contract columns first
+ * and in order, each a mean over the point's seeds (per-op values are computed per seed over the
+ * measured window, then averaged); {@code digest} is the first seed's. Then
+ * {@code ops_per_sim_second_ci95} (Student-t half-width, 0 for one seed), the seed count, and the
+ * one wall-clock column, {@code wall_ms}.
+ */
+final class Results {
+  /** Columns whose values depend on the machine, not the simulation. */
+  static final List<String> WALL_CLOCK = List.of("wall_ms");
+
+  private Results() {}
+
+  /** Builds one row from a point's reports (one per seed, in seed order). */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> row(Experiment.Point p, List<String> sweepKeys, List<MetricsReport> reports) {
+    int n = reports.size();
+    double[][] v = new double[12][n];
+    long wallMs = 0;
+    for (int i = 0; i < n; i++) {
+      Map<String, Object> tree = reports.get(i).tree();
+      Map<String, Object> w = (Map<String, Object>) tree.get("workload");
+      Map<String, Object> m = (Map<String, Object>) w.get("measured");
+      double ops = num(w.get("ops_completed"));
+      v[0][i] = ops;
+      v[1][i] = num(w.get("ops_per_sim_second"));
+      v[2][i] = num(w.get("mean_op_latency_ns"));
+      v[3][i] = num(w.get("p99_op_latency_ns"));
+      v[4][i] = per(m.get("lock_wait_ns"), ops);
+      v[5][i] = per(m.get("spin_ns"), ops);
+      v[6][i] = per(m.get("ipis_sent"), ops);
+      v[7][i] = per(m.get("faults"), ops);
+      v[8][i] = per(m.get("page_alloc_scan_steps"), num(m.get("page_allocs")));
+      v[9][i] = num(m.get("context_switches"));
+      v[10][i] = num(m.get("umtx_timeouts"));
+      v[11][i] = num(m.get("stale_mapping_ns"));
+      wallMs += (Long) ((Map<String, Object>) tree.get("run")).get("wall_ms");
+    }
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("variant", p.variant());
+    for (String k : sweepKeys) {
+      row.put(k, p.sweep().get(k));
+    }
+    String[] names = {"ops_completed", "ops_per_sim_second", "mean_op_latency_ns", "p99_op_latency_ns",
+        "lock_wait_ns_per_op", "spin_ns_per_op", "ipis_per_op", "faults_per_op", "scan_steps_per_alloc",
+        "context_switches", "umtx_timeouts", "stale_mapping_ns"};
+    for (int c = 0; c < names.length; c++) {
+      row.put(names[c], fmt(mean(v[c])));
+    }
+    row.put("digest", reports.get(0).digest());
+    row.put("ops_per_sim_second_ci95", fmt(ci95(v[1])));
+    row.put("seeds", n);
+    row.put("wall_ms", wallMs);
+    return row;
+  }
+
+  /** Returns the mean of the defined (non-NaN) values, or NaN when none is. */
+  static double mean(double[] xs) {
+    double sum = 0;
+    int k = 0;
+    for (double x : xs) {
+      if (!Double.isNaN(x)) {
+        sum += x;
+        k++;
+      }
+    }
+    return k == 0 ? Double.NaN : sum / k;
+  }
+
+  /** Returns the half-width of the 95% confidence interval of the mean (Student t). */
+  static double ci95(double[] xs) {
+    int n = xs.length;
+    if (n < 2) {
+      return 0;
+    }
+    double m = mean(xs);
+    double ss = 0;
+    for (double x : xs) {
+      ss += (x - m) * (x - m);
+    }
+    double sd = Math.sqrt(ss / (n - 1));
+    return TDistribution.of(n - 1).inverseCumulativeProbability(0.975) * sd / Math.sqrt(n);
+  }
+
+  private static double per(Object numerator, double denominator) {
+    return denominator == 0 ? Double.NaN : num(numerator) / denominator;
+  }
+
+  private static double num(Object o) {
+    return ((Number) o).doubleValue();
+  }
+
+  /** Formats a value for the CSV: fixed three decimals, empty when undefined. */
+  static String fmt(double x) {
+    return Double.isNaN(x) ? "" : String.format(Locale.ROOT, "%.3f", x);
+  }
+
+  /** Returns rows as a console table of the leading columns. */
+  static String table(List<Map<String, Object>> rows, List<String> sweepKeys) {
+    List<String> cols = new ArrayList<>(List.of("variant"));
+    cols.addAll(sweepKeys);
+    cols.addAll(List.of("ops_per_sim_second", "ops_per_sim_second_ci95", "mean_op_latency_ns",
+        "lock_wait_ns_per_op", "spin_ns_per_op", "faults_per_op"));
+    int[] width = new int[cols.size()];
+    for (int c = 0; c < cols.size(); c++) {
+      width[c] = cols.get(c).length();
+      for (Map<String, Object> r : rows) {
+        width[c] = Math.max(width[c], String.valueOf(r.get(cols.get(c))).length());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int c = 0; c < cols.size(); c++) {
+      sb.append(String.format(Locale.ROOT, c == 0 ? "%-" + width[c] + "s" : "  %" + width[c] + "s", cols.get(c)));
+    }
+    sb.append('\n');
+    for (Map<String, Object> r : rows) {
+      for (int c = 0; c < cols.size(); c++) {
+        sb.append(String.format(Locale.ROOT, c == 0 ? "%-" + width[c] + "s" : "  %" + width[c] + "s",
+            r.get(cols.get(c))));
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+}
