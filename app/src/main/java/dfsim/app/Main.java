@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dfsim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Simulates DragonFly BSD SMP mechanisms on a many-core NUMA box.",
-    subcommands = {RunCommand.class, ExperimentCommand.class})
+    subcommands = {RunCommand.class, ExperimentCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int BAD_INPUT = 2;
