@@ -1,6 +1,7 @@
 package dfsim.cpus;
 
 import dfsim.core.config.Costs;
+import dfsim.core.config.LwktSettings;
 import dfsim.core.config.SimSettings;
 import dfsim.core.metrics.CpuCounter;
 import dfsim.core.metrics.CpuMeter;
@@ -21,13 +22,21 @@ import dfsim.core.protocol.PageAlloc;
 import dfsim.core.protocol.PageAllocated;
 import dfsim.core.protocol.PageFree;
 import dfsim.core.protocol.ThreadStart;
+import dfsim.core.protocol.TokenFailed;
+import dfsim.core.protocol.TokenGranted;
+import dfsim.core.protocol.TokenPoll;
+import dfsim.core.protocol.TokenPollCancel;
+import dfsim.core.protocol.TokenRelease;
+import dfsim.core.protocol.TokenTry;
 import dfsim.core.sim.LogicalProcess;
 import dfsim.core.sim.LpContext;
 import dfsim.core.sim.SimMessage;
 import dfsim.core.sim.SimulationFailure;
 import dfsim.core.topology.LpLayout;
 import dfsim.core.topology.Topology;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -71,6 +80,7 @@ public final class CpuLp implements LogicalProcess {
   private final SimSettings sim;
   private final WorkloadPlan plan;
   private final ProgramFactory programs;
+  private final LwktSettings lwkt;
   private final CpuMeter meter;
   private final LwktRunQueue runq = new LwktRunQueue();
   private final Map<Integer, SimThread> sleeping = new HashMap<>();
@@ -90,8 +100,21 @@ public final class CpuLp implements LogicalProcess {
   private long spinGen;
   private LockClass spinClass;
 
-  public CpuLp(int cpu, LpLayout layout, Costs cost, SimSettings sim, WorkloadPlan plan) {
+  /** What a token reply answers: a get by the running thread, or lwkt_switch()'s tries. */
+  private enum TokenPhase { NONE, GET, SWITCH_TRY, POLL }
+
+  private TokenPhase tokenPhase = TokenPhase.NONE;
+  /** lwkt_switch()'s candidates, in the order it tries them, and the one being tried. */
+  private final List<SimThread> candidates = new ArrayList<>();
+  private int candidate;
+  /** Threads whose tokens the skip loop polls. */
+  private final List<SimThread> polled = new ArrayList<>();
+  /** A thread became runnable while lwkt_switch() was trying tokens: scan again. */
+  private boolean rescan;
+
+  public CpuLp(int cpu, LpLayout layout, Costs cost, SimSettings sim, LwktSettings lwkt, WorkloadPlan plan) {
     this.cpu = cpu;
+    this.lwkt = lwkt;
     this.layout = layout;
     this.topo = layout.topology();
     this.cost = cost;
@@ -114,22 +137,18 @@ public final class CpuLp implements LogicalProcess {
 
   /**
    * The earliest time this CPU could send, from its own pending events: the end of its current
-   * step (after which a fault trap, a syscall or a switch comes before any send), a sleeper's
-   * wakeup or a tick that rotates the run queue (each followed by a switch). Spinning, a tick
-   * with nothing to rotate and the end of a spin send nothing. Messages it receives are bounded
-   * by the engine.
+   * step, a sleeper's wakeup, or the next tick while a thread runs (lwkt_switch() may release a
+   * token at once). A spinning or idle CPU's own events send nothing: the end of a spin, a tick
+   * with no thread. Messages it receives are bounded by the engine.
    */
   @Override
   public long nextSendBound(long nextEventTime) {
-    long bound = Long.MAX_VALUE;
-    if (stepAt != Long.MAX_VALUE) {
-      bound = stepAt + Math.min(cost.trapNs(), Math.min(cost.syscallNs(), cost.contextSwitchNs()));
-    }
-    if (runq.size() > 1 || runq.head() != running) {
-      bound = Math.min(bound, nextTick + cost.contextSwitchNs());
+    long bound = stepAt;
+    if (running != null) {
+      bound = Math.min(bound, nextTick);
     }
     for (SimThread t : sleeping.values()) {
-      bound = Math.min(bound, t.wakeAt + cost.contextSwitchNs());
+      bound = Math.min(bound, t.wakeAt);
     }
     return Math.max(nextEventTime, bound);
   }
@@ -146,11 +165,15 @@ public final class CpuLp implements LogicalProcess {
         endSpin(ctx.now());
       }
     } else if (message instanceof LockContended c) {
-      startSpin(c, ctx);
+      startSpin(c.lockClass(), c.waitNs(), ctx);
     } else if (message instanceof ObjectLockGranted g) {
       onGranted(g, ctx);
     } else if (message instanceof PageAllocated p) {
       onPageAllocated(p, ctx);
+    } else if (message instanceof TokenGranted g) {
+      onTokenGranted(g, ctx);
+    } else if (message instanceof TokenFailed f) {
+      onTokenFailed(f, ctx);
     } else if (message instanceof Tick) {
       onTick(ctx);
     } else if (message instanceof Wakeup w) {
@@ -190,19 +213,31 @@ public final class CpuLp implements LogicalProcess {
   /** lwkt_schedule(): queue {@code t}; run it now if the CPU idles or it outranks the runner. */
   private void makeRunnable(SimThread t, LpContext ctx) {
     runq.enqueue(t);
-    if (running == null) {
-      reschedule(ctx);
+    if (tokenPhase == TokenPhase.POLL) {
+      // The skip loop rescans every pass: it sees the new thread at once.
+      cancelPolls(ctx);
+      lwktSwitch(ctx);
+    } else if (tokenPhase == TokenPhase.SWITCH_TRY) {
+      rescan = true;
+    } else if (running == null) {
+      lwktSwitch(ctx);
     } else if (t.priority() > running.priority()) {
       needResched = true;
       preemptCompute(ctx);
     }
   }
 
-  /** lwkt_schedulerclock(): round-robin the head among equal priorities; resched if needed. */
+  /**
+   * The hardclock tick. strict-rr (lwkt_schedulerclock() from 85946b6c): the running head moves
+   * behind its equal-priority peers and a resched is asked if it did; a running thread that is not
+   * the head (the head was token-blocked) is resched every tick. fairq (before): hardclock asks a
+   * resched every tick unconditionally; the head still rotates among equals, standing in for the
+   * fairq accounting that shared the CPU.
+   */
   private void onTick(LpContext ctx) {
     nextTick = ctx.now() + sim.tickNs();
     ctx.schedule(sim.tickNs(), new Tick());
-    if (running == null) {
+    if (running == null || tokenPhase == TokenPhase.SWITCH_TRY || tokenPhase == TokenPhase.POLL) {
       return;
     }
     if (runq.head() == running) {
@@ -212,24 +247,113 @@ public final class CpuLp implements LogicalProcess {
     } else {
       needResched = true;
     }
+    if (lwkt.scheduler() == LwktSettings.Scheduler.FAIRQ) {
+      needResched = true;
+    }
     preemptCompute(ctx);
   }
 
-  /** User computation is preempted at once when a resched is pending. */
+  /**
+   * User computation is preempted at once when a resched is pending (the AST on the way back to
+   * user mode); kernel threads (priority >= TDPRI_KERN_LPSCHED) switch only at their next yield
+   * point, the end of the current operation.
+   */
   private void preemptCompute(LpContext ctx) {
-    if (needResched && computing) {
+    if (needResched && computing && running.priority() < LwktSettings.TDPRI_KERN_LPSCHED) {
       running.computeLeftNs -= ctx.now() - running.computeStart;
       computing = false;
       gen++;
       stepAt = Long.MAX_VALUE;
-      reschedule(ctx);
+      lwktSwitch(ctx);
     }
   }
 
-  /** lwkt_switch(): run the head of the queue, or the idle thread when it is empty. */
-  private void reschedule(LpContext ctx) {
+  /**
+   * lwkt_switch() (sys/kern/lwkt_thread.c at 85946b6c): release the outgoing thread's tokens,
+   * then take the first candidate whose tokens can be had: the head alone under fairq, the head
+   * and then each following thread of priority >= TDPRI_KERN_LPSCHED under strict-rr. If none,
+   * the skip loop spins retrying them (polling their tokens) until one wins or a thread arrives.
+   */
+  private void lwktSwitch(LpContext ctx) {
     needResched = false;
-    SimThread next = runq.head();
+    SimThread out = running;
+    if (out != null && out.heldToken >= 0) {
+      int token = out.heldToken;
+      releaseToken(out, ctx);
+      out.wantToken = token;
+    }
+    scan(ctx);
+  }
+
+  private void scan(LpContext ctx) {
+    rescan = false;
+    candidates.clear();
+    runq.forEachFromHead(t -> {
+      if (candidates.isEmpty() || (lwkt.scheduler() == LwktSettings.Scheduler.STRICT_RR
+          && t.priority() >= LwktSettings.TDPRI_KERN_LPSCHED)) {
+        candidates.add(t);
+        return true;
+      }
+      return false;
+    });
+    tryCandidate(0, ctx);
+  }
+
+  private void tryCandidate(int i, LpContext ctx) {
+    if (i >= candidates.size()) {
+      skip(ctx);
+      return;
+    }
+    SimThread c = candidates.get(i);
+    if (c.wantToken < 0) {
+      choose(c, ctx);
+      return;
+    }
+    candidate = i;
+    tokenPhase = TokenPhase.SWITCH_TRY;
+    meter.enter(CpuState.BUSY, ctx.now());
+    sendTokenTry(c, ctx);
+  }
+
+  /** Every candidate is contended (or none is runnable): spin in the skip loop, or idle. */
+  private void skip(LpContext ctx) {
+    if (rescan) {
+      scan(ctx);
+      return;
+    }
+    tokenPhase = TokenPhase.NONE;
+    if (candidates.isEmpty()) {
+      choose(null, ctx);
+      return;
+    }
+    tokenPhase = TokenPhase.POLL;
+    polled.clear();
+    for (SimThread c : candidates) {
+      if (c.wantToken >= 0) {
+        polled.add(c);
+        int home = layout.tokenHomeLp(c.wantToken);
+        ctx.send(home, ctx.latencyTo(home),
+            new TokenPoll(c.wantToken, cpu, c.spec.tid(), lwkt.tokenSpin(), lwkt.tokenDelayNs()));
+      }
+    }
+    startSpin(LockClass.TOKEN, -1, ctx);
+  }
+
+  private void cancelPolls(LpContext ctx) {
+    for (SimThread c : polled) {
+      int home = layout.tokenHomeLp(c.wantToken);
+      ctx.send(home, ctx.latencyTo(home), new TokenPollCancel(c.wantToken, cpu, c.spec.tid()));
+    }
+    polled.clear();
+    tokenPhase = TokenPhase.NONE;
+    if (spinning) {
+      endSpin(ctx.now());
+    }
+  }
+
+  /** Switches to {@code next} (null: the idle thread), or goes on with the running thread. */
+  private void choose(SimThread next, LpContext ctx) {
+    tokenPhase = TokenPhase.NONE;
     long now = ctx.now();
     if (next == running) {
       if (running == null) {
@@ -250,6 +374,109 @@ public final class CpuLp implements LogicalProcess {
     meter.enter(CpuState.BUSY, now);
     step(cost.contextSwitchNs(), Step.SWITCH, ctx);
   }
+
+  // --- tokens (lwkt_token.c) ---
+
+  private void sendTokenTry(SimThread t, LpContext ctx) {
+    int home = layout.tokenHomeLp(t.wantToken);
+    ctx.send(home, ctx.latencyTo(home), new TokenTry(t.wantToken, cpu, t.spec.tid(), lwkt.tokenSpin(), lwkt.tokenDelayNs()));
+  }
+
+  /** lwkt_gettoken() by the running thread. */
+  private void getToken(SimThread t, int token, LpContext ctx) {
+    if (t.heldToken >= 0) {
+      throw new SimulationFailure("thread " + t.spec.tid() + " asked for token " + token + " holding token "
+          + t.heldToken + ": the model lets a thread hold one token at a time");
+    }
+    t.wantToken = token;
+    tokenPhase = TokenPhase.GET;
+    meter.enter(CpuState.BUSY, ctx.now());
+    sendTokenTry(t, ctx);
+  }
+
+  private void onTokenGranted(TokenGranted g, LpContext ctx) {
+    SimThread t = expectedGrant(g);
+    if (t == null) {
+      // A poll grant that crossed our cancel: the thread is not being switched in, so the token
+      // goes straight back (it is only ever held by a running thread).
+      int home = layout.tokenHomeLp(g.token());
+      ctx.send(home, ctx.latencyTo(home), new TokenRelease(g.token(), cpu, g.tid()));
+      return;
+    }
+    if (spinning) {
+      endSpin(ctx.now());
+    }
+    long now = ctx.now();
+    meter.add(CpuCounter.TOKEN_ACQUIRES, 1, now);
+    meter.add(CpuCounter.TOKEN_TRIES, Math.max(1, g.tries()), now);
+    TokenPhase phase = tokenPhase;
+    if (phase == TokenPhase.POLL) {
+      polled.remove(t);
+      cancelPolls(ctx);
+    }
+    tokenPhase = TokenPhase.NONE;
+    gotToken(t);
+    if (phase == TokenPhase.GET) {
+      continueThread(ctx);
+    } else {
+      choose(t, ctx);
+    }
+  }
+
+  /** Returns the thread a grant answers in the current phase, or null for a stale poll grant. */
+  private SimThread expectedGrant(TokenGranted g) {
+    switch (tokenPhase) {
+      case GET:
+        return matches(running, g) ? running : null;
+      case SWITCH_TRY:
+        SimThread c = candidates.get(candidate);
+        return matches(c, g) ? c : null;
+      case POLL:
+        for (SimThread p : polled) {
+          if (matches(p, g)) {
+            return p;
+          }
+        }
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  private static boolean matches(SimThread t, TokenGranted g) {
+    return t != null && t.spec.tid() == g.tid() && t.wantToken == g.token();
+  }
+
+  private void onTokenFailed(TokenFailed f, LpContext ctx) {
+    if (spinning) {
+      endSpin(ctx.now());
+    }
+    meter.add(CpuCounter.TOKEN_CONTENDED, 1, ctx.now());
+    meter.add(CpuCounter.TOKEN_TRIES, f.tries(), ctx.now());
+    if (tokenPhase == TokenPhase.GET) {
+      // lwkt_gettoken() gave up: the thread stays on the run queue and lwkt_switch() must win
+      // the token for it before it runs again.
+      tokenPhase = TokenPhase.NONE;
+      lwktSwitch(ctx);
+    } else {
+      tryCandidate(candidate + 1, ctx);
+    }
+  }
+
+  private void gotToken(SimThread t) {
+    t.heldToken = t.wantToken;
+    t.wantToken = -1;
+  }
+
+  private void releaseToken(SimThread t, LpContext ctx) {
+    int home = layout.tokenHomeLp(t.heldToken);
+    ctx.send(home, ctx.latencyTo(home), new TokenRelease(t.heldToken, cpu, t.spec.tid()));
+    t.heldToken = -1;
+  }
+
+
+
+
 
   /** Schedules the end of a step of CPU work in the current generation. */
   private void step(long ns, Step step, LpContext ctx) {
@@ -273,11 +500,11 @@ public final class CpuLp implements LogicalProcess {
     }
   }
 
-  /** Between operations: switch if a resched is pending, else go on with the thread. */
+  /** Between operations (a yield point): switch if a resched is pending, else go on. */
   private void opBoundary(LpContext ctx) {
     running.op = null;
     if (needResched) {
-      reschedule(ctx);
+      lwktSwitch(ctx);
     } else {
       continueThread(ctx);
     }
@@ -309,6 +536,14 @@ public final class CpuLp implements LogicalProcess {
       } else if (op instanceof Op.Sleep s) {
         block(t, s.ns(), ctx);
         return;
+      } else if (op instanceof Op.GetToken g) {
+        getToken(t, g.token(), ctx);
+        return;
+      } else if (op instanceof Op.RelToken r) {
+        if (t.heldToken != r.token()) {
+          throw new SimulationFailure("thread " + t.spec.tid() + " released token " + r.token() + " it does not hold");
+        }
+        releaseToken(t, ctx);
       } else if (op instanceof Op.Begin b) {
         t.opName = b.name();
         t.opStart = now;
@@ -317,7 +552,7 @@ public final class CpuLp implements LogicalProcess {
         t.opName = null;
       } else if (op instanceof Op.Exit) {
         runq.remove(t);
-        reschedule(ctx);
+        lwktSwitch(ctx);
         return;
       }
     }
@@ -339,7 +574,7 @@ public final class CpuLp implements LogicalProcess {
     sleeping.put(t.spec.tid(), t);
     t.wakeAt = ctx.now() + ns;
     ctx.schedule(ns, new Wakeup(t.spec.tid()));
-    reschedule(ctx);
+    lwktSwitch(ctx);
   }
 
   // --- the fault path (vm_fault.c, exclusive object lock) ---
@@ -450,14 +685,17 @@ public final class CpuLp implements LogicalProcess {
 
   // --- spinning on a held lock ---
 
-  private void startSpin(LockContended c, LpContext ctx) {
+  private void startSpin(LockClass c, long waitNs, LpContext ctx) {
+    if (spinning) {
+      return;
+    }
     meter.enter(CpuState.SPIN, ctx.now());
     spinning = true;
     spinStart = ctx.now();
-    spinClass = c.lockClass();
+    spinClass = c;
     spinGen++;
-    if (c.waitNs() >= 0) {
-      ctx.schedule(c.waitNs(), new SpinDone(spinGen));
+    if (waitNs >= 0) {
+      ctx.schedule(waitNs, new SpinDone(spinGen));
     }
   }
 
@@ -467,6 +705,9 @@ public final class CpuLp implements LogicalProcess {
     meter.enter(CpuState.BUSY, now);
     meter.add(CpuCounter.LOCK_WAIT_NS, waited, now);
     meter.record(Latency.LOCK_WAIT, waited);
+    if (spinClass == LockClass.TOKEN) {
+      meter.record(Latency.TOKEN_WAIT, waited);
+    }
     waitByClass.merge(spinClass, waited, Long::sum);
   }
 }

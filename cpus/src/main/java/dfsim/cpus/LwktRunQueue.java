@@ -32,6 +32,15 @@ final class LwktRunQueue {
     queue.add(i, t);
   }
 
+  /** Visits threads from the head while {@code visit} returns true. */
+  void forEachFromHead(java.util.function.Predicate<SimThread> visit) {
+    for (SimThread t : queue) {
+      if (!visit.test(t)) {
+        return;
+      }
+    }
+  }
+
   /** Removes {@code t}. */
   void remove(SimThread t) {
     queue.remove(t);

@@ -22,6 +22,11 @@ final class SimThread {
   /** Index into the CPU's node order of the node being asked for a page. */
   int allocTry;
   boolean blocked;
+  /** The pool token this thread holds (one at a time), or -1. */
+  int heldToken = -1;
+  /** The token it must own before it runs again (blocked in gettoken, or switched out), or -1. */
+  int wantToken = -1;
+
   /** When a sleeping thread's timeout fires. */
   long wakeAt;
 

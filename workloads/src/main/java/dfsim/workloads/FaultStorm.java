@@ -98,7 +98,7 @@ public final class FaultStorm {
       if (page < pages) {
         switch (step++) {
           case 0:
-            return new Op.Compute(exponential(random));
+            return new Op.Compute(Exponential.draw(computeMeanNs, random));
           case 1:
             return new Op.Begin(OP);
           case 2:
@@ -120,10 +120,6 @@ public final class FaultStorm {
         return new Op.Exit();
       }
       return sleepNs > 0 ? new Op.Sleep(sleepNs) : next(now, random);
-    }
-
-    private long exponential(SplittableRandom random) {
-      return computeMeanNs == 0 ? 0 : (long) (-computeMeanNs * Math.log(1.0 - random.nextDouble()));
     }
   }
 }

@@ -1,6 +1,7 @@
 package dfsim.workloads;
 
 import dfsim.core.config.Costs;
+import dfsim.core.config.LwktSettings;
 import dfsim.core.config.Settings;
 import dfsim.core.config.SimSettings;
 import dfsim.core.program.WorkloadPlan;
@@ -11,6 +12,7 @@ import dfsim.core.topology.Topology;
 import dfsim.cpus.CpuLp;
 import dfsim.memory.MemoryLp;
 import dfsim.scheduler.LwktSchedulerLp;
+import dfsim.scheduler.LwktTokenManagerLp;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,17 +33,21 @@ public final class ModelFactory {
     SimSettings sim = SimSettings.from(s);
     Topology topo = Topology.from(s, sim.lookaheadNs());
     Costs cost = Costs.from(s);
+    LwktSettings lwkt = LwktSettings.from(s);
     WorkloadPlan plan = workload.apply(topo);
     LpLayout layout = new LpLayout(topo);
     List<LogicalProcess> lps = new ArrayList<>(layout.size());
     for (int c = 0; c < topo.cpus(); c++) {
-      lps.add(new CpuLp(c, layout, cost, sim, plan));
+      lps.add(new CpuLp(c, layout, cost, sim, lwkt, plan));
     }
     for (int n = 0; n < topo.nodes(); n++) {
       lps.add(new MemoryLp(n, layout, cost, plan));
     }
     for (int so = 0; so < topo.sockets(); so++) {
       lps.add(new LwktSchedulerLp(so, layout, plan));
+    }
+    for (int so = 0; so < topo.sockets(); so++) {
+      lps.add(new LwktTokenManagerLp(so, layout, cost));
     }
     SimModel model = new SimModel(lps, layout, sim.lookaheadNs(), sim.endTimeNs(), sim.seed());
     return new Built(model, topo, sim, plan);

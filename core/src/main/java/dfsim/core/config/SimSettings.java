@@ -17,7 +17,7 @@ public record SimSettings(
 
   /** Reads and checks the settings. */
   public static SimSettings from(Settings s) {
-    long end = s.durationNs("sim.end-time", 1_000, 3_600_000_000_000L);
+    long end = s.durationNs("sim.end-time", 100, 3_600_000_000_000L);
     long warmup = warmupNs(s, end);
     if (warmup >= end) {
       throw new BadInputException("sim.warmup = " + s.string("sim.warmup")

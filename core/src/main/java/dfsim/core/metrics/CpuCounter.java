@@ -21,6 +21,8 @@ public enum CpuCounter {
   SHARED_MISS("shared_miss"),
   LOCK_WAIT_NS("lock_wait_ns"),
   STALE_MAPPING_NS("stale_mapping_ns"),
+  /** Beyond the contract: token read(+CAS) tries, in gets and in the scheduler's retries. */
+  TOKEN_TRIES("token_tries"),
   /** Beyond the contract: time the locks this CPU took were held, as seen by their home. */
   LOCK_HOLD_NS("lock_hold_ns");
 

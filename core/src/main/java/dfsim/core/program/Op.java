@@ -12,6 +12,12 @@ public sealed interface Op {
   /** munmap of {@code count} pages of {@code objectId} from {@code start}: frees them. */
   record Unmap(int objectId, int start, int count) implements Op {}
 
+  /** lwkt_gettoken() of pool token {@code token} (a thread holds at most one token at a time). */
+  record GetToken(int token) implements Op {}
+
+  /** lwkt_reltoken() of pool token {@code token}. */
+  record RelToken(int token) implements Op {}
+
   /** tsleep for {@code ns}: the thread blocks and its CPU runs another thread or idles. */
   record Sleep(long ns) implements Op {}
 

@@ -10,6 +10,12 @@ import dfsim.core.protocol.PageAlloc;
 import dfsim.core.protocol.PageAllocated;
 import dfsim.core.protocol.PageFree;
 import dfsim.core.protocol.ThreadStart;
+import dfsim.core.protocol.TokenFailed;
+import dfsim.core.protocol.TokenGranted;
+import dfsim.core.protocol.TokenPoll;
+import dfsim.core.protocol.TokenPollCancel;
+import dfsim.core.protocol.TokenRelease;
+import dfsim.core.protocol.TokenTry;
 
 /**
  * Marker for every message between LPs and every self-event. Implementations are immutable
@@ -27,5 +33,11 @@ import dfsim.core.protocol.ThreadStart;
     @JsonSubTypes.Type(value = PageAlloc.class, name = "PageAlloc"),
     @JsonSubTypes.Type(value = PageAllocated.class, name = "PageAllocated"),
     @JsonSubTypes.Type(value = PageFree.class, name = "PageFree"),
+    @JsonSubTypes.Type(value = TokenTry.class, name = "TokenTry"),
+    @JsonSubTypes.Type(value = TokenPoll.class, name = "TokenPoll"),
+    @JsonSubTypes.Type(value = TokenPollCancel.class, name = "TokenPollCancel"),
+    @JsonSubTypes.Type(value = TokenGranted.class, name = "TokenGranted"),
+    @JsonSubTypes.Type(value = TokenFailed.class, name = "TokenFailed"),
+    @JsonSubTypes.Type(value = TokenRelease.class, name = "TokenRelease"),
 })
 public interface SimMessage {}

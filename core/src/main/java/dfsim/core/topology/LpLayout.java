@@ -4,8 +4,8 @@ import dfsim.core.sim.LinkLatency;
 
 /**
  * Where each LP sits and its id: CPUs first (id = CPU id), then one memory LP per NUMA node,
- * then one LWKT scheduler LP per socket. A message between two LPs takes at least the cache-line
- * transfer for their distance; the socket's scheduler sits on the socket's first die.
+ * then one LWKT scheduler LP per socket, then one token manager LP per socket. A message between two LPs takes at least the cache-line
+ * transfer for their distance; a socket's scheduler and token manager sit on its first die.
  */
 public final class LpLayout implements LinkLatency {
   private final Topology topology;
@@ -26,7 +26,7 @@ public final class LpLayout implements LinkLatency {
 
   /** Returns the number of LPs. */
   public int size() {
-    return cpus + nodes + sockets;
+    return cpus + nodes + 2 * sockets;
   }
 
   public int cpuLp(int cpu) {
@@ -41,6 +41,16 @@ public final class LpLayout implements LinkLatency {
     return cpus + nodes + socket;
   }
 
+  /** Returns the LP of the token manager of {@code socket}. */
+  public int tokenManagerLp(int socket) {
+    return cpus + nodes + sockets + socket;
+  }
+
+  /** Returns the token manager LP homing pool token {@code token} (index mod sockets). */
+  public int tokenHomeLp(int token) {
+    return tokenManagerLp(token % sockets);
+  }
+
   public boolean isCpu(int lp) {
     return lp < cpus;
   }
@@ -53,7 +63,7 @@ public final class LpLayout implements LinkLatency {
     if (lp < cpus + nodes) {
       return topology.dieOfNode(lp - cpus);
     }
-    return (lp - cpus - nodes) * topology.diesPerSocket();
+    return ((lp - cpus - nodes) % sockets) * topology.diesPerSocket();
   }
 
   /** Returns the socket an LP sits on. */
