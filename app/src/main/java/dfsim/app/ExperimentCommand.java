@@ -2,8 +2,6 @@ package dfsim.app;
 
 import dfsim.core.config.BadInputException;
 import dfsim.core.metrics.MetricsReport;
-import dfsim.core.sim.CausalityViolation;
-import dfsim.core.sim.SimulationFailure;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,12 +97,8 @@ final class ExperimentCommand implements Callable<Integer> {
         rows.add(Results.row(p, ex.sweepKeys(), reports.get(i)));
       }
     } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof SimulationFailure || c instanceof CausalityViolation) {
-        System.err.println("dfsim: run failed: " + c.getMessage());
-        return Main.RUN_FAILED;
-      }
-      throw new IllegalStateException(c);
+      System.err.println("dfsim: run failed: " + Main.describe(e.getCause()));
+      return Main.RUN_FAILED;
     } finally {
       pool.shutdownNow();
     }

@@ -1,6 +1,8 @@
 package dfsim.app;
 
 import dfsim.core.config.BadInputException;
+import dfsim.core.sim.CausalityViolation;
+import dfsim.core.sim.SimulationFailure;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -43,6 +45,19 @@ public final class Main implements Runnable {
       throw ex;
     });
     return cl.execute(args);
+  }
+
+  /**
+   * Returns a failed run's cause as one line: the model's own failures by their message, anything
+   * else (a bug in the simulator) with its type and where it was thrown.
+   */
+  static String describe(Throwable t) {
+    if (t instanceof SimulationFailure || t instanceof CausalityViolation || t instanceof BadInputException) {
+      return t.getMessage();
+    }
+    StackTraceElement[] at = t.getStackTrace();
+    return "internal error: " + t.getClass().getSimpleName() + ": " + t.getMessage()
+        + (at.length > 0 ? " (at " + at[0] + ")" : "");
   }
 
   /** Returns the version from the jar manifest ("dev" when run from classes). */

@@ -2,9 +2,7 @@ package dfsim.app;
 
 import dfsim.core.config.BadInputException;
 import dfsim.core.metrics.MetricsReport;
-import dfsim.core.sim.CausalityViolation;
 import dfsim.core.sim.Engine;
-import dfsim.core.sim.SimulationFailure;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,8 +51,8 @@ final class RunCommand implements Callable<Integer> {
     MetricsReport report;
     try {
       report = sim.run(e);
-    } catch (SimulationFailure | CausalityViolation ex) {
-      System.err.println("dfsim: run failed: " + ex.getMessage());
+    } catch (RuntimeException ex) {
+      System.err.println("dfsim: run failed: " + Main.describe(ex));
       return Main.RUN_FAILED;
     }
     sim.write(dir, report);

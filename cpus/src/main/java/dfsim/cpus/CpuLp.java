@@ -397,10 +397,7 @@ public final class CpuLp implements LogicalProcess {
   private void onTokenGranted(TokenGranted g, LpContext ctx) {
     SimThread t = expectedGrant(g);
     if (t == null) {
-      // A poll grant that crossed our cancel: the thread is not being switched in, so the token
-      // goes straight back (it is only ever held by a running thread).
-      int home = layout.tokenHomeLp(g.token());
-      ctx.send(home, ctx.latencyTo(home), new TokenRelease(g.token(), cpu, g.tid()));
+      // A poll grant that crossed our cancel: the home took the cancel as a release.
       return;
     }
     if (spinning) {

@@ -124,7 +124,7 @@ public final class LwktTokenManagerLp implements LogicalProcess {
     } else if (m instanceof TokenPoll p) {
       onPoll(p, ctx);
     } else if (m instanceof TokenPollCancel c) {
-      onCancel(c);
+      onCancel(c, ctx);
     } else {
       throw new IllegalStateException("token manager of socket " + socket + " cannot handle " + m);
     }
@@ -191,9 +191,16 @@ public final class LwktTokenManagerLp implements LogicalProcess {
     st.waiters.add(new Waiter(p.cpu(), p.tid(), ctx.now(), Math.max(1, pass), 0, p.spin(), true, seq++));
   }
 
-  private void onCancel(TokenPollCancel c) {
+  /**
+   * A CPU stops polling. If its poll already won (the grant is on its way), the CPU will not use
+   * the token: the cancel releases it here, before any later request of that CPU is seen.
+   */
+  private void onCancel(TokenPollCancel c, LpContext ctx) {
     TokenState st = state(c.token());
-    st.waiters.removeIf(w -> w.poller && w.cpu == c.cpu() && w.tid == c.tid());
+    boolean waiting = st.waiters.removeIf(w -> w.poller && w.cpu == c.cpu() && w.tid == c.tid());
+    if (!waiting && st.ownerCpu == c.cpu() && st.ownerTid == c.tid()) {
+      release(c.token(), st, c.cpu(), ctx);
+    }
   }
 
   private void onRelease(TokenRelease r, LpContext ctx) {
@@ -202,6 +209,10 @@ public final class LwktTokenManagerLp implements LogicalProcess {
       throw new IllegalStateException("CPU " + r.cpu() + " thread " + r.tid() + " released token "
           + r.token() + " owned by CPU " + st.ownerCpu + " thread " + st.ownerTid);
     }
+    release(r.token(), st, r.cpu(), ctx);
+  }
+
+  private void release(int token, TokenState st, int fromCpu, LpContext ctx) {
     long now = ctx.now();
     stats.holdNs += Math.max(0, now - st.grantedAt);
     st.ownerCpu = -1;
@@ -225,8 +236,8 @@ public final class LwktTokenManagerLp implements LogicalProcess {
     if (best != null) {
       st.waiters.remove(best);
       // The winner's read pulls the line from the releasing CPU.
-      long x = layout.topology().transferNs(r.cpu(), best.cpu);
-      grant(r.token(), st, best.cpu, best.tid, bestAt, best.poller ? -1 : bestTry + 1, x, ctx);
+      long x = layout.topology().transferNs(fromCpu, best.cpu);
+      grant(token, st, best.cpu, best.tid, bestAt, best.poller ? -1 : bestTry + 1, x, ctx);
     }
   }
 
