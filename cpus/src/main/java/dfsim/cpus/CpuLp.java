@@ -13,6 +13,7 @@ import dfsim.core.program.Op;
 import dfsim.core.program.ProgramFactory;
 import dfsim.core.program.ThreadSpec;
 import dfsim.core.program.WorkloadPlan;
+import dfsim.core.protocol.IpiWakeup;
 import dfsim.core.protocol.LockContended;
 import dfsim.core.protocol.LockIntent;
 import dfsim.core.protocol.ObjectLockGranted;
@@ -28,6 +29,7 @@ import dfsim.core.protocol.TokenPoll;
 import dfsim.core.protocol.TokenPollCancel;
 import dfsim.core.protocol.TokenRelease;
 import dfsim.core.protocol.TokenTry;
+import dfsim.core.protocol.WakeupRequest;
 import dfsim.core.sim.LogicalProcess;
 import dfsim.core.sim.LpContext;
 import dfsim.core.sim.SimMessage;
@@ -84,6 +86,9 @@ public final class CpuLp implements LogicalProcess {
   private final CpuMeter meter;
   private final LwktRunQueue runq = new LwktRunQueue();
   private final Map<Integer, SimThread> sleeping = new HashMap<>();
+  /** Threads of this CPU by id, while they live; threads blocked in tsleep() with no timeout. */
+  private final Map<Integer, SimThread> threads = new HashMap<>();
+  private final Map<Integer, SimThread> blocked = new HashMap<>();
   private final Map<LockClass, Long> waitByClass = new EnumMap<>(LockClass.class);
 
   /** The thread on the CPU, or null for the idle thread. */
@@ -178,6 +183,9 @@ public final class CpuLp implements LogicalProcess {
       onTick(ctx);
     } else if (message instanceof Wakeup w) {
       onWakeup(w, ctx);
+    } else if (message instanceof IpiWakeup w) {
+      meter.add(CpuCounter.IPIS_RECEIVED, 1, ctx.now());
+      wakeup(w.tid(), ctx);
     } else if (message instanceof ThreadStart s) {
       onThreadStart(s.spec(), ctx);
     } else {
@@ -201,7 +209,19 @@ public final class CpuLp implements LogicalProcess {
 
   private void onThreadStart(ThreadSpec spec, LpContext ctx) {
     SimThread t = new SimThread(spec, programs.create(spec));
+    threads.put(spec.tid(), t);
     makeRunnable(t, ctx);
+  }
+
+  /** wakeup() on this CPU: run a blocked thread, or leave the wakeup pending for its next block. */
+  private void wakeup(int tid, LpContext ctx) {
+    SimThread t = blocked.remove(tid);
+    if (t != null) {
+      t.blocked = false;
+      makeRunnable(t, ctx);
+    } else if (threads.containsKey(tid)) {
+      threads.get(tid).pendingWakeups++;
+    }
   }
 
   private void onWakeup(Wakeup w, LpContext ctx) {
@@ -533,6 +553,24 @@ public final class CpuLp implements LogicalProcess {
       } else if (op instanceof Op.Sleep s) {
         block(t, s.ns(), ctx);
         return;
+      } else if (op instanceof Op.Block) {
+        if (t.pendingWakeups > 0) {
+          t.pendingWakeups--;
+        } else {
+          runq.remove(t);
+          t.blocked = true;
+          blocked.put(t.spec.tid(), t);
+          lwktSwitch(ctx);
+          return;
+        }
+      } else if (op instanceof Op.Wakeup w) {
+        if (plan.cpuOf(w.tid()) == cpu) {
+          wakeup(w.tid(), ctx);
+        } else {
+          meter.add(CpuCounter.IPIS_SENT, 1, now);
+          int sched = layout.schedulerLp(topo.socketOf(cpu));
+          ctx.send(sched, ctx.latencyTo(sched), new WakeupRequest(w.tid(), cpu));
+        }
       } else if (op instanceof Op.GetToken g) {
         getToken(t, g.token(), ctx);
         return;
@@ -549,6 +587,7 @@ public final class CpuLp implements LogicalProcess {
         t.opName = null;
       } else if (op instanceof Op.Exit) {
         runq.remove(t);
+        threads.remove(t.spec.tid());
         lwktSwitch(ctx);
         return;
       }

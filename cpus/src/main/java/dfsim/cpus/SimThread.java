@@ -22,6 +22,8 @@ final class SimThread {
   /** Index into the CPU's node order of the node being asked for a page. */
   int allocTry;
   boolean blocked;
+  /** Wakeups that came before the thread blocked, each consumed by one block. */
+  int pendingWakeups;
   /** The pool token this thread holds (one at a time), or -1. */
   int heldToken = -1;
   /** The token it must own before it runs again (blocked in gettoken, or switched out), or -1. */

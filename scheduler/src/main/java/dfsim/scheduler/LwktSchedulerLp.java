@@ -3,7 +3,9 @@ package dfsim.scheduler;
 import dfsim.core.metrics.RunMetrics;
 import dfsim.core.program.ThreadSpec;
 import dfsim.core.program.WorkloadPlan;
+import dfsim.core.protocol.IpiWakeup;
 import dfsim.core.protocol.ThreadStart;
+import dfsim.core.protocol.WakeupRequest;
 import dfsim.core.sim.LogicalProcess;
 import dfsim.core.sim.LpContext;
 import dfsim.core.sim.SimMessage;
@@ -14,7 +16,8 @@ import java.util.List;
 
 /**
  * A socket's LWKT scheduler: at time 0 it starts the workload's threads placed on its socket's
- * CPUs (lwkt_create() + lwkt_schedule() on the target CPU). Every thread of the box is started at
+ * CPUs (lwkt_create() + lwkt_schedule() on the target CPU), and it turns wakeups of threads on
+ * other CPUs into IPIs. Every thread of the box is started at
  * the same instant, the largest link latency, so that no CPU gets a head start from its distance
  * to the scheduler.
  */
@@ -22,10 +25,12 @@ public final class LwktSchedulerLp implements LogicalProcess {
   private final int socket;
   private final LpLayout layout;
   private final List<ThreadSpec> threads = new ArrayList<>();
+  private final WorkloadPlan plan;
 
   public LwktSchedulerLp(int socket, LpLayout layout, WorkloadPlan plan) {
     this.socket = socket;
     this.layout = layout;
+    this.plan = plan;
     for (ThreadSpec t : plan.threads()) {
       if (layout.topology().socketOf(t.cpu()) == socket) {
         threads.add(t);
@@ -51,9 +56,18 @@ public final class LwktSchedulerLp implements LogicalProcess {
     return Math.max(Math.max(l.smtNs(), l.sameDieNs()), Math.max(l.crossDieNs(), l.crossSocketNs()));
   }
 
+  /**
+   * A cross-CPU wakeup: the thread lives on its own CPU (td_gd), so the wakeup becomes an IPI
+   * there (lwkt_send_ipiq3() to lwkt_schedule_remote()), delivered after latency.ipi.
+   */
   @Override
   public void handle(SimMessage message, int sourceLp, LpContext ctx) {
-    throw new IllegalStateException("scheduler of socket " + socket + " cannot handle " + message);
+    if (message instanceof WakeupRequest w) {
+      int lp = layout.cpuLp(plan.cpuOf(w.tid()));
+      ctx.send(lp, Math.max(layout.topology().latencies().ipiNs(), ctx.latencyTo(lp)), new IpiWakeup(w.tid(), w.fromCpu()));
+    } else {
+      throw new IllegalStateException("scheduler of socket " + socket + " cannot handle " + message);
+    }
   }
 
   @Override

@@ -82,6 +82,23 @@ final class LwktSchedulingTest {
     assertTrue(m.cpu(0).ops().get("t1").count() > 800);
   }
 
+  @Test
+  void crossCpuWakeupIsAnIpiThroughTheScheduler() {
+    // Thread 1 (CPU 1) blocks at once; thread 0 (CPU 0) wakes it: a request to socket 0's
+    // scheduler (same die) and an IPI to CPU 1 after latency.ipi.
+    Settings s = TestModels.settings("topology { sockets = 1, cores-per-socket = 2 }\nsim.end-time = 1ms");
+    RunMetrics m = TestModels.run(ModelFactory.build(s, topo -> new WorkloadPlan("script", "op",
+        List.of(new ThreadSpec(0, 0, 10, 0), new ThreadSpec(1, 0, 10, 1)), List.of(),
+        spec -> spec.tid() == 0 ? TestModels.script(new Op.Wakeup(1))
+            : TestModels.script(new Op.Block(), new Op.Compute(2_000_000)))));
+    Latencies l = Latencies.from(s, 10);
+    long start = LwktSchedulerLp.startTimeNs(l);
+    assertEquals(1, m.counter(0, CpuCounter.IPIS_SENT));
+    assertEquals(1, m.counter(1, CpuCounter.IPIS_RECEIVED));
+    // CPU 1 idles before its thread starts, and from its block until the IPI lands.
+    assertEquals(start + l.sameDieNs() + l.ipiNs(), m.cpu(1).stateNs(CpuState.IDLE));
+  }
+
   private static Program sleeper() {
     return new Program() {
       private int step;

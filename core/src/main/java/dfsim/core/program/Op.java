@@ -21,6 +21,12 @@ public sealed interface Op {
   /** tsleep for {@code ns}: the thread blocks and its CPU runs another thread or idles. */
   record Sleep(long ns) implements Op {}
 
+  /** tsleep() with no timeout: block until a wakeup (one already pending is consumed at once). */
+  record Block() implements Op {}
+
+  /** wakeup() of thread {@code tid}: through the scheduler and an IPI when it lives on another CPU. */
+  record Wakeup(int tid) implements Op {}
+
   /** Marks the start of one workload operation named {@code name}. */
   record Begin(String name) implements Op {}
 

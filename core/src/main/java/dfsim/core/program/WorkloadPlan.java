@@ -16,11 +16,21 @@ public record WorkloadPlan(
   public WorkloadPlan {
     threads = List.copyOf(threads);
     objects = List.copyOf(objects);
+    for (int i = 0; i < threads.size(); i++) {
+      if (threads.get(i).tid() != i) {
+        throw new IllegalArgumentException("thread ids must be 0..n-1 in order");
+      }
+    }
     for (int i = 0; i < objects.size(); i++) {
       if (objects.get(i).id() != i) {
         throw new IllegalArgumentException("object ids must be 0..n-1 in order");
       }
     }
+  }
+
+  /** Returns the CPU thread {@code tid} lives on (LWKT threads stay on their CPU). */
+  public int cpuOf(int tid) {
+    return threads.get(tid).cpu();
   }
 
   /** Returns the node homing object {@code id}. */

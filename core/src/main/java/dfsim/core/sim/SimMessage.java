@@ -2,6 +2,7 @@ package dfsim.core.sim;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dfsim.core.protocol.IpiWakeup;
 import dfsim.core.protocol.LockContended;
 import dfsim.core.protocol.ObjectLockGranted;
 import dfsim.core.protocol.ObjectLockRelease;
@@ -16,6 +17,7 @@ import dfsim.core.protocol.TokenPoll;
 import dfsim.core.protocol.TokenPollCancel;
 import dfsim.core.protocol.TokenRelease;
 import dfsim.core.protocol.TokenTry;
+import dfsim.core.protocol.WakeupRequest;
 
 /**
  * Marker for every message between LPs and every self-event. Implementations are immutable
@@ -39,5 +41,7 @@ import dfsim.core.protocol.TokenTry;
     @JsonSubTypes.Type(value = TokenGranted.class, name = "TokenGranted"),
     @JsonSubTypes.Type(value = TokenFailed.class, name = "TokenFailed"),
     @JsonSubTypes.Type(value = TokenRelease.class, name = "TokenRelease"),
+    @JsonSubTypes.Type(value = WakeupRequest.class, name = "WakeupRequest"),
+    @JsonSubTypes.Type(value = IpiWakeup.class, name = "IpiWakeup"),
 })
 public interface SimMessage {}

@@ -1,0 +1,6 @@
+package dfsim.core.protocol;
+
+import dfsim.core.sim.SimMessage;
+
+/** CPU -> its socket's scheduler LP: wakeup() of thread {@code tid}, which lives on another CPU. */
+public record WakeupRequest(int tid, int fromCpu) implements SimMessage {}
