@@ -142,12 +142,16 @@ public final class CpuLp implements LogicalProcess {
 
   /**
    * The earliest time this CPU could send, from its own pending events: the end of its current
-   * step, a sleeper's wakeup, or the next tick while a thread runs (lwkt_switch() may release a
-   * token at once). A spinning or idle CPU's own events send nothing: the end of a spin, a tick
-   * with no thread. Messages it receives are bounded by the engine.
+   * step, a sleeper's wakeup, or the next tick while a thread runs. With token or wakeup
+   * operations in the workload any of these may send at once (lwkt_switch() releasing a token);
+   * without them every send follows a fault trap, a syscall or a context switch, and the bound
+   * moves out by the least of those. A spinning or idle CPU's own events send nothing: the end
+   * of a spin, a tick with no thread. Messages it receives are bounded by the engine.
    */
   @Override
   public long nextSendBound(long nextEventTime) {
+    long margin = plan.immediateSends() ? 0
+        : Math.min(cost.trapNs(), Math.min(cost.syscallNs(), cost.contextSwitchNs()));
     long bound = stepAt;
     if (running != null) {
       bound = Math.min(bound, nextTick);
@@ -155,7 +159,7 @@ public final class CpuLp implements LogicalProcess {
     for (SimThread t : sleeping.values()) {
       bound = Math.min(bound, t.wakeAt);
     }
-    return Math.max(nextEventTime, bound);
+    return Math.max(nextEventTime, bound == Long.MAX_VALUE ? bound : bound + margin);
   }
 
   @Override

@@ -69,7 +69,8 @@ public final class FaultStorm {
       }
     }
     return new WorkloadPlan("fault-storm", OP, threads, objects,
-        spec -> new StormProgram(objectOf[spec.tid()], baseOf[spec.tid()], pages, computeNs, sleepNs, passes));
+        spec -> new StormProgram(objectOf[spec.tid()], baseOf[spec.tid()], pages, computeNs, sleepNs, passes),
+        false);
   }
 
   /** One thread's loop: (compute, fault) per page, then unmap, then sleep. */

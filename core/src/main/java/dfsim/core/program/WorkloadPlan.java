@@ -4,14 +4,24 @@ import java.util.List;
 
 /**
  * What a workload puts on the box: its kind, the name of its unit of work ("op"), its threads,
- * its VM objects and the programs its threads run.
+ * its VM objects, the programs its threads run, and whether those programs use operations that
+ * send a message the instant they start (token gets and releases, wakeups). A CPU whose threads
+ * never do can promise other LPs a longer lookahead: every send of theirs follows a trap, a
+ * syscall or a context switch.
  */
 public record WorkloadPlan(
     String kind,
     String opName,
     List<ThreadSpec> threads,
     List<VmObjectSpec> objects,
-    ProgramFactory programs) {
+    ProgramFactory programs,
+    boolean immediateSends) {
+
+  /** A plan whose programs may use every operation. */
+  public WorkloadPlan(String kind, String opName, List<ThreadSpec> threads, List<VmObjectSpec> objects,
+      ProgramFactory programs) {
+    this(kind, opName, threads, objects, programs, true);
+  }
 
   public WorkloadPlan {
     threads = List.copyOf(threads);
