@@ -3,6 +3,7 @@ package dfsim.cpus;
 import dfsim.core.config.Costs;
 import dfsim.core.config.LwktSettings;
 import dfsim.core.config.SimSettings;
+import dfsim.core.config.ZoneSettings;
 import dfsim.core.metrics.CpuCounter;
 import dfsim.core.metrics.CpuMeter;
 import dfsim.core.metrics.CpuState;
@@ -30,6 +31,9 @@ import dfsim.core.protocol.TokenPollCancel;
 import dfsim.core.protocol.TokenRelease;
 import dfsim.core.protocol.TokenTry;
 import dfsim.core.protocol.WakeupRequest;
+import dfsim.core.protocol.ZoneAlloc;
+import dfsim.core.protocol.ZoneAllocated;
+import dfsim.core.protocol.ZoneFree;
 import dfsim.core.sim.LogicalProcess;
 import dfsim.core.sim.LpContext;
 import dfsim.core.sim.SimMessage;
@@ -83,6 +87,11 @@ public final class CpuLp implements LogicalProcess {
   private final WorkloadPlan plan;
   private final ProgramFactory programs;
   private final LwktSettings lwkt;
+  private final ZoneSettings zone;
+  /** Items on this CPU's own pvzone free list (zfreecnt_pcpu[cpuid]); empty at boot. */
+  private int pvPcpu;
+  /** The page a fault in progress inserts once its pv entry is allocated (-1: none). */
+  private int faultPfn;
   private final CpuMeter meter;
   private final LwktRunQueue runq = new LwktRunQueue();
   private final Map<Integer, SimThread> sleeping = new HashMap<>();
@@ -117,9 +126,11 @@ public final class CpuLp implements LogicalProcess {
   /** A thread became runnable while lwkt_switch() was trying tokens: scan again. */
   private boolean rescan;
 
-  public CpuLp(int cpu, LpLayout layout, Costs cost, SimSettings sim, LwktSettings lwkt, WorkloadPlan plan) {
+  public CpuLp(int cpu, LpLayout layout, Costs cost, SimSettings sim, LwktSettings lwkt, ZoneSettings zone,
+      WorkloadPlan plan) {
     this.cpu = cpu;
     this.lwkt = lwkt;
+    this.zone = zone;
     this.layout = layout;
     this.topo = layout.topology();
     this.cost = cost;
@@ -179,6 +190,12 @@ public final class CpuLp implements LogicalProcess {
       onGranted(g, ctx);
     } else if (message instanceof PageAllocated p) {
       onPageAllocated(p, ctx);
+    } else if (message instanceof ZoneAllocated) {
+      if (spinning) {
+        endSpin(ctx.now());
+      }
+      Op.Fault f = (Op.Fault) running.op;
+      releaseFault(f.objectId(), f.pindex(), faultPfn, cost.pmapEnterNs(), ctx);
     } else if (message instanceof TokenGranted g) {
       onTokenGranted(g, ctx);
     } else if (message instanceof TokenFailed f) {
@@ -637,7 +654,7 @@ public final class CpuLp implements LogicalProcess {
       finishUnmap(g, ctx);
     } else if (g.residentPfn() >= 0) {
       // Another thread faulted the page in while this one waited: map it, nothing to allocate.
-      releaseFault(g.objectId(), g.pindex(), -1, cost.vmPageLookupNs() + cost.pmapEnterNs(), ctx);
+      enterPmap(-1, cost.vmPageLookupNs(), ctx);
     } else {
       running.allocTry = 0;
       requestPage(cost.vmPageLookupNs(), ctx);
@@ -673,8 +690,25 @@ public final class CpuLp implements LogicalProcess {
       // Zeroing streams the page through DRAM: a remote page costs the remote/local ratio more.
       zero = zero * topo.latencies().dramRemoteNs() / Math.max(1, topo.latencies().dramLocalNs());
     }
+    enterPmap(p.pfn(), zero, ctx);
+  }
+
+  /**
+   * pmap_enter() after {@code beforeNs} of work: it needs a pv entry, zalloc(pvzone). With
+   * per-CPU caches it comes from this CPU's list when that has one (no lock); otherwise from the
+   * global list under the zone spinlock, at node 0.
+   */
+  private void enterPmap(int pfn, long beforeNs, LpContext ctx) {
+    meter.add(CpuCounter.ZONE_ALLOCS, 1, ctx.now());
     Op.Fault f = (Op.Fault) running.op;
-    releaseFault(f.objectId(), f.pindex(), p.pfn(), zero + cost.pmapEnterNs(), ctx);
+    if (zone.pcpuCache() && pvPcpu > 0) {
+      pvPcpu--;
+      releaseFault(f.objectId(), f.pindex(), pfn, beforeNs + cost.zonePcpuNs() + cost.pmapEnterNs(), ctx);
+      return;
+    }
+    faultPfn = pfn;
+    int home = layout.memoryLp(0);
+    ctx.send(home, beforeNs + ctx.latencyTo(home), new ZoneAlloc(cpu));
   }
 
   /** After {@code workNs} of zeroing and pmap_enter(), drop the object lock and return. */
@@ -698,7 +732,14 @@ public final class CpuLp implements LogicalProcess {
     int[] removed = g.removed();
     long perPage = cost.pmapRemoveNs() + cost.vmPageFreeNs();
     long inval = removed.length > 128 ? cost.tlbFlushNs() : removed.length * cost.invlpgNs();
-    long work = removed.length * perPage + inval;
+    // Each removed PTE frees its pv entry: to this CPU's list below zmax_pcpu, else globally.
+    int local = zone.pcpuCache() ? Math.min(removed.length, Math.max(0, zone.zmaxPcpu() - pvPcpu)) : 0;
+    pvPcpu += local;
+    long work = removed.length * perPage + inval + local * cost.zonePcpuNs();
+    if (removed.length > local) {
+      int home = layout.memoryLp(0);
+      ctx.send(home, work + ctx.latencyTo(home), new ZoneFree(cpu, removed.length - local));
+    }
     int[] perNode = new int[topo.nodes()];
     for (int pfn : removed) {
       perNode[(int) (pfn / topo.pagesPerNode())]++;

@@ -15,6 +15,9 @@ import dfsim.core.protocol.ObjectLockRequest;
 import dfsim.core.protocol.PageAlloc;
 import dfsim.core.protocol.PageAllocated;
 import dfsim.core.protocol.PageFree;
+import dfsim.core.protocol.ZoneAlloc;
+import dfsim.core.protocol.ZoneAllocated;
+import dfsim.core.protocol.ZoneFree;
 import dfsim.core.sim.LogicalProcess;
 import dfsim.core.sim.LpContext;
 import dfsim.core.sim.SimMessage;
@@ -26,7 +29,8 @@ import java.util.Map;
 /**
  * One NUMA node's memory: its free pages behind one queue spinlock (vm_page_alloc() and
  * vm_page_free() in sys/vm/vm_page.c), and the VM objects homed here with their exclusive locks
- * (vm_object_hold() in sys/vm/vm_object.c).
+ * (vm_object_hold() in sys/vm/vm_object.c). Node 0's memory also homes the zone spinlock of
+ * pvzone (sys/vm/vm_zone.c): zalloc() and zfree() that miss a CPU's own list take it here.
  *
  * <p>An object lock is granted in the order requests arrive. A request that finds it held is
  * queued and told so at once ({@link LockContended}); at release the next waiter gets it after
@@ -44,6 +48,9 @@ public final class MemoryLp implements LogicalProcess {
   private final ContentionStats objectStats = new ContentionStats();
   private final ContentionStats queueStats = new ContentionStats();
   private final QueueLock freeQueue;
+  /** The zone spinlock (zlock) of pvzone; kernel memory, and so the zone, lives on node 0. */
+  private final ContentionStats zoneStats = new ContentionStats();
+  private final QueueLock zoneLock;
   private final long[] holdByCpu;
 
   public MemoryLp(int node, LpLayout layout, Costs cost, WorkloadPlan plan) {
@@ -57,6 +64,7 @@ public final class MemoryLp implements LogicalProcess {
     }
     this.free = new FreePages((int) (node * pages), (int) pages);
     this.freeQueue = new QueueLock(topo, queueStats);
+    this.zoneLock = new QueueLock(topo, zoneStats);
     this.holdByCpu = new long[topo.cpus()];
     for (VmObjectSpec o : plan.objects()) {
       if (o.homeNode() == node) {
@@ -83,6 +91,15 @@ public final class MemoryLp implements LogicalProcess {
       onPageAlloc(a, ctx);
     } else if (message instanceof PageFree f) {
       onPageFree(f, ctx);
+    } else if (message instanceof ZoneAlloc z) {
+      QueueLock.Grant g = zoneLock.acquire(z.cpu(), ctx.now(), cost.zoneLockedNs());
+      int lp = layout.cpuLp(z.cpu());
+      if (g.waitNs() > 0) {
+        ctx.send(lp, ctx.latencyTo(lp), new LockContended(LockClass.ZONE, g.waitNs()));
+      }
+      ctx.send(lp, ctx.latencyTo(lp) + g.doneAfterNs(), new ZoneAllocated());
+    } else if (message instanceof ZoneFree z) {
+      zoneLock.acquire(z.cpu(), ctx.now(), z.count() * cost.zoneLockedNs());
     } else {
       throw new IllegalStateException("memory node " + node + " cannot handle " + message);
     }
@@ -92,6 +109,7 @@ public final class MemoryLp implements LogicalProcess {
   public void finish(long endTime, RunMetrics metrics) {
     metrics.contention(LockClass.VM_OBJECT).add(objectStats);
     metrics.contention(LockClass.PAGE_QUEUE).add(queueStats);
+    metrics.contention(LockClass.ZONE).add(zoneStats);
     for (int c = 0; c < holdByCpu.length; c++) {
       metrics.addToCpu(c, CpuCounter.LOCK_HOLD_NS, holdByCpu[c]);
     }

@@ -29,12 +29,25 @@ public final class FaultStorm {
 
   private FaultStorm() {}
 
-  /** Builds the plan from {@code workload.*}. */
+  /** Builds the plan from {@code workload.fault-storm.*}. */
   public static WorkloadPlan plan(Settings s, Topology topo) {
-    Placement place = Placement.from(s, topo);
     String k = "workload.fault-storm.";
-    ObjectMode mode = s.choice(k + "object", ObjectMode.class);
-    int homeNode = s.intIn(k + "home-node", -1, topo.nodes() - 1);
+    return plan(s, topo, "fault-storm", k, s.choice(k + "object", ObjectMode.class),
+        s.intIn(k + "home-node", -1, topo.nodes() - 1));
+  }
+
+  /**
+   * {@code zfod}: threads take zero-fill faults on private anonymous memory and unmap it again,
+   * so that their frees feed the zone and page queues (the fault storm with private objects,
+   * keys under {@code workload.zfod.*}).
+   */
+  public static WorkloadPlan zfod(Settings s, Topology topo) {
+    return plan(s, topo, "zfod", "workload.zfod.", ObjectMode.PRIVATE, -1);
+  }
+
+  private static WorkloadPlan plan(Settings s, Topology topo, String kind, String k, ObjectMode mode,
+      int homeNode) {
+    Placement place = Placement.from(s, topo);
     int pages = s.intIn(k + "pages-per-pass", 1, 1 << 20);
     long computeNs = s.durationNs(k + "compute", 0, 1_000_000_000L);
     long sleepNs = s.durationNs(k + "sleep", 0, 1_000_000_000_000L);
@@ -68,7 +81,7 @@ public final class FaultStorm {
         }
       }
     }
-    return new WorkloadPlan("fault-storm", OP, threads, objects,
+    return new WorkloadPlan(kind, OP, threads, objects,
         spec -> new StormProgram(objectOf[spec.tid()], baseOf[spec.tid()], pages, computeNs, sleepNs, passes),
         false);
   }

@@ -4,6 +4,7 @@ import dfsim.core.config.Costs;
 import dfsim.core.config.LwktSettings;
 import dfsim.core.config.Settings;
 import dfsim.core.config.SimSettings;
+import dfsim.core.config.ZoneSettings;
 import dfsim.core.program.WorkloadPlan;
 import dfsim.core.sim.LogicalProcess;
 import dfsim.core.sim.SimModel;
@@ -34,11 +35,12 @@ public final class ModelFactory {
     Topology topo = Topology.from(s, sim.lookaheadNs());
     Costs cost = Costs.from(s);
     LwktSettings lwkt = LwktSettings.from(s);
+    ZoneSettings zone = ZoneSettings.from(s, topo.pagesPerNode() * topo.nodes(), topo.cpus());
     WorkloadPlan plan = workload.apply(topo);
     LpLayout layout = new LpLayout(topo);
     List<LogicalProcess> lps = new ArrayList<>(layout.size());
     for (int c = 0; c < topo.cpus(); c++) {
-      lps.add(new CpuLp(c, layout, cost, sim, lwkt, plan));
+      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, plan));
     }
     for (int n = 0; n < topo.nodes(); n++) {
       lps.add(new MemoryLp(n, layout, cost, plan));

@@ -7,7 +7,7 @@ import dfsim.core.topology.Topology;
 /** The workloads {@code workload.kind} may name. */
 public final class Workloads {
   /** Every kind, as spelt in config. */
-  public static final String KINDS = "fault-storm | token-storm";
+  public static final String KINDS = "fault-storm | zfod | token-storm";
 
   private Workloads() {}
 
@@ -16,6 +16,7 @@ public final class Workloads {
     String kind = s.string("workload.kind");
     return switch (kind) {
       case "fault-storm" -> FaultStorm.plan(s, topo);
+      case "zfod" -> FaultStorm.zfod(s, topo);
       case "token-storm" -> TokenStorm.plan(s, topo);
       default -> throw Settings.bad("workload.kind", kind, "one of " + KINDS);
     };

@@ -17,7 +17,9 @@ public record Costs(
     long vmPageAllocNs,
     long vmPageFreeNs,
     long pmapEnterNs,
-    long pmapRemoveNs) {
+    long pmapRemoveNs,
+    long zoneLockedNs,
+    long zonePcpuNs) {
 
   /** Reads {@code cost.*}; every cost must be >= 0. */
   public static Costs from(Settings s) {
@@ -35,6 +37,8 @@ public record Costs(
         s.durationNs("cost.vm-page-alloc", 0, max),
         s.durationNs("cost.vm-page-free", 0, max),
         s.durationNs("cost.pmap-enter", 0, max),
-        s.durationNs("cost.pmap-remove", 0, max));
+        s.durationNs("cost.pmap-remove", 0, max),
+        s.durationNs("cost.zone-locked", 0, max),
+        s.durationNs("cost.zone-pcpu", 0, max));
   }
 }

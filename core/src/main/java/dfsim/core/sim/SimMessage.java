@@ -18,6 +18,9 @@ import dfsim.core.protocol.TokenPollCancel;
 import dfsim.core.protocol.TokenRelease;
 import dfsim.core.protocol.TokenTry;
 import dfsim.core.protocol.WakeupRequest;
+import dfsim.core.protocol.ZoneAlloc;
+import dfsim.core.protocol.ZoneAllocated;
+import dfsim.core.protocol.ZoneFree;
 
 /**
  * Marker for every message between LPs and every self-event. Implementations are immutable
@@ -43,5 +46,8 @@ import dfsim.core.protocol.WakeupRequest;
     @JsonSubTypes.Type(value = TokenRelease.class, name = "TokenRelease"),
     @JsonSubTypes.Type(value = WakeupRequest.class, name = "WakeupRequest"),
     @JsonSubTypes.Type(value = IpiWakeup.class, name = "IpiWakeup"),
+    @JsonSubTypes.Type(value = ZoneAlloc.class, name = "ZoneAlloc"),
+    @JsonSubTypes.Type(value = ZoneAllocated.class, name = "ZoneAllocated"),
+    @JsonSubTypes.Type(value = ZoneFree.class, name = "ZoneFree"),
 })
 public interface SimMessage {}
