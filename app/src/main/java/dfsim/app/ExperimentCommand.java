@@ -55,15 +55,10 @@ final class ExperimentCommand implements Callable<Integer> {
     if (parallel < 1) {
       throw new BadInputException("--jobs " + parallel + ": must be >= 1");
     }
-    if (threads < 1) {
-      throw new BadInputException("--threads " + threads + ": must be >= 1");
-    }
     if (nodes != null) {
       throw new BadInputException("--nodes " + nodes + ": clustered experiments are not available in this version");
     }
-    if (!engine.equals("sequential") && !engine.equals("actors")) {
-      throw new BadInputException("--engine " + engine + ": must be one of actors | sequential");
-    }
+    Simulation.checkEngine(engine, threads);
     Experiment ex = Experiment.plan(config, overrides);
     Path dir = out != null ? out : Path.of("out", ex.name());
     Outputs.checkWritable(dir);

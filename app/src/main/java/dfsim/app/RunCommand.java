@@ -1,6 +1,5 @@
 package dfsim.app;
 
-import dfsim.core.config.BadInputException;
 import dfsim.core.metrics.MetricsReport;
 import dfsim.core.sim.Engine;
 import java.nio.file.Path;
@@ -41,9 +40,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (threads < 1) {
-      throw new BadInputException("--threads " + threads + ": must be >= 1");
-    }
+    Simulation.checkEngine(engine, threads);
     Simulation sim = Simulation.prepare(config, overrides, seed);
     Engine e = sim.engine(engine, threads);
     Path dir = out != null ? out : Path.of("out", sim.name() + "-" + sim.seed());

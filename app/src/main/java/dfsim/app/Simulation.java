@@ -56,13 +56,20 @@ public final class Simulation {
     return new Simulation(name, s, ModelFactory.build(s));
   }
 
+  /** Checks the CLI's {@code --engine} and {@code --threads} before anything is loaded. */
+  public static void checkEngine(String engineName, int threads) {
+    if (!engineName.equals("sequential") && !engineName.equals("actors")) {
+      throw new BadInputException("--engine " + engineName + ": must be one of actors | sequential");
+    }
+    if (threads < 1) {
+      throw new BadInputException("--threads " + threads + ": must be >= 1");
+    }
+  }
+
   /** Returns the engine a CLI name selects; the actor engine takes Pekko settings from the config. */
   public Engine engine(String engineName, int threads) {
-    return switch (engineName) {
-      case "sequential" -> new SequentialEngine();
-      case "actors" -> new ActorEngine(threads, settings.config());
-      default -> throw new BadInputException("--engine " + engineName + ": must be one of actors | sequential");
-    };
+    checkEngine(engineName, threads);
+    return engineName.equals("actors") ? new ActorEngine(threads, settings.config()) : new SequentialEngine();
   }
 
   public String name() {
