@@ -43,7 +43,8 @@ final class EngineEqualityTest {
         "topology.sockets=3|topology.cores-per-socket=5",
         "topology.dies-per-socket=2|topology.cores-per-socket=6|topology.memoryless-dies=[1]",
         "topology.threads-per-core=2|topology.cores-per-socket=4|workload.fault-storm.object=private",
-        "workload.kind=token-storm|workload.token-storm.handoff=true|kernel.lwkt.scheduler=fairq|topology.sockets=3")) {
+        "workload.kind=token-storm|workload.token-storm.handoff=true|kernel.lwkt.scheduler=fairq|topology.sockets=3",
+        "workload.kind=token-storm|workload.token-storm.handoff=true|workload.threads=32")) {
       List<String> o = new ArrayList<>(SHORT);
       o.addAll(List.of(topo.split("\\|")));
       Experiment ex = Experiment.plan(Path.of("../conf/default.conf"), o);

@@ -121,8 +121,11 @@ public final class CpuLp implements LogicalProcess {
   /** lwkt_switch()'s candidates, in the order it tries them, and the one being tried. */
   private final List<SimThread> candidates = new ArrayList<>();
   private int candidate;
-  /** Threads whose tokens the skip loop polls. */
+  /** Threads whose tokens the skip loop polls, and the request number of each poll. */
   private final List<SimThread> polled = new ArrayList<>();
+  private final List<Long> polledRequests = new ArrayList<>();
+  /** The number of the last token request; replies to any other (a cancelled poll's) are stale. */
+  private long tokenRequest;
   /** A thread became runnable while lwkt_switch() was trying tokens: scan again. */
   private boolean rescan;
 
@@ -185,6 +188,9 @@ public final class CpuLp implements LogicalProcess {
         endSpin(ctx.now());
       }
     } else if (message instanceof LockContended c) {
+      if (c.lockClass() == LockClass.TOKEN) {
+        meter.add(CpuCounter.TOKEN_CONTENDED, 1, ctx.now());
+      }
       startSpin(c.lockClass(), c.waitNs(), ctx);
     } else if (message instanceof ObjectLockGranted g) {
       onGranted(g, ctx);
@@ -369,23 +375,27 @@ public final class CpuLp implements LogicalProcess {
     }
     tokenPhase = TokenPhase.POLL;
     polled.clear();
+    polledRequests.clear();
     for (SimThread c : candidates) {
       if (c.wantToken >= 0) {
         polled.add(c);
+        polledRequests.add(++tokenRequest);
         int home = layout.tokenHomeLp(c.wantToken);
         ctx.send(home, ctx.latencyTo(home),
-            new TokenPoll(c.wantToken, cpu, c.spec.tid(), lwkt.tokenSpin(), lwkt.tokenDelayNs()));
+            new TokenPoll(c.wantToken, cpu, c.spec.tid(), lwkt.tokenSpin(), lwkt.tokenDelayNs(), tokenRequest));
       }
     }
     startSpin(LockClass.TOKEN, -1, ctx);
   }
 
   private void cancelPolls(LpContext ctx) {
-    for (SimThread c : polled) {
+    for (int i = 0; i < polled.size(); i++) {
+      SimThread c = polled.get(i);
       int home = layout.tokenHomeLp(c.wantToken);
-      ctx.send(home, ctx.latencyTo(home), new TokenPollCancel(c.wantToken, cpu, c.spec.tid()));
+      ctx.send(home, ctx.latencyTo(home), new TokenPollCancel(c.wantToken, cpu, c.spec.tid(), polledRequests.get(i)));
     }
     polled.clear();
+    polledRequests.clear();
     tokenPhase = TokenPhase.NONE;
     if (spinning) {
       endSpin(ctx.now());
@@ -420,7 +430,8 @@ public final class CpuLp implements LogicalProcess {
 
   private void sendTokenTry(SimThread t, LpContext ctx) {
     int home = layout.tokenHomeLp(t.wantToken);
-    ctx.send(home, ctx.latencyTo(home), new TokenTry(t.wantToken, cpu, t.spec.tid(), lwkt.tokenSpin(), lwkt.tokenDelayNs()));
+    ctx.send(home, ctx.latencyTo(home),
+        new TokenTry(t.wantToken, cpu, t.spec.tid(), lwkt.tokenSpin(), lwkt.tokenDelayNs(), ++tokenRequest));
   }
 
   /** lwkt_gettoken() by the running thread. */
@@ -449,7 +460,9 @@ public final class CpuLp implements LogicalProcess {
     meter.add(CpuCounter.TOKEN_TRIES, Math.max(1, g.tries()), now);
     TokenPhase phase = tokenPhase;
     if (phase == TokenPhase.POLL) {
-      polled.remove(t);
+      int i = polled.indexOf(t);
+      polled.remove(i);
+      polledRequests.remove(i);
       cancelPolls(ctx);
     }
     tokenPhase = TokenPhase.NONE;
@@ -461,35 +474,33 @@ public final class CpuLp implements LogicalProcess {
     }
   }
 
-  /** Returns the thread a grant answers in the current phase, or null for a stale poll grant. */
+  /**
+   * Returns the thread a grant answers, or null for a grant to a cancelled poll (whose token the
+   * home already took back on the cancel). Replies are matched by request number, never by
+   * thread and token alone: a new request for the same thread and token may be in flight.
+   */
   private SimThread expectedGrant(TokenGranted g) {
     switch (tokenPhase) {
       case GET:
-        return matches(running, g) ? running : null;
+        return g.request() == tokenRequest ? running : null;
       case SWITCH_TRY:
-        SimThread c = candidates.get(candidate);
-        return matches(c, g) ? c : null;
+        return g.request() == tokenRequest ? candidates.get(candidate) : null;
       case POLL:
-        for (SimThread p : polled) {
-          if (matches(p, g)) {
-            return p;
-          }
-        }
-        return null;
+        int i = polledRequests.indexOf(g.request());
+        return i < 0 ? null : polled.get(i);
       default:
         return null;
     }
   }
 
-  private static boolean matches(SimThread t, TokenGranted g) {
-    return t != null && t.spec.tid() == g.tid() && t.wantToken == g.token();
-  }
-
   private void onTokenFailed(TokenFailed f, LpContext ctx) {
+    if (f.request() != tokenRequest || (tokenPhase != TokenPhase.GET && tokenPhase != TokenPhase.SWITCH_TRY)) {
+      throw new IllegalStateException("CPU " + cpu + " got a token failure for request " + f.request()
+          + " in phase " + tokenPhase + " (current request " + tokenRequest + ")");
+    }
     if (spinning) {
       endSpin(ctx.now());
     }
-    meter.add(CpuCounter.TOKEN_CONTENDED, 1, ctx.now());
     meter.add(CpuCounter.TOKEN_TRIES, f.tries(), ctx.now());
     if (tokenPhase == TokenPhase.GET) {
       // lwkt_gettoken() gave up: the thread stays on the run queue and lwkt_switch() must win

@@ -40,7 +40,7 @@ public final class LwktTokenManagerLp implements LogicalProcess {
   private final Map<Integer, TokenState> tokens = new HashMap<>();
   private final ContentionStats stats = new ContentionStats();
 
-  /** A spinner's gave-up time, checked when it comes. */
+  /** A spinner's give-up time, checked when it comes. */
   public record SpinExpire(int token, int cpu, int tid, long seq) implements SimMessage {}
 
   /** A CPU trying or polling the token for one thread. */
@@ -53,8 +53,11 @@ public final class LwktTokenManagerLp implements LogicalProcess {
     final int spin;
     final boolean poller;
     final long seq;
+    final long request;
 
-    Waiter(int cpu, int tid, long since, long transferNs, long waitNs, int spin, boolean poller, long seq) {
+    Waiter(int cpu, int tid, long since, long transferNs, long waitNs, int spin, boolean poller, long seq,
+        long request) {
+      this.request = request;
       this.cpu = cpu;
       this.tid = tid;
       this.since = since;
@@ -71,10 +74,10 @@ public final class LwktTokenManagerLp implements LogicalProcess {
     }
 
     /** Returns the index of the first read at or after {@code t}, or -1 past the last. */
-    int firstReadAtOrAfter(long t) {
+    long firstReadAtOrAfter(long t) {
       if (poller) {
         // A poller's pass: its (1 + spin) reads and spin waits, then one cpu_pause, forever.
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, ceilDiv(t - since, transferNs + waitNs)));
+        return Math.max(0, ceilDiv(t - since, transferNs + waitNs));
       }
       for (int j = 0; j <= spin; j++) {
         if (readAt(j) >= t) {
@@ -84,7 +87,7 @@ public final class LwktTokenManagerLp implements LogicalProcess {
       return -1;
     }
 
-    long pollReadAt(int j) {
+    long pollReadAt(long j) {
       return since + j * (transferNs + waitNs);
     }
   }
@@ -92,6 +95,7 @@ public final class LwktTokenManagerLp implements LogicalProcess {
   private static final class TokenState {
     int ownerCpu = -1;
     int ownerTid = -1;
+    long ownerRequest = -1;
     int lastCpu = -1;
     long grantedAt;
     final List<Waiter> waiters = new ArrayList<>();
@@ -151,7 +155,7 @@ public final class LwktTokenManagerLp implements LogicalProcess {
   private void onTry(TokenTry t, LpContext ctx) {
     TokenState st = state(t.token());
     if (st.ownerCpu < 0) {
-      grant(t.token(), st, t.cpu(), t.tid(), ctx.now(), 1, transfer(st, t.cpu()), ctx);
+      grant(t.token(), st, t.cpu(), t.tid(), t.request(), ctx.now(), 1, transfer(st, t.cpu()), ctx);
       return;
     }
     if (st.ownerCpu == t.cpu() && st.ownerTid == t.tid()) {
@@ -161,7 +165,7 @@ public final class LwktTokenManagerLp implements LogicalProcess {
     int lp = layout.cpuLp(t.cpu());
     ctx.send(lp, ctx.latencyTo(lp), new LockContended(LockClass.TOKEN, -1));
     long x = transfer(st, t.cpu());
-    Waiter w = new Waiter(t.cpu(), t.tid(), ctx.now(), x, tryWait(t.waitNs()), t.spin(), false, seq++);
+    Waiter w = new Waiter(t.cpu(), t.tid(), ctx.now(), x, tryWait(t.waitNs()), t.spin(), false, seq++, t.request());
     st.waiters.add(w);
     long giveUp = w.readAt(t.spin()) + x + (t.spin() > 0 ? w.waitNs : 0) - ctx.now();
     ctx.schedule(giveUp, new SpinExpire(t.token(), t.cpu(), t.tid(), w.seq));
@@ -173,7 +177,7 @@ public final class LwktTokenManagerLp implements LogicalProcess {
       if (w.seq == e.seq()) {
         st.waiters.remove(w);
         int lp = layout.cpuLp(e.cpu());
-        ctx.send(lp, ctx.latencyTo(lp), new TokenFailed(e.token(), e.tid(), 1 + w.spin));
+        ctx.send(lp, ctx.latencyTo(lp), new TokenFailed(e.token(), e.tid(), 1 + w.spin, w.request));
         return;
       }
     }
@@ -182,13 +186,13 @@ public final class LwktTokenManagerLp implements LogicalProcess {
   private void onPoll(TokenPoll p, LpContext ctx) {
     TokenState st = state(p.token());
     if (st.ownerCpu < 0) {
-      grant(p.token(), st, p.cpu(), p.tid(), ctx.now(), 1, transfer(st, p.cpu()), ctx);
+      grant(p.token(), st, p.cpu(), p.tid(), p.request(), ctx.now(), 1, transfer(st, p.cpu()), ctx);
       return;
     }
     long x = transfer(st, p.cpu());
     // One pass of the skip loop: the get's reads and waits, then a cpu_pause.
     long pass = (1 + p.spin()) * x + p.spin() * tryWait(p.waitNs()) + cost.cpuPauseNs();
-    st.waiters.add(new Waiter(p.cpu(), p.tid(), ctx.now(), Math.max(1, pass), 0, p.spin(), true, seq++));
+    st.waiters.add(new Waiter(p.cpu(), p.tid(), ctx.now(), Math.max(1, pass), 0, p.spin(), true, seq++, p.request()));
   }
 
   /**
@@ -197,8 +201,8 @@ public final class LwktTokenManagerLp implements LogicalProcess {
    */
   private void onCancel(TokenPollCancel c, LpContext ctx) {
     TokenState st = state(c.token());
-    boolean waiting = st.waiters.removeIf(w -> w.poller && w.cpu == c.cpu() && w.tid == c.tid());
-    if (!waiting && st.ownerCpu == c.cpu() && st.ownerTid == c.tid()) {
+    boolean waiting = st.waiters.removeIf(w -> w.poller && w.cpu == c.cpu() && w.request == c.request());
+    if (!waiting && st.ownerCpu == c.cpu() && st.ownerRequest == c.request()) {
       release(c.token(), st, c.cpu(), ctx);
     }
   }
@@ -217,16 +221,17 @@ public final class LwktTokenManagerLp implements LogicalProcess {
     stats.holdNs += Math.max(0, now - st.grantedAt);
     st.ownerCpu = -1;
     st.ownerTid = -1;
+    st.ownerRequest = -1;
     // The waiter whose next read comes first wins; ties go to the earliest arrival.
     Waiter best = null;
     long bestAt = Long.MAX_VALUE;
-    int bestTry = 0;
+    long bestTry = 0;
     for (Waiter w : st.waiters) {
-      int j = w.firstReadAtOrAfter(now);
+      long j = w.firstReadAtOrAfter(now);
       if (j < 0) {
         continue;
       }
-      long at = w.poller ? w.pollReadAt(j) : w.readAt(j);
+      long at = w.poller ? w.pollReadAt(j) : w.readAt((int) j);
       if (at < bestAt) {
         best = w;
         bestAt = at;
@@ -237,22 +242,24 @@ public final class LwktTokenManagerLp implements LogicalProcess {
       st.waiters.remove(best);
       // The winner's read pulls the line from the releasing CPU.
       long x = layout.topology().transferNs(fromCpu, best.cpu);
-      grant(token, st, best.cpu, best.tid, bestAt, best.poller ? -1 : bestTry + 1, x, ctx);
+      grant(token, st, best.cpu, best.tid, best.request, bestAt, best.poller ? -1 : (int) bestTry + 1, x, ctx);
     }
   }
 
   /** The token is {@code cpu}'s from {@code at}; the grant reaches it after the line moves. */
-  private void grant(int token, TokenState st, int cpu, int tid, long at, int tries, long transferNs, LpContext ctx) {
+  private void grant(int token, TokenState st, int cpu, int tid, long request, long at, int tries, long transferNs,
+      LpContext ctx) {
     stats.acquires++;
     if (st.lastCpu >= 0 && st.lastCpu != cpu) {
       stats.transfers++;
     }
     st.ownerCpu = cpu;
     st.ownerTid = tid;
+    st.ownerRequest = request;
     st.lastCpu = cpu;
     st.grantedAt = at;
     int lp = layout.cpuLp(cpu);
-    ctx.send(lp, (at - ctx.now()) + ctx.latencyTo(lp) + transferNs, new TokenGranted(token, tid, tries));
+    ctx.send(lp, (at - ctx.now()) + ctx.latencyTo(lp) + transferNs, new TokenGranted(token, tid, tries, request));
   }
 
   private static long ceilDiv(long a, long b) {

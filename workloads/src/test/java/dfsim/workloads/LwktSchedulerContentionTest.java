@@ -6,6 +6,7 @@ import dfsim.core.metrics.CpuCounter;
 import dfsim.core.metrics.CpuState;
 import dfsim.core.metrics.RunMetrics;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -47,5 +48,30 @@ final class LwktSchedulerContentionTest {
     // fairq switches only on the tick; strict-rr switches to runnable threads behind a blocked head.
     assertTrue(strict.switches() > 10 * fairq.switches(),
         "switches: strict-rr " + strict.switches() + " vs fairq " + fairq.switches());
+  }
+
+  /**
+   * Hand-off pairs with two threads per CPU: wakeups land while a CPU polls or tries tokens, so
+   * grants to cancelled polls cross new requests for the same thread and token. Every run must
+   * reach its end with tokens held by one thread at a time (a manager refuses a release by a
+   * non-owner, failing the run).
+   */
+  @ParameterizedTest(name = "{0}, spin {1}, seed {2}")
+  @CsvSource({"fairq, 0, 1", "fairq, 1, 2", "fairq, 5, 3", "strict-rr, 0, 1", "strict-rr, 1, 2",
+      "strict-rr, 5, 3", "strict-rr, 5, 1", "fairq, 5, 2"})
+  void handoffPairsKeepTokensExclusive(String scheduler, int spin, int seed) {
+    ModelFactory.Built b = ModelFactory.build(TestModels.settings(
+        "sim { end-time = 5ms, seed = " + seed + " }\n"
+            + "kernel.lwkt { scheduler = " + scheduler + ", token-spin = " + spin + " }\n"
+            + "workload { kind = token-storm, threads = 32, token-storm.handoff = true }"));
+    RunMetrics m = TestModels.run(b);
+    long ipis = 0;
+    long ops = 0;
+    for (int c = 0; c < b.topology().cpus(); c++) {
+      ipis += m.counter(c, CpuCounter.IPIS_RECEIVED);
+      var op = m.cpu(c).ops().get(TokenStorm.OP);
+      ops += op == null ? 0 : op.count();
+    }
+    assertTrue(ipis > 100 && ops > 100, ipis + " IPIs, " + ops + " ops");
   }
 }

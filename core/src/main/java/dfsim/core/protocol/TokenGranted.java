@@ -3,4 +3,4 @@ package dfsim.core.protocol;
 import dfsim.core.sim.SimMessage;
 
 /** Token manager -> CPU: thread {@code tid} owns the token after {@code tries} tries. */
-public record TokenGranted(int token, int tid, int tries) implements SimMessage {}
+public record TokenGranted(int token, int tid, int tries, long request) implements SimMessage {}

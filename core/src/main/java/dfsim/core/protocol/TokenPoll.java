@@ -7,4 +7,4 @@ import dfsim.core.sim.SimMessage;
  * this token for thread {@code tid} every pass, {@code spin} tries of {@code waitNs} plus one
  * cpu_pause a pass, until it wins it or cancels.
  */
-public record TokenPoll(int token, int cpu, int tid, int spin, long waitNs) implements SimMessage {}
+public record TokenPoll(int token, int cpu, int tid, int spin, long waitNs, long request) implements SimMessage {}
