@@ -48,6 +48,13 @@ final class BadInputTest {
       "no-such.key=1                     | no-such.key",
       "topology=3                        | topology",
       "sim.end-time                      | sim.end-time",
+      "sim.end-time=null                 | sim.end-time",
+      "kernel.lwkt.scheduler=null        | kernel.lwkt.scheduler",
+      "workload.threads=1.5              | workload.threads",
+      "workload.processes=65536          | workload.processes",
+      "topology.memory-per-node=1T       | topology.memory-per-node",
+      "kernel.lwkt.scheduler=fast        | kernel.lwkt.scheduler",
+      "kernel.zone.pcpu-cache=maybe      | kernel.zone.pcpu-cache",
   })
   void badOverride(String override, String named) {
     expectBad(named, "run", "--out", tmp.resolve("o").toString(), "-D", override.trim(), "../conf/default.conf");

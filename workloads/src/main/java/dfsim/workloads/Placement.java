@@ -1,5 +1,6 @@
 package dfsim.workloads;
 
+import dfsim.core.config.BadInputException;
 import dfsim.core.config.Settings;
 import dfsim.core.topology.Topology;
 import java.util.List;
@@ -10,11 +11,17 @@ import java.util.List;
  * thread-id order (thread id = process x threads + index).
  */
 public record Placement(int processes, int threadsPerProcess, int priority, int[] cpus) {
+  /** The most simulated threads a workload may have. */
+  public static final int MAX_THREADS = 1 << 16;
 
   /** Reads and checks the placement keys. */
   public static Placement from(Settings s, Topology topo) {
     int processes = s.intIn("workload.processes", 1, 65_536);
     int threads = s.intIn("workload.threads", 1, 65_536);
+    if ((long) processes * threads > MAX_THREADS) {
+      throw new BadInputException("workload.processes x workload.threads = " + processes + " x " + threads
+          + ": must be at most " + MAX_THREADS + " threads in all");
+    }
     int priority = s.intIn("workload.priority", 0, 31);
     List<Integer> set = s.intList("workload.cpus", 0, topo.cpus() - 1);
     int[] cpus = set.isEmpty()

@@ -59,6 +59,9 @@ public final class ActorEngine implements Engine {
     CompletableFuture<EngineResult> result = new CompletableFuture<>();
     ActorSystem<EngineProtocol.CoordinatorCommand> system = ActorSystem.create(
         Coordinator.create(model, result, windowSlackNs, DISPATCHER), "dfsim", config);
+    // If the coordinator itself dies, the system stops without a result: fail instead of waiting.
+    system.getWhenTerminated().thenRun(() ->
+        result.completeExceptionally(new IllegalStateException("the actor system stopped before the run ended")));
     try {
       return result.get();
     } catch (InterruptedException e) {

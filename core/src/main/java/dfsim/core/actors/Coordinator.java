@@ -208,12 +208,15 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
     return r < a ? Long.MAX_VALUE : r;
   }
 
+  /** An LP threw: the run fails with the same kind of error the sequential engine would give. */
   private Behavior<CoordinatorCommand> onFailed(LpFailed f) {
-    String msg = "LP " + f.lp() + ": " + f.message();
-    return fail(f.kind().equals(SimulationFailure.class.getSimpleName())
-        ? new SimulationFailure(f.message())
-        : new CausalityViolation(f.kind().equals(CausalityViolation.class.getSimpleName())
-            ? f.message() : f.kind() + " in " + msg));
+    if (f.kind().equals(SimulationFailure.class.getSimpleName())) {
+      return fail(new SimulationFailure(f.message()));
+    }
+    if (f.kind().equals(CausalityViolation.class.getSimpleName())) {
+      return fail(new CausalityViolation(f.message()));
+    }
+    return fail(new IllegalStateException(f.kind() + " in LP " + f.lp() + ": " + f.message()));
   }
 
   private Behavior<CoordinatorCommand> fail(RuntimeException e) {

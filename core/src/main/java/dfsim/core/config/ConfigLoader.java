@@ -156,6 +156,9 @@ public final class ConfigLoader {
     } catch (ConfigException.NotResolved e) {
       return; // a substitution; its resolved value is checked by the typed settings
     }
+    if (userType == ConfigValueType.NULL) {
+      throw new BadInputException(prefix + path + " = null: must be set to a value (see reference.conf)");
+    }
     if (refType == ConfigValueType.OBJECT) {
       if (userType != ConfigValueType.OBJECT) {
         throw new BadInputException(prefix + path + ": must be an object, not a " + userType.name().toLowerCase());

@@ -40,8 +40,12 @@ public final class Settings {
   public long longIn(String path, long min, long max) {
     long v;
     try {
-      v = config.getLong(path);
-    } catch (ConfigException.WrongType e) {
+      Number n = config.getNumber(path);
+      if (!(n instanceof Integer || n instanceof Long)) {
+        throw bad(path, config.getValue(path).render(), "an integer" + range(min, max, ""));
+      }
+      v = n.longValue();
+    } catch (ConfigException.WrongType | ConfigException.Null e) {
       throw wrong(path, "an integer" + range(min, max, ""));
     }
     if (v < min || v > max) {

@@ -97,6 +97,19 @@ public final class Topology {
           + ": at least one die must have memory");
     }
     long bytes = s.bytes("topology.memory-per-node", 1L << 20, 1L << 40);
+    int nodes = sockets * dies - (int) memoryless.stream().distinct().count();
+    long pages = bytes / 4096 * nodes;
+    if (pages > Integer.MAX_VALUE) {
+      throw new BadInputException("topology.memory-per-node = " + s.config().getValue("topology.memory-per-node").render()
+          + ": " + nodes + " nodes x " + bytes / 4096 + " pages exceed 2^31 simulated pages");
+    }
+    // Free-page state is an int per page; leave room for the rest of the model.
+    long heapNeeded = pages * 8;
+    if (heapNeeded > Runtime.getRuntime().maxMemory() / 2) {
+      throw new BadInputException("topology.memory-per-node = " + s.config().getValue("topology.memory-per-node").render()
+          + ": " + pages + " simulated pages need about " + (heapNeeded >> 20) + " MiB of heap; this JVM has "
+          + (Runtime.getRuntime().maxMemory() >> 20) + " MiB (raise -Xmx via DFSIM_JAVA_OPTS, or lower the size)");
+    }
     return new Topology(sockets, dies, cores, threads, memoryless, bytes / 4096,
         Latencies.from(s, lookaheadNs));
   }
