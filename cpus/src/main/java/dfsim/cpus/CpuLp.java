@@ -94,9 +94,11 @@ public final class CpuLp implements LogicalProcess {
   private int faultPfn;
   private final CpuMeter meter;
   private final LwktRunQueue runq = new LwktRunQueue();
+  /** Threads in tsleep() with a timeout, until their callout. */
   private final Map<Integer, SimThread> sleeping = new HashMap<>();
-  /** Threads of this CPU by id, while they live; threads blocked in tsleep() with no timeout. */
+  /** Threads of this CPU by id, while they live. */
   private final Map<Integer, SimThread> threads = new HashMap<>();
+  /** Threads blocked in tsleep() with no timeout, until a wakeup(). */
   private final Map<Integer, SimThread> blocked = new HashMap<>();
   private final Map<LockClass, Long> waitByClass = new EnumMap<>(LockClass.class);
 
@@ -197,9 +199,7 @@ public final class CpuLp implements LogicalProcess {
     } else if (message instanceof PageAllocated p) {
       onPageAllocated(p, ctx);
     } else if (message instanceof ZoneAllocated) {
-      if (spinning) {
-        endSpin(ctx.now());
-      }
+      endSpinIfAny(ctx);
       Op.Fault f = (Op.Fault) running.op;
       releaseFault(f.objectId(), f.pindex(), faultPfn, cost.pmapEnterNs(), ctx);
     } else if (message instanceof TokenGranted g) {
@@ -244,8 +244,7 @@ public final class CpuLp implements LogicalProcess {
   private void wakeup(int tid, LpContext ctx) {
     SimThread t = blocked.remove(tid);
     if (t != null) {
-      t.blocked = false;
-      makeRunnable(t, ctx);
+        makeRunnable(t, ctx);
     } else if (threads.containsKey(tid)) {
       threads.get(tid).pendingWakeups++;
     }
@@ -253,7 +252,6 @@ public final class CpuLp implements LogicalProcess {
 
   private void onWakeup(Wakeup w, LpContext ctx) {
     SimThread t = sleeping.remove(w.tid());
-    t.blocked = false;
     makeRunnable(t, ctx);
   }
 
@@ -397,14 +395,17 @@ public final class CpuLp implements LogicalProcess {
     polled.clear();
     polledRequests.clear();
     tokenPhase = TokenPhase.NONE;
-    if (spinning) {
-      endSpin(ctx.now());
-    }
+    endSpinIfAny(ctx);
   }
 
   /** Switches to {@code next} (null: the idle thread), or goes on with the running thread. */
   private void choose(SimThread next, LpContext ctx) {
     tokenPhase = TokenPhase.NONE;
+    if (rescan && next != null && runq.head() != null && runq.head().priority() > next.priority()) {
+      // A thread that arrived during the token tries outranks the winner: resched at its first chance.
+      needResched = true;
+    }
+    rescan = false;
     long now = ctx.now();
     if (next == running) {
       if (running == null) {
@@ -452,9 +453,7 @@ public final class CpuLp implements LogicalProcess {
       // A poll grant that crossed our cancel: the home took the cancel as a release.
       return;
     }
-    if (spinning) {
-      endSpin(ctx.now());
-    }
+    endSpinIfAny(ctx);
     long now = ctx.now();
     meter.add(CpuCounter.TOKEN_ACQUIRES, 1, now);
     meter.add(CpuCounter.TOKEN_TRIES, Math.max(1, g.tries()), now);
@@ -498,9 +497,7 @@ public final class CpuLp implements LogicalProcess {
       throw new IllegalStateException("CPU " + cpu + " got a token failure for request " + f.request()
           + " in phase " + tokenPhase + " (current request " + tokenRequest + ")");
     }
-    if (spinning) {
-      endSpin(ctx.now());
-    }
+    endSpinIfAny(ctx);
     meter.add(CpuCounter.TOKEN_TRIES, f.tries(), ctx.now());
     if (tokenPhase == TokenPhase.GET) {
       // lwkt_gettoken() gave up: the thread stays on the run queue and lwkt_switch() must win
@@ -522,10 +519,6 @@ public final class CpuLp implements LogicalProcess {
     ctx.send(home, ctx.latencyTo(home), new TokenRelease(t.heldToken, cpu, t.spec.tid()));
     t.heldToken = -1;
   }
-
-
-
-
 
   /** Schedules the end of a step of CPU work in the current generation. */
   private void step(long ns, Step step, LpContext ctx) {
@@ -590,8 +583,7 @@ public final class CpuLp implements LogicalProcess {
           t.pendingWakeups--;
         } else {
           runq.remove(t);
-          t.blocked = true;
-          blocked.put(t.spec.tid(), t);
+                blocked.put(t.spec.tid(), t);
           lwktSwitch(ctx);
           return;
         }
@@ -612,11 +604,9 @@ public final class CpuLp implements LogicalProcess {
         }
         releaseToken(t, ctx);
       } else if (op instanceof Op.Begin b) {
-        t.opName = b.name();
         t.opStart = now;
       } else if (op instanceof Op.End e) {
         meter.opCompleted(e.name(), now - t.opStart, now);
-        t.opName = null;
       } else if (op instanceof Op.Exit) {
         runq.remove(t);
         threads.remove(t.spec.tid());
@@ -638,7 +628,6 @@ public final class CpuLp implements LogicalProcess {
   /** tsleep(): the thread leaves the run queue until its timeout. */
   private void block(SimThread t, long ns, LpContext ctx) {
     runq.remove(t);
-    t.blocked = true;
     sleeping.put(t.spec.tid(), t);
     t.wakeAt = ctx.now() + ns;
     ctx.schedule(ns, new Wakeup(t.spec.tid()));
@@ -658,9 +647,7 @@ public final class CpuLp implements LogicalProcess {
   }
 
   private void onGranted(ObjectLockGranted g, LpContext ctx) {
-    if (spinning) {
-      endSpin(ctx.now());
-    }
+    endSpinIfAny(ctx);
     if (g.intent() == LockIntent.UNMAP) {
       finishUnmap(g, ctx);
     } else if (g.residentPfn() >= 0) {
@@ -684,9 +671,7 @@ public final class CpuLp implements LogicalProcess {
   }
 
   private void onPageAllocated(PageAllocated p, LpContext ctx) {
-    if (spinning) {
-      endSpin(ctx.now());
-    }
+    endSpinIfAny(ctx);
     if (p.pfn() < 0) {
       running.allocTry++;
       requestPage(0, ctx);
@@ -694,7 +679,7 @@ public final class CpuLp implements LogicalProcess {
     }
     long now = ctx.now();
     meter.add(CpuCounter.PAGE_ALLOCS, 1, now);
-    int node = (int) (p.pfn() / topo.pagesPerNode());
+    int node = topo.nodeOfPfn(p.pfn());
     long zero = cost.pageZeroNs();
     if (topo.dieOfNode(node) != topo.dieOf(cpu)) {
       meter.add(CpuCounter.REMOTE_PAGES, 1, now);
@@ -753,7 +738,7 @@ public final class CpuLp implements LogicalProcess {
     }
     int[] perNode = new int[topo.nodes()];
     for (int pfn : removed) {
-      perNode[(int) (pfn / topo.pagesPerNode())]++;
+      perNode[topo.nodeOfPfn(pfn)]++;
     }
     int[][] byNode = new int[topo.nodes()][];
     for (int n = 0; n < byNode.length; n++) {
@@ -761,7 +746,7 @@ public final class CpuLp implements LogicalProcess {
       perNode[n] = 0;
     }
     for (int pfn : removed) {
-      int n = (int) (pfn / topo.pagesPerNode());
+      int n = topo.nodeOfPfn(pfn);
       byNode[n][perNode[n]++] = pfn;
     }
     for (int n = 0; n < byNode.length; n++) {
@@ -788,6 +773,13 @@ public final class CpuLp implements LogicalProcess {
     spinGen++;
     if (waitNs >= 0) {
       ctx.schedule(waitNs, new SpinDone(spinGen));
+    }
+  }
+
+  /** A reply ends the spin that was waiting for it, if any. */
+  private void endSpinIfAny(LpContext ctx) {
+    if (spinning) {
+      endSpin(ctx.now());
     }
   }
 

@@ -15,14 +15,6 @@ final class LwktRunQueue {
     return queue.isEmpty() ? null : queue.get(0);
   }
 
-  boolean isEmpty() {
-    return queue.isEmpty();
-  }
-
-  int size() {
-    return queue.size();
-  }
-
   /** Inserts behind every queued thread of equal or higher priority. */
   void enqueue(SimThread t) {
     int i = 0;

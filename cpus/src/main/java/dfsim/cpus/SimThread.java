@@ -14,14 +14,12 @@ final class SimThread {
   long computeLeftNs;
   /** When the running compute slice started. */
   long computeStart;
-  /** The workload operation in progress and when it began. */
-  String opName;
+  /** When the workload operation in progress began. */
   long opStart;
   /** When the fault in progress was taken. */
   long faultStart;
   /** Index into the CPU's node order of the node being asked for a page. */
   int allocTry;
-  boolean blocked;
   /** Wakeups that came before the thread blocked, each consumed by one block. */
   int pendingWakeups;
   /** The pool token this thread holds (one at a time), or -1. */

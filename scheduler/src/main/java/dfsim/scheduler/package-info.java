@@ -1,6 +1,6 @@
 /**
- * The LWKT scheduler LPs (one per socket): placement of new threads and the wakeups that cross
- * CPUs. Token managers and umtx join here. Models lwkt_schedule() and lwkt_create() placement
- * in sys/kern/lwkt_thread.c.
+ * Per-socket LPs of the LWKT layer: the scheduler (placement of new threads, wakeups that cross
+ * CPUs as IPIs; lwkt_create(), lwkt_schedule() in sys/kern/lwkt_thread.c) and the token manager
+ * (the socket's pool tokens; sys/kern/lwkt_token.c).
  */
 package dfsim.scheduler;

@@ -3,7 +3,6 @@ package dfsim.core.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -50,20 +49,6 @@ public final class Settings {
     }
     if (v < min || v > max) {
       throw bad(path, String.valueOf(v), "an integer" + range(min, max, ""));
-    }
-    return v;
-  }
-
-  /** Returns a double in [min, max]. */
-  public double doubleIn(String path, double min, double max) {
-    double v;
-    try {
-      v = config.getDouble(path);
-    } catch (ConfigException.WrongType e) {
-      throw wrong(path, "a number in [" + min + ", " + max + "]");
-    }
-    if (!(v >= min && v <= max)) {
-      throw bad(path, String.valueOf(v), "a number in [" + min + ", " + max + "]");
     }
     return v;
   }
@@ -203,10 +188,5 @@ public final class Settings {
       return " >= " + min + unit;
     }
     return " in [" + min + ", " + max + "]" + unit;
-  }
-
-  /** Returns a duration in ns as HOCON spells it, for messages. */
-  public static String ns(long ns) {
-    return Duration.ofNanos(ns).toNanos() + "ns";
   }
 }

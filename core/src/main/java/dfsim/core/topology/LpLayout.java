@@ -51,10 +51,6 @@ public final class LpLayout implements LinkLatency {
     return tokenManagerLp(token % sockets);
   }
 
-  public boolean isCpu(int lp) {
-    return lp < cpus;
-  }
-
   /** Returns the die an LP sits on. */
   public int dieOf(int lp) {
     if (lp < cpus) {
@@ -64,11 +60,6 @@ public final class LpLayout implements LinkLatency {
       return topology.dieOfNode(lp - cpus);
     }
     return ((lp - cpus - nodes) % sockets) * topology.diesPerSocket();
-  }
-
-  /** Returns the socket an LP sits on. */
-  public int socketOf(int lp) {
-    return dieOf(lp) / topology.diesPerSocket();
   }
 
   /** Returns the distance between two LPs. */

@@ -164,8 +164,9 @@ public final class Topology {
     return nodeDie[node];
   }
 
-  public int socketOfNode(int node) {
-    return nodeDie[node] / diesPerSocket;
+  /** Returns the node whose memory holds page frame {@code pfn}. */
+  public int nodeOfPfn(long pfn) {
+    return (int) (pfn / pagesPerNode);
   }
 
   /** Returns the NUMA node whose memory {@code cpu} uses first (its own die's, or the nearest). */
