@@ -2,8 +2,10 @@ package dfsim.cpus;
 
 import dfsim.core.config.Costs;
 import dfsim.core.config.LwktSettings;
+import dfsim.core.config.PmapSettings;
 import dfsim.core.config.SimSettings;
 import dfsim.core.config.ZoneSettings;
+import dfsim.core.metrics.ContentionStats;
 import dfsim.core.metrics.CpuCounter;
 import dfsim.core.metrics.CpuMeter;
 import dfsim.core.metrics.CpuState;
@@ -24,6 +26,8 @@ import dfsim.core.protocol.PageAlloc;
 import dfsim.core.protocol.PageAllocated;
 import dfsim.core.protocol.PageFree;
 import dfsim.core.protocol.ThreadStart;
+import dfsim.core.protocol.TlbAck;
+import dfsim.core.protocol.TlbShootdown;
 import dfsim.core.protocol.TokenFailed;
 import dfsim.core.protocol.TokenGranted;
 import dfsim.core.protocol.TokenPoll;
@@ -62,7 +66,7 @@ import java.util.Map;
  * is spin time, accounted from the instant the first try fails to the instant it is granted.
  */
 public final class CpuLp implements LogicalProcess {
-  public enum Step { SWITCH, COMPUTE, FAULT_DONE, UNMAP_DONE }
+  public enum Step { SWITCH, COMPUTE, FAULT_DONE, UNMAP_DONE, SHOOTDOWN_SENT }
 
   /** The hardclock tick driving lwkt_schedulerclock(). */
   public record Tick() implements SimMessage {}
@@ -88,6 +92,17 @@ public final class CpuLp implements LogicalProcess {
   private final ProgramFactory programs;
   private final LwktSettings lwkt;
   private final ZoneSettings zone;
+  private final PmapSettings pmap;
+  /** pm_active of each process's pmap: the CPUs its threads live on (LWKT threads stay put). */
+  private final int[][] pmActive;
+  /** PMAP_MULTI of each process's pmap: set when a second thread was created, never cleared. */
+  private final boolean[] pmapMulti;
+  private final ContentionStats interlockStats = new ContentionStats();
+  /** An unmap waiting for its invalidation IPIs to be acknowledged. */
+  private int acksPending;
+  private int shootdownTargets;
+  private ObjectLockGranted unmapping;
+  private int unmapLocalFrees;
   /** Items on this CPU's own pvzone free list (zfreecnt_pcpu[cpuid]); empty at boot. */
   private int pvPcpu;
   /** The page a fault in progress inserts once its pv entry is allocated (-1: none). */
@@ -132,10 +147,30 @@ public final class CpuLp implements LogicalProcess {
   private boolean rescan;
 
   public CpuLp(int cpu, LpLayout layout, Costs cost, SimSettings sim, LwktSettings lwkt, ZoneSettings zone,
-      WorkloadPlan plan) {
+      PmapSettings pmap, WorkloadPlan plan) {
     this.cpu = cpu;
     this.lwkt = lwkt;
     this.zone = zone;
+    this.pmap = pmap;
+    int processes = 0;
+    for (ThreadSpec t : plan.threads()) {
+      processes = Math.max(processes, t.pid() + 1);
+    }
+    java.util.List<java.util.TreeSet<Integer>> active = new ArrayList<>();
+    int[] threadsOf = new int[processes];
+    for (int p = 0; p < processes; p++) {
+      active.add(new java.util.TreeSet<>());
+    }
+    for (ThreadSpec t : plan.threads()) {
+      active.get(t.pid()).add(t.cpu());
+      threadsOf[t.pid()]++;
+    }
+    this.pmActive = new int[processes][];
+    this.pmapMulti = new boolean[processes];
+    for (int p = 0; p < processes; p++) {
+      pmActive[p] = active.get(p).stream().mapToInt(Integer::intValue).toArray();
+      pmapMulti[p] = threadsOf[p] > 1;
+    }
     this.layout = layout;
     this.topo = layout.topology();
     this.cost = cost;
@@ -210,6 +245,10 @@ public final class CpuLp implements LogicalProcess {
       onTick(ctx);
     } else if (message instanceof Wakeup w) {
       onWakeup(w, ctx);
+    } else if (message instanceof TlbShootdown d) {
+      onShootdown(d, ctx);
+    } else if (message instanceof TlbAck a) {
+      onTlbAck(ctx);
     } else if (message instanceof IpiWakeup w) {
       meter.add(CpuCounter.IPIS_RECEIVED, 1, ctx.now());
       wakeup(w.tid(), ctx);
@@ -225,6 +264,7 @@ public final class CpuLp implements LogicalProcess {
     meter.finish(endTime);
     metrics.addCpu(meter);
     waitByClass.forEach((c, ns) -> metrics.contention(c).waitNs += ns);
+    metrics.contention(LockClass.PMAP_INTERLOCK).add(interlockStats);
   }
 
   /** Returns this CPU's meter (for tests). */
@@ -539,6 +579,7 @@ public final class CpuLp implements LogicalProcess {
         opBoundary(ctx);
       }
       case UNMAP_DONE -> opBoundary(ctx);
+      case SHOOTDOWN_SENT -> startSpin(LockClass.TLB_SHOOTDOWN, -1, ctx);
     }
   }
 
@@ -723,18 +764,90 @@ public final class CpuLp implements LogicalProcess {
         new ObjectLockRequest(u.objectId(), LockIntent.UNMAP, u.start(), u.count(), cpu));
   }
 
-  /** pmap_remove() and vm_page_free() of each page under the object lock, then release it. */
+  /**
+   * pmap_remove() of each page under the object lock, then the TLB invalidation
+   * (pmap_inval_smp(), sys/platform/pc64/x86_64/pmap_inval.c at e3c330f0): when only this CPU
+   * has the pmap active, invalidate locally, taking the interlock always or, in multi-only mode,
+   * only for PMAP_MULTI pmaps; otherwise take the interlock, IPI every other CPU in pm_active
+   * and spin until all have acknowledged, then invalidate locally. Then free the pages and their
+   * pv entries and release the object lock.
+   */
   private void finishUnmap(ObjectLockGranted g, LpContext ctx) {
     int[] removed = g.removed();
-    long perPage = cost.pmapRemoveNs() + cost.vmPageFreeNs();
-    long inval = removed.length > 128 ? cost.tlbFlushNs() : removed.length * cost.invlpgNs();
+    int n = removed.length;
     // Each removed PTE frees its pv entry: to this CPU's list below zmax_pcpu, else globally.
-    int local = zone.pcpuCache() ? Math.min(removed.length, Math.max(0, zone.zmaxPcpu() - pvPcpu)) : 0;
+    int local = zone.pcpuCache() ? Math.min(n, Math.max(0, zone.zmaxPcpu() - pvPcpu)) : 0;
     pvPcpu += local;
-    long work = removed.length * perPage + inval + local * cost.zonePcpuNs();
-    if (removed.length > local) {
+    long work = n * cost.pmapRemoveNs();
+    int pid = running.spec.pid();
+    int[] active = pmActive[pid];
+    long now = ctx.now();
+    if (active.length == 1 && active[0] == cpu) {
+      if (pmap.interlock() == PmapSettings.Interlock.ALWAYS || pmapMulti[pid]) {
+        work += interlock();
+      }
+      meter.add(CpuCounter.TLB_INVALIDATIONS, 1, now);
+      completeUnmap(g, local, work + localInvalidationNs(n), ctx);
+      return;
+    }
+    work += interlock();
+    int targets = 0;
+    for (int target : active) {
+      if (target != cpu) {
+        int lp = layout.cpuLp(target);
+        ctx.send(lp, work + Math.max(topo.latencies().ipiNs(), ctx.latencyTo(lp)), new TlbShootdown(cpu, n));
+        targets++;
+      }
+    }
+    meter.add(CpuCounter.IPIS_SENT, targets, now);
+    acksPending = targets;
+    shootdownTargets = targets;
+    unmapping = g;
+    unmapLocalFrees = local;
+    step(work, Step.SHOOTDOWN_SENT, ctx);
+  }
+
+  /** The interlock of pmap_inval_init()/pmap_inval_done() on the pmap's pm_active_lock. */
+  private long interlock() {
+    interlockStats.acquires++;
+    interlockStats.holdNs += cost.pmapInterlockNs();
+    return cost.pmapInterlockNs();
+  }
+
+  /** invlpg per page, or one full flush above MAX_INVAL_PAGES. */
+  private long localInvalidationNs(int pages) {
+    return pages > PmapSettings.MAX_INVAL_PAGES ? cost.tlbFlushNs() : pages * cost.invlpgNs();
+  }
+
+  /** A target of an invalidation IPI: invalidate, then clear its bit in the originator's done mask. */
+  private void onShootdown(TlbShootdown d, LpContext ctx) {
+    meter.add(CpuCounter.IPIS_RECEIVED, 1, ctx.now());
+    meter.add(CpuCounter.TLB_INVALIDATIONS, 1, ctx.now());
+    int lp = layout.cpuLp(d.origin());
+    ctx.send(lp, localInvalidationNs(d.pages()) + ctx.latencyTo(lp), new TlbAck(cpu));
+  }
+
+  private void onTlbAck(LpContext ctx) {
+    if (--acksPending > 0) {
+      return;
+    }
+    endSpinIfAny(ctx);
+    meter.add(CpuCounter.TLB_INVALIDATIONS, 1, ctx.now());
+    // Serial acknowledgements cost each extra receiver a little more (MODEL §11).
+    long tail = Math.max(0, shootdownTargets - 1) * cost.ipiExtraReceiverNs()
+        + localInvalidationNs(unmapping.removed().length);
+    ObjectLockGranted g = unmapping;
+    unmapping = null;
+    completeUnmap(g, unmapLocalFrees, tail, ctx);
+  }
+
+  /** After {@code workNs}: vm_page_free() the pages, zfree() their pv entries, release the lock. */
+  private void completeUnmap(ObjectLockGranted g, int localZoneFrees, long workNs, LpContext ctx) {
+    int[] removed = g.removed();
+    long work = workNs + removed.length * cost.vmPageFreeNs() + localZoneFrees * cost.zonePcpuNs();
+    if (removed.length > localZoneFrees) {
       int home = layout.memoryLp(0);
-      ctx.send(home, work + ctx.latencyTo(home), new ZoneFree(cpu, removed.length - local));
+      ctx.send(home, work + ctx.latencyTo(home), new ZoneFree(cpu, removed.length - localZoneFrees));
     }
     int[] perNode = new int[topo.nodes()];
     for (int pfn : removed) {

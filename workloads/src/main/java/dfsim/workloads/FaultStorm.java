@@ -18,11 +18,13 @@ import java.util.SplittableRandom;
  * computes for an exponentially distributed time between faults, faults on each page of its
  * range once per pass, then unmaps the range (freeing the pages, so the next pass faults again)
  * and optionally sleeps. The op is one fault: its latency is the fault's service time, lock
- * waits included.
+ * waits included (each unmap is timed too, as op "munmap").
  */
 public final class FaultStorm {
   /** The name of the workload's unit of work. */
   public static final String OP = "fault";
+  /** The name of an unmap, the unit of work of {@code munmap-storm}. */
+  public static final String UNMAP_OP = "munmap";
 
   /** {@code workload.fault-storm.object}. */
   public enum ObjectMode { SHARED, PRIVATE }
@@ -32,8 +34,17 @@ public final class FaultStorm {
   /** Builds the plan from {@code workload.fault-storm.*}. */
   public static WorkloadPlan plan(Settings s, Topology topo) {
     String k = "workload.fault-storm.";
-    return plan(s, topo, "fault-storm", k, s.choice(k + "object", ObjectMode.class),
+    return plan(s, topo, "fault-storm", OP, k, s.choice(k + "object", ObjectMode.class),
         s.intIn(k + "home-node", -1, topo.nodes() - 1));
+  }
+
+  /**
+   * {@code munmap-storm}: processes of {@code workload.threads} threads each fault a few pages of
+   * their own private memory and unmap them again; op = one munmap, whose TLB invalidation is
+   * local for a single-threaded process and IPIs every other CPU of a threaded one.
+   */
+  public static WorkloadPlan munmapStorm(Settings s, Topology topo) {
+    return plan(s, topo, "munmap-storm", UNMAP_OP, "workload.munmap-storm.", ObjectMode.PRIVATE, -1);
   }
 
   /**
@@ -42,11 +53,11 @@ public final class FaultStorm {
    * keys under {@code workload.zfod.*}).
    */
   public static WorkloadPlan zfod(Settings s, Topology topo) {
-    return plan(s, topo, "zfod", "workload.zfod.", ObjectMode.PRIVATE, -1);
+    return plan(s, topo, "zfod", OP, "workload.zfod.", ObjectMode.PRIVATE, -1);
   }
 
-  private static WorkloadPlan plan(Settings s, Topology topo, String kind, String k, ObjectMode mode,
-      int homeNode) {
+  private static WorkloadPlan plan(Settings s, Topology topo, String kind, String opName, String k,
+      ObjectMode mode, int homeNode) {
     Placement place = Placement.from(s, topo);
     int pages = s.intIn(k + "pages-per-pass", 1, 1 << 20);
     long computeNs = s.durationNs(k + "compute", 0, 1_000_000_000L);
@@ -81,7 +92,7 @@ public final class FaultStorm {
         }
       }
     }
-    return new WorkloadPlan(kind, OP, threads, objects,
+    return new WorkloadPlan(kind, opName, threads, objects,
         spec -> new StormProgram(objectOf[spec.tid()], baseOf[spec.tid()], pages, computeNs, sleepNs, passes),
         false);
   }
@@ -123,9 +134,15 @@ public final class FaultStorm {
             return new Op.End(OP);
         }
       }
-      if (step == 0) {
-        step = 1;
-        return new Op.Unmap(object, base, pages);
+      switch (step++) {
+        case 0:
+          return new Op.Begin(UNMAP_OP);
+        case 1:
+          return new Op.Unmap(object, base, pages);
+        case 2:
+          return new Op.End(UNMAP_OP);
+        default:
+          break;
       }
       step = 0;
       page = 0;

@@ -2,6 +2,7 @@ package dfsim.workloads;
 
 import dfsim.core.config.Costs;
 import dfsim.core.config.LwktSettings;
+import dfsim.core.config.PmapSettings;
 import dfsim.core.config.Settings;
 import dfsim.core.config.SimSettings;
 import dfsim.core.config.ZoneSettings;
@@ -36,11 +37,12 @@ public final class ModelFactory {
     Costs cost = Costs.from(s);
     LwktSettings lwkt = LwktSettings.from(s);
     ZoneSettings zone = ZoneSettings.from(s, topo.pagesPerNode() * topo.nodes(), topo.cpus());
+    PmapSettings pmap = PmapSettings.from(s);
     WorkloadPlan plan = workload.apply(topo);
     LpLayout layout = new LpLayout(topo);
     List<LogicalProcess> lps = new ArrayList<>(layout.size());
     for (int c = 0; c < topo.cpus(); c++) {
-      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, plan));
+      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, pmap, plan));
     }
     for (int n = 0; n < topo.nodes(); n++) {
       lps.add(new MemoryLp(n, layout, cost, plan));

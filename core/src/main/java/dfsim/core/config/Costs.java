@@ -19,7 +19,8 @@ public record Costs(
     long pmapEnterNs,
     long pmapRemoveNs,
     long zoneLockedNs,
-    long zonePcpuNs) {
+    long zonePcpuNs,
+    long pmapInterlockNs) {
 
   /** Reads {@code cost.*}; every cost must be >= 0. */
   public static Costs from(Settings s) {
@@ -39,6 +40,7 @@ public record Costs(
         s.durationNs("cost.pmap-enter", 0, max),
         s.durationNs("cost.pmap-remove", 0, max),
         s.durationNs("cost.zone-locked", 0, max),
-        s.durationNs("cost.zone-pcpu", 0, max));
+        s.durationNs("cost.zone-pcpu", 0, max),
+        s.durationNs("cost.pmap-interlock", 0, max));
   }
 }

@@ -12,6 +12,8 @@ public enum LockClass {
   TOKEN("token"),
   /** The pmap TLB-invalidation interlock (pm_active_lock, pmap_inval.c). */
   PMAP_INTERLOCK("pmap_interlock"),
+  /** Waiting for the acknowledgements of TLB-invalidation IPIs (pmap_inval_smp()). */
+  TLB_SHOOTDOWN("tlb_shootdown"),
   /** The process vm_map lock. */
   VM_MAP("vm_map");
 

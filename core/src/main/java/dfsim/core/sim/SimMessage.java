@@ -11,6 +11,8 @@ import dfsim.core.protocol.PageAlloc;
 import dfsim.core.protocol.PageAllocated;
 import dfsim.core.protocol.PageFree;
 import dfsim.core.protocol.ThreadStart;
+import dfsim.core.protocol.TlbAck;
+import dfsim.core.protocol.TlbShootdown;
 import dfsim.core.protocol.TokenFailed;
 import dfsim.core.protocol.TokenGranted;
 import dfsim.core.protocol.TokenPoll;
@@ -49,5 +51,7 @@ import dfsim.core.protocol.ZoneFree;
     @JsonSubTypes.Type(value = ZoneAlloc.class, name = "ZoneAlloc"),
     @JsonSubTypes.Type(value = ZoneAllocated.class, name = "ZoneAllocated"),
     @JsonSubTypes.Type(value = ZoneFree.class, name = "ZoneFree"),
+    @JsonSubTypes.Type(value = TlbShootdown.class, name = "TlbShootdown"),
+    @JsonSubTypes.Type(value = TlbAck.class, name = "TlbAck"),
 })
 public interface SimMessage {}
