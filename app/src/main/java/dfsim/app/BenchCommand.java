@@ -86,6 +86,7 @@ final class BenchCommand implements Callable<Integer> {
       engines.put(label(e), m);
     }
     json.put("engines", engines);
+    json.put("page_state_bytes_per_page", round2(pageStateBytesPerPage()));
     Map<String, Object> ratios = new LinkedHashMap<>();
     ratios.put("actors-1/sequential", round2(median[1] / median[0]));
     ratios.put("actors-2/sequential", round2(median[2] / median[0]));
@@ -95,10 +96,33 @@ final class BenchCommand implements Callable<Integer> {
     Outputs.writeJson(dir.resolve("bench.json"), json);
     System.out.printf(Locale.ROOT, "median events/s: sequential %,.0f, actors(1 thread) %,.0f, actors(2 threads) %,.0f%n",
         median[0], median[1], median[2]);
+    System.out.printf(Locale.ROOT, "page state: %.2f bytes per simulated page%n", json.get("page_state_bytes_per_page"));
     System.out.println("bench: " + dir.resolve("bench.json"));
     // The ratio of the actor engine as `run` uses it by default (its default --threads).
     System.out.printf(Locale.ROOT, "actors/sequential events-per-second ratio: %.2f%n", median[1] / median[0]);
     return Main.OK;
+  }
+
+  /**
+   * Heap the model takes per simulated page: the used heap after a GC, before and after building
+   * a 2-node box with 4 GiB per node (2 Mi pages) and one thread, divided by its pages. Everything
+   * else in the model is a few hundred objects, so the difference is the page state.
+   */
+  static double pageStateBytesPerPage() {
+    long before = usedAfterGc();
+    Simulation sim = Simulation.prepare(null,
+        List.of("topology.memory-per-node=4G", "workload.threads=1", "workload.fault-storm.pages-per-pass=1"), null);
+    long after = usedAfterGc();
+    long pages = sim.built().topology().pagesPerNode() * sim.built().topology().nodes();
+    return Math.max(0, after - before) / (double) pages;
+  }
+
+  private static long usedAfterGc() {
+    Runtime rt = Runtime.getRuntime();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return rt.totalMemory() - rt.freeMemory();
   }
 
   private static String label(int e) {

@@ -30,5 +30,7 @@ final class BenchCommandTest {
     }
     assertTrue(b.get("ratios").get("actors-1/sequential").asDouble() > 0);
     assertEquals(64, b.get("digest").asText().length());
+    double perPage = b.get("page_state_bytes_per_page").asDouble();
+    assertTrue(perPage > 0 && perPage <= 32, "page state: " + perPage + " bytes per page");
   }
 }
