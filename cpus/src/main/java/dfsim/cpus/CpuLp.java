@@ -4,6 +4,7 @@ import dfsim.core.config.Costs;
 import dfsim.core.config.LwktSettings;
 import dfsim.core.config.PmapSettings;
 import dfsim.core.config.SimSettings;
+import dfsim.core.config.VmPageSettings;
 import dfsim.core.config.ZoneSettings;
 import dfsim.core.metrics.ContentionStats;
 import dfsim.core.metrics.CpuCounter;
@@ -93,6 +94,10 @@ public final class CpuLp implements LogicalProcess {
   private final LwktSettings lwkt;
   private final ZoneSettings zone;
   private final PmapSettings pmap;
+  private final VmPageSettings vm;
+  /** The colour and the node order of the allocation in progress. */
+  private int allocColour;
+  private int[] allocOrder;
   /** pm_active of each process's pmap: the CPUs its threads live on (LWKT threads stay put). */
   private final int[][] pmActive;
   /** PMAP_MULTI of each process's pmap: set when a second thread was created, never cleared. */
@@ -147,11 +152,12 @@ public final class CpuLp implements LogicalProcess {
   private boolean rescan;
 
   public CpuLp(int cpu, LpLayout layout, Costs cost, SimSettings sim, LwktSettings lwkt, ZoneSettings zone,
-      PmapSettings pmap, WorkloadPlan plan) {
+      PmapSettings pmap, VmPageSettings vm, WorkloadPlan plan) {
     this.cpu = cpu;
     this.lwkt = lwkt;
     this.zone = zone;
     this.pmap = pmap;
+    this.vm = vm;
     int processes = 0;
     for (ThreadSpec t : plan.threads()) {
       processes = Math.max(processes, t.pid() + 1);
@@ -696,23 +702,60 @@ public final class CpuLp implements LogicalProcess {
       enterPmap(-1, cost.vmPageLookupNs(), ctx);
     } else {
       running.allocTry = 0;
+      Op.Fault f = (Op.Fault) running.op;
+      chooseColour(f.objectId(), f.pindex());
       requestPage(cost.vmPageLookupNs(), ctx);
     }
   }
 
-  /** vm_page_alloc(): ask the next node in distance order for a free page. */
+  /**
+   * vm_page_alloc()'s colour for page {@code pindex} of an object, and where its pages are.
+   * object (before 85946b6c): colour = object colour + pindex, the object colour advancing by
+   * PQ_L2_SIZE/3 + PQ_PRIME1 per object; unrelated to the CPU, so a colour's pages come from
+   * any node (here node colour mod nodes first). cpu-local (vm_get_pg_color() at e3c330f0): the
+   * CPU's run of colours by socket, core and thread, plus (pindex + object colour) within it,
+   * from the CPU's own node first.
+   */
+  private void chooseColour(int objectId, int pindex) {
+    int l2 = vm.pqL2Size();
+    int objectColour = (int) ((long) objectId * (l2 / 3 + 31) % l2);
+    int[] near = topo.nodesByDistance(cpu);
+    if (vm.pageColor() == VmPageSettings.PageColor.OBJECT) {
+      allocColour = (objectColour + pindex) & (l2 - 1);
+      int first = allocColour % topo.nodes();
+      allocOrder = new int[near.length];
+      allocOrder[0] = first;
+      int i = 1;
+      for (int n : near) {
+        if (n != first) {
+          allocOrder[i++] = n;
+        }
+      }
+      return;
+    }
+    int physScale = Math.max(1, l2 / topo.sockets());
+    int grpScale = Math.max(1, physScale / topo.coresPerSocket());
+    int cpuScale = Math.max(1, grpScale / topo.threadsPerCore());
+    int coreInSocket = topo.coreOf(cpu) % topo.coresPerSocket();
+    allocColour = (topo.socketOf(cpu) * physScale + coreInSocket * grpScale + topo.threadOf(cpu) * cpuScale
+        + (pindex + objectColour) % cpuScale) & (l2 - 1);
+    allocOrder = near;
+  }
+
+  /** vm_page_alloc(): ask the next node in order for a free page of the chosen colour. */
   private void requestPage(long afterNs, LpContext ctx) {
-    int[] order = topo.nodesByDistance(cpu);
+    int[] order = allocOrder;
     if (running.allocTry >= order.length) {
       throw new SimulationFailure("out of simulated memory: every node's free pages are in use "
           + "(raise topology.memory-per-node or lower the workload's footprint)");
     }
     int lp = layout.memoryLp(order[running.allocTry]);
-    ctx.send(lp, afterNs + ctx.latencyTo(lp), new PageAlloc(cpu));
+    ctx.send(lp, afterNs + ctx.latencyTo(lp), new PageAlloc(cpu, allocColour));
   }
 
   private void onPageAllocated(PageAllocated p, LpContext ctx) {
     endSpinIfAny(ctx);
+    meter.add(CpuCounter.PAGE_ALLOC_SCAN_STEPS, p.scanSteps(), ctx.now());
     if (p.pfn() < 0) {
       running.allocTry++;
       requestPage(0, ctx);

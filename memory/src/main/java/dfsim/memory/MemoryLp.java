@@ -1,6 +1,7 @@
 package dfsim.memory;
 
 import dfsim.core.config.Costs;
+import dfsim.core.config.VmPageSettings;
 import dfsim.core.metrics.ContentionStats;
 import dfsim.core.metrics.CpuCounter;
 import dfsim.core.metrics.LockClass;
@@ -27,8 +28,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One NUMA node's memory: its free pages behind one queue spinlock (vm_page_alloc() and
- * vm_page_free() in sys/vm/vm_page.c), and the VM objects homed here with their exclusive locks
+ * One NUMA node's memory: its free pages in PQ_L2_SIZE colour queues, each behind its own
+ * spinlock (vm_page_alloc() and vm_page_free() in sys/vm/vm_page.c), and the VM objects homed here with their exclusive locks
  * (vm_object_hold() in sys/vm/vm_object.c). Node 0's memory also homes the zone spinlock of
  * pvzone (sys/vm/vm_zone.c): zalloc() and zfree() that miss a CPU's own list take it here.
  *
@@ -43,17 +44,19 @@ public final class MemoryLp implements LogicalProcess {
   private final LpLayout layout;
   private final Topology topo;
   private final Costs cost;
-  private final FreePages free;
+  private final ColourQueues free;
+  /** The spinlock of each colour queue, created on first use. */
+  private final QueueLock[] queueLocks;
+  private final PageQueueScan scan;
   private final Map<Integer, VmObject> objects = new HashMap<>();
   private final ContentionStats objectStats = new ContentionStats();
   private final ContentionStats queueStats = new ContentionStats();
-  private final QueueLock freeQueue;
   /** The zone spinlock (zlock) of pvzone; kernel memory, and so the zone, lives on node 0. */
   private final ContentionStats zoneStats = new ContentionStats();
   private final QueueLock zoneLock;
   private final long[] holdByCpu;
 
-  public MemoryLp(int node, LpLayout layout, Costs cost, WorkloadPlan plan) {
+  public MemoryLp(int node, LpLayout layout, Costs cost, VmPageSettings vm, WorkloadPlan plan) {
     this.node = node;
     this.layout = layout;
     this.topo = layout.topology();
@@ -62,8 +65,10 @@ public final class MemoryLp implements LogicalProcess {
     if ((node + 1L) * pages > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("physical page numbers exceed 2^31");
     }
-    this.free = new FreePages((int) (node * pages), (int) pages);
-    this.freeQueue = new QueueLock(topo, queueStats);
+    this.free = new ColourQueues((int) (node * pages), (int) pages, vm.pqL2Size());
+    this.queueLocks = new QueueLock[vm.pqL2Size()];
+    this.scan = new PageQueueScan(vm.pqL2Size(),
+        PageQueueScan.firstBlockMask(vm.pqL2Size(), topo.cpus(), vm.rescan()), vm.rescan(), vm.lastq());
     this.zoneLock = new QueueLock(topo, zoneStats);
     this.holdByCpu = new long[topo.cpus()];
     for (VmObjectSpec o : plan.objects()) {
@@ -175,18 +180,38 @@ public final class MemoryLp implements LogicalProcess {
     }
   }
 
+  /**
+   * vm_page_alloc(): search the colour queues from the requested colour (see
+   * {@link PageQueueScan}), each probe an unlocked look at a queue head, then take the found
+   * queue's spinlock and a page. The requester spins if the lock is held.
+   */
   private void onPageAlloc(PageAlloc a, LpContext ctx) {
     int lp = layout.cpuLp(a.cpu());
-    QueueLock.Grant g = freeQueue.acquire(a.cpu(), ctx.now(), cost.vmPageAllocNs());
-    if (g.waitNs() > 0) {
-      ctx.send(lp, ctx.latencyTo(lp), new LockContended(LockClass.PAGE_QUEUE, g.waitNs()));
+    int q = scan.find(a.colour(), free::hasPage);
+    int steps = scan.steps();
+    long scanNs = steps * cost.vmPageScanStepNs();
+    if (q < 0) {
+      ctx.send(lp, ctx.latencyTo(lp) + scanNs, new PageAllocated(-1, steps));
+      return;
     }
-    ctx.send(lp, ctx.latencyTo(lp) + g.doneAfterNs(), new PageAllocated(free.pop()));
+    QueueLock.Grant g = lock(q).acquire(a.cpu(), ctx.now() + scanNs, cost.vmPageAllocNs());
+    if (g.waitNs() > 0) {
+      ctx.send(lp, ctx.latencyTo(lp) + scanNs, new LockContended(LockClass.PAGE_QUEUE, g.waitNs()));
+    }
+    ctx.send(lp, ctx.latencyTo(lp) + scanNs + g.doneAfterNs(), new PageAllocated(free.pop(q), steps));
   }
 
+  private QueueLock lock(int colour) {
+    if (queueLocks[colour] == null) {
+      queueLocks[colour] = new QueueLock(topo, queueStats);
+    }
+    return queueLocks[colour];
+  }
+
+  /** vm_page_free() of each page into its colour queue, under that queue's spinlock. */
   private void onPageFree(PageFree f, LpContext ctx) {
-    freeQueue.acquire(f.cpu(), ctx.now(), f.pfns().length * cost.vmPageFreeNs());
     for (int pfn : f.pfns()) {
+      lock(free.colourOf(pfn)).acquire(f.cpu(), ctx.now(), cost.vmPageFreeNs());
       free.push(pfn);
     }
   }

@@ -5,6 +5,7 @@ import dfsim.core.config.LwktSettings;
 import dfsim.core.config.PmapSettings;
 import dfsim.core.config.Settings;
 import dfsim.core.config.SimSettings;
+import dfsim.core.config.VmPageSettings;
 import dfsim.core.config.ZoneSettings;
 import dfsim.core.program.WorkloadPlan;
 import dfsim.core.sim.LogicalProcess;
@@ -38,14 +39,15 @@ public final class ModelFactory {
     LwktSettings lwkt = LwktSettings.from(s);
     ZoneSettings zone = ZoneSettings.from(s, topo.pagesPerNode() * topo.nodes(), topo.cpus());
     PmapSettings pmap = PmapSettings.from(s);
+    VmPageSettings vm = VmPageSettings.from(s);
     WorkloadPlan plan = workload.apply(topo);
     LpLayout layout = new LpLayout(topo);
     List<LogicalProcess> lps = new ArrayList<>(layout.size());
     for (int c = 0; c < topo.cpus(); c++) {
-      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, pmap, plan));
+      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, pmap, vm, plan));
     }
     for (int n = 0; n < topo.nodes(); n++) {
-      lps.add(new MemoryLp(n, layout, cost, plan));
+      lps.add(new MemoryLp(n, layout, cost, vm, plan));
     }
     for (int so = 0; so < topo.sockets(); so++) {
       lps.add(new LwktSchedulerLp(so, layout, plan));

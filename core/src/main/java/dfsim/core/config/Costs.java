@@ -20,7 +20,8 @@ public record Costs(
     long pmapRemoveNs,
     long zoneLockedNs,
     long zonePcpuNs,
-    long pmapInterlockNs) {
+    long pmapInterlockNs,
+    long vmPageScanStepNs) {
 
   /** Reads {@code cost.*}; every cost must be >= 0. */
   public static Costs from(Settings s) {
@@ -41,6 +42,7 @@ public record Costs(
         s.durationNs("cost.pmap-remove", 0, max),
         s.durationNs("cost.zone-locked", 0, max),
         s.durationNs("cost.zone-pcpu", 0, max),
-        s.durationNs("cost.pmap-interlock", 0, max));
+        s.durationNs("cost.pmap-interlock", 0, max),
+        s.durationNs("cost.vm-page-scan-step", 0, max));
   }
 }

@@ -2,5 +2,5 @@ package dfsim.core.protocol;
 
 import dfsim.core.sim.SimMessage;
 
-/** Memory LP -> CPU: the page allocated, or -1 when the node has no free page. */
-public record PageAllocated(int pfn) implements SimMessage {}
+/** Memory LP -> CPU: the page allocated (-1: the node has none) and the queues the search probed. */
+public record PageAllocated(int pfn, int scanSteps) implements SimMessage {}

@@ -68,7 +68,7 @@ final class ActorEngineTest {
         ctx.schedule(ctx.random().nextLong(30), new Wake());
       } else {
         long delay = ctx.latencyTo(target) - latencyBias + ctx.random().nextLong(40);
-        ctx.send(target, delay, new PageAlloc(id));
+        ctx.send(target, delay, new PageAlloc(id, 0));
       }
     }
 
