@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ships, with 1, 2 and 4 dispatcher threads and every message serialized.
  */
 final class EngineEqualityTest {
-  private static final List<String> SHORT = List.of("sim.end-time=3ms", "pekko.actor.serialize-messages=on");
+  private static final List<String> SHORT = List.of("sim.end-time=1ms", "pekko.actor.serialize-messages=on");
 
   /** A case: a label, a config file (or null for the embedded default) and overrides. */
   static Stream<Arguments> cases() throws IOException {

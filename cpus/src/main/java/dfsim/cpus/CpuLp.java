@@ -67,7 +67,7 @@ import java.util.Map;
  * is spin time, accounted from the instant the first try fails to the instant it is granted.
  */
 public final class CpuLp implements LogicalProcess {
-  public enum Step { SWITCH, COMPUTE, FAULT_DONE, UNMAP_DONE, SHOOTDOWN_SENT }
+  public enum Step { SWITCH, COMPUTE, FAULT_DONE, UNMAP_DONE, SHOOTDOWN_SENT, ALLOC_DONE }
 
   /** The hardclock tick driving lwkt_schedulerclock(). */
   public record Tick() implements SimMessage {}
@@ -586,6 +586,7 @@ public final class CpuLp implements LogicalProcess {
       }
       case UNMAP_DONE -> opBoundary(ctx);
       case SHOOTDOWN_SENT -> startSpin(LockClass.TLB_SHOOTDOWN, -1, ctx);
+      case ALLOC_DONE -> opBoundary(ctx);
     }
   }
 
@@ -622,6 +623,14 @@ public final class CpuLp implements LogicalProcess {
       } else if (op instanceof Op.Unmap u) {
         startUnmap(u, ctx);
         return;
+      } else if (op instanceof Op.AllocPage) {
+        meter.enter(CpuState.BUSY, now);
+        t.allocTry = 0;
+        chooseColour(-1, t.allocCount++);
+        requestPage(0, ctx);
+        return;
+      } else if (op instanceof Op.FreePages) {
+        freeHeld(t, ctx);
       } else if (op instanceof Op.Sleep s) {
         block(t, s.ns(), ctx);
         return;
@@ -718,7 +727,8 @@ public final class CpuLp implements LogicalProcess {
    */
   private void chooseColour(int objectId, int pindex) {
     int l2 = vm.pqL2Size();
-    int objectColour = (int) ((long) objectId * (l2 / 3 + 31) % l2);
+    // An object-less allocation (objectId < 0) has object colour 0.
+    int objectColour = objectId < 0 ? 0 : (int) ((long) objectId * (l2 / 3 + 31) % l2);
     int[] near = topo.nodesByDistance(cpu);
     if (vm.pageColor() == VmPageSettings.PageColor.OBJECT) {
       allocColour = (objectColour + pindex) & (l2 - 1);
@@ -764,6 +774,15 @@ public final class CpuLp implements LogicalProcess {
     long now = ctx.now();
     meter.add(CpuCounter.PAGE_ALLOCS, 1, now);
     int node = topo.nodeOfPfn(p.pfn());
+    if (running.op instanceof Op.AllocPage) {
+      // An object-less allocation: no zeroing, no mapping; the thread keeps the page.
+      if (topo.dieOfNode(node) != topo.dieOf(cpu)) {
+        meter.add(CpuCounter.REMOTE_PAGES, 1, now);
+      }
+      running.held.add(p.pfn());
+      step(0, Step.ALLOC_DONE, ctx);
+      return;
+    }
     long zero = cost.pageZeroNs();
     if (topo.dieOfNode(node) != topo.dieOf(cpu)) {
       meter.add(CpuCounter.REMOTE_PAGES, 1, now);
@@ -884,6 +903,35 @@ public final class CpuLp implements LogicalProcess {
     completeUnmap(g, unmapLocalFrees, tail, ctx);
   }
 
+  /** vm_page_free() of a thread's object-less pages, to their nodes (the CPU does not wait). */
+  private void freeHeld(SimThread t, LpContext ctx) {
+    sendFrees(t.held.stream().mapToInt(Integer::intValue).toArray(), t.held.size() * cost.vmPageFreeNs(), ctx);
+    t.held.clear();
+  }
+
+  /** Sends {@code pfns} to their nodes' free queues, {@code afterNs} from now. */
+  private void sendFrees(int[] pfns, long afterNs, LpContext ctx) {
+    int[] perNode = new int[topo.nodes()];
+    for (int pfn : pfns) {
+      perNode[topo.nodeOfPfn(pfn)]++;
+    }
+    int[][] byNode = new int[topo.nodes()][];
+    for (int n = 0; n < byNode.length; n++) {
+      byNode[n] = new int[perNode[n]];
+      perNode[n] = 0;
+    }
+    for (int pfn : pfns) {
+      int n = topo.nodeOfPfn(pfn);
+      byNode[n][perNode[n]++] = pfn;
+    }
+    for (int n = 0; n < byNode.length; n++) {
+      if (byNode[n].length > 0) {
+        int lp = layout.memoryLp(n);
+        ctx.send(lp, afterNs + ctx.latencyTo(lp), new PageFree(byNode[n], cpu));
+      }
+    }
+  }
+
   /** After {@code workNs}: vm_page_free() the pages, zfree() their pv entries, release the lock. */
   private void completeUnmap(ObjectLockGranted g, int localZoneFrees, long workNs, LpContext ctx) {
     int[] removed = g.removed();
@@ -892,25 +940,7 @@ public final class CpuLp implements LogicalProcess {
       int home = layout.memoryLp(0);
       ctx.send(home, work + ctx.latencyTo(home), new ZoneFree(cpu, removed.length - localZoneFrees));
     }
-    int[] perNode = new int[topo.nodes()];
-    for (int pfn : removed) {
-      perNode[topo.nodeOfPfn(pfn)]++;
-    }
-    int[][] byNode = new int[topo.nodes()][];
-    for (int n = 0; n < byNode.length; n++) {
-      byNode[n] = new int[perNode[n]];
-      perNode[n] = 0;
-    }
-    for (int pfn : removed) {
-      int n = topo.nodeOfPfn(pfn);
-      byNode[n][perNode[n]++] = pfn;
-    }
-    for (int n = 0; n < byNode.length; n++) {
-      if (byNode[n].length > 0) {
-        int lp = layout.memoryLp(n);
-        ctx.send(lp, work + ctx.latencyTo(lp), new PageFree(byNode[n], cpu));
-      }
-    }
+    sendFrees(removed, work, ctx);
     int home = layout.memoryLp(plan.homeOf(g.objectId()));
     ctx.send(home, work + ctx.latencyTo(home), new ObjectLockRelease(g.objectId(), -1, -1, cpu));
     step(work, Step.UNMAP_DONE, ctx);

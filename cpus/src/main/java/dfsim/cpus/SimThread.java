@@ -18,8 +18,12 @@ final class SimThread {
   long opStart;
   /** When the fault in progress was taken. */
   long faultStart;
-  /** Index into the CPU's node order of the node being asked for a page. */
+  /** Index into the allocation's node order of the node being asked for a page. */
   int allocTry;
+  /** Object-less allocations made so far (their pindex, for the colour). */
+  int allocCount;
+  /** Pages taken by object-less allocations and not yet freed. */
+  final java.util.List<Integer> held = new java.util.ArrayList<>();
   /** Wakeups that came before the thread blocked, each consumed by one block. */
   int pendingWakeups;
   /** The pool token this thread holds (one at a time), or -1. */

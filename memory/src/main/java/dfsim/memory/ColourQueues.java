@@ -52,6 +52,22 @@ final class ColourQueues {
     count[c]++;
   }
 
+  /**
+   * Takes {@code pages} pages away for good, emptying whole colour queues from colour 0 up: the
+   * lowest colours drained, the highest untouched (memory used by others since boot).
+   */
+  void drain(int pages) {
+    int colour = 0;
+    while (pages > 0 && colour <= mask) {
+      if (count[colour] == 0) {
+        colour++;
+        continue;
+      }
+      pop(colour);
+      pages--;
+    }
+  }
+
   /** Returns the number of free pages. */
   int free() {
     int n = 0;

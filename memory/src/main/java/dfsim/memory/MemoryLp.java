@@ -66,6 +66,7 @@ public final class MemoryLp implements LogicalProcess {
       throw new IllegalArgumentException("physical page numbers exceed 2^31");
     }
     this.free = new ColourQueues((int) (node * pages), (int) pages, vm.pqL2Size());
+    free.drain((int) (pages * plan.drainOf(node)));
     this.queueLocks = new QueueLock[vm.pqL2Size()];
     this.scan = new PageQueueScan(vm.pqL2Size(),
         PageQueueScan.firstBlockMask(vm.pqL2Size(), topo.cpus(), vm.rescan()), vm.rescan(), vm.lastq());

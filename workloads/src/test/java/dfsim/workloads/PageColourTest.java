@@ -62,4 +62,25 @@ final class PageColourTest {
     assertTrue(newSteps > 0, "the pressure makes the search run");
     assertTrue(newSteps < oldSteps, "steps per allocation: 1024/lastq " + newSteps + " vs 2048/rescan " + oldSteps);
   }
+
+  /**
+   * Uneven pressure: a 2990WX (two memoryless dies) whose nodes are 75% and 25% taken from
+   * their lowest colours, threads allocating object-less pages; every pass frees its pages.
+   */
+  @ParameterizedTest(name = "{0} threads")
+  @ValueSource(ints = {16, 64})
+  void unevenPressureOnMemorylessDies(int threads) {
+    String box = "topology { sockets = 1, dies-per-socket = 4, cores-per-socket = 32, threads-per-core = 2,"
+        + " memoryless-dies = [1, 3], memory-per-node = 64M }\n"
+        + "sim { end-time = 3ms, warmup = 0ms }\n"
+        + "workload { kind = alloc-pressure, threads = " + threads + ", alloc-pressure.drain = [0.75, 0.25] }\n";
+    RunMetrics old = TestModels.run(ModelFactory.build(TestModels.settings(
+        box + "kernel.vm-page { pq-l2-size = 2048, lastq = off, rescan = on }")));
+    RunMetrics neu = TestModels.run(ModelFactory.build(TestModels.settings(
+        box + "kernel.vm-page { pq-l2-size = 1024, lastq = on, rescan = off }")));
+    double oldSteps = (double) sum(old, 64, CpuCounter.PAGE_ALLOC_SCAN_STEPS) / sum(old, 64, CpuCounter.PAGE_ALLOCS);
+    double newSteps = (double) sum(neu, 64, CpuCounter.PAGE_ALLOC_SCAN_STEPS) / sum(neu, 64, CpuCounter.PAGE_ALLOCS);
+    assertTrue(oldSteps > 1, "the drained colours make the old search run: " + oldSteps);
+    assertTrue(newSteps * 3 < oldSteps, "steps per allocation: 1024/lastq " + newSteps + " vs 2048/rescan " + oldSteps);
+  }
 }

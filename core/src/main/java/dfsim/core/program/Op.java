@@ -9,6 +9,12 @@ public sealed interface Op {
   /** The first load or store to unmapped page {@code pindex} of VM object {@code objectId}: a page fault. */
   record Fault(int objectId, int pindex, boolean write) implements Op {}
 
+  /** vm_page_alloc() of one page with no object (as the pmap does for page-table pages, 85946b6c). */
+  record AllocPage() implements Op {}
+
+  /** vm_page_free() of every page this thread took with {@link AllocPage}. */
+  record FreePages() implements Op {}
+
   /** munmap of {@code count} pages of {@code objectId} from {@code start}: frees them. */
   record Unmap(int objectId, int start, int count) implements Op {}
 

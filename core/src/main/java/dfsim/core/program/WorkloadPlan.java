@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What a workload puts on the box: its kind, the name of its unit of work ("op"), its threads,
  * its VM objects, the programs its threads run, and whether those programs use operations that
- * send a message the instant they start (token gets and releases, wakeups). A CPU whose threads
+ * send a message the instant they start (token gets and releases, wakeups), and how much of each
+ * node's memory is taken at boot by others (uneven free memory). A CPU whose threads
  * never do can promise other LPs a longer lookahead: every send of theirs follows a trap, a
  * syscall or a context switch.
  */
@@ -15,16 +16,29 @@ public record WorkloadPlan(
     List<ThreadSpec> threads,
     List<VmObjectSpec> objects,
     ProgramFactory programs,
-    boolean immediateSends) {
+    boolean immediateSends,
+    List<Double> nodeDrain) {
 
-  /** A plan whose programs may use every operation. */
+  /** A plan whose programs may use every operation and which drains no memory at boot. */
   public WorkloadPlan(String kind, String opName, List<ThreadSpec> threads, List<VmObjectSpec> objects,
       ProgramFactory programs) {
-    this(kind, opName, threads, objects, programs, true);
+    this(kind, opName, threads, objects, programs, true, List.of());
+  }
+
+  /** A plan that drains no memory at boot. */
+  public WorkloadPlan(String kind, String opName, List<ThreadSpec> threads, List<VmObjectSpec> objects,
+      ProgramFactory programs, boolean immediateSends) {
+    this(kind, opName, threads, objects, programs, immediateSends, List.of());
+  }
+
+  /** Returns the share of node {@code node}'s pages in use by others from boot (0 when none). */
+  public double drainOf(int node) {
+    return node < nodeDrain.size() ? nodeDrain.get(node) : 0;
   }
 
   public WorkloadPlan {
     threads = List.copyOf(threads);
+    nodeDrain = List.copyOf(nodeDrain);
     objects = List.copyOf(objects);
     for (int i = 0; i < threads.size(); i++) {
       if (threads.get(i).tid() != i) {
