@@ -611,6 +611,12 @@ public final class CpuLp implements LogicalProcess {
     for (int i = 0; i < MAX_ZERO_TIME_OPS; i++) {
       Op op = t.program.next(now, ctx.random());
       t.op = op;
+      if (!plan.immediateSends() && sendsAtOnce(op)) {
+        // The CPU's send bound relies on the plan's word: a violation would let the actor engine
+        // open windows that are too wide, so it is refused on every engine.
+        throw new IllegalStateException("workload " + plan.kind() + " declares no immediate sends, but thread "
+            + t.spec.tid() + " issued " + op.getClass().getSimpleName());
+      }
       if (op instanceof Op.Compute c) {
         if (c.ns() > 0) {
           t.computeLeftNs = c.ns();
@@ -672,6 +678,12 @@ public final class CpuLp implements LogicalProcess {
     }
     throw new SimulationFailure("thread " + t.spec.tid() + " on CPU " + cpu + " made "
         + MAX_ZERO_TIME_OPS + " zero-time operations in a row: its program makes no progress");
+  }
+
+  /** Returns whether {@code op} sends a message the instant it starts (no trap, syscall or switch first). */
+  private static boolean sendsAtOnce(Op op) {
+    return op instanceof Op.GetToken || op instanceof Op.RelToken || op instanceof Op.Wakeup
+        || op instanceof Op.AllocPage || op instanceof Op.FreePages;
   }
 
   private void startCompute(SimThread t, LpContext ctx) {

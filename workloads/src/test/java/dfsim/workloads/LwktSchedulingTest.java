@@ -99,6 +99,15 @@ final class LwktSchedulingTest {
     assertEquals(start + l.sameDieNs() + l.ipiNs(), m.cpu(1).stateNs(CpuState.IDLE));
   }
 
+  @Test
+  void aPlanThatPromisesNoImmediateSendsIsHeldToIt() {
+    Settings s = TestModels.settings("topology { sockets = 1, cores-per-socket = 1 }\nsim.end-time = 1ms");
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> TestModels.run(ModelFactory.build(s, topo -> new WorkloadPlan("liar", "op",
+            List.of(new ThreadSpec(0, 0, 10, 0)), List.of(), spec -> TestModels.script(new Op.AllocPage()), false))));
+    assertTrue(e.getMessage().contains("AllocPage"), e.getMessage());
+  }
+
   private static Program sleeper() {
     return new Program() {
       private int step;
