@@ -87,7 +87,7 @@ final class ExperimentCommand implements Callable<Integer> {
         Experiment.Point p = points.get(i);
         for (int s = 0; s < p.runs().size(); s++) {
           Experiment.Run r = p.runs().get(s);
-          Simulation.fromConfig(r.name(), r.config()).write(Experiment.runDir(dir, p, r), reports.get(i).get(s));
+          Simulation.write(Experiment.runDir(dir, p, r), Simulation.render(r.config()), reports.get(i).get(s));
         }
         rows.add(Results.row(p, ex.sweepKeys(), reports.get(i)));
       }

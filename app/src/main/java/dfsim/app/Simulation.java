@@ -86,9 +86,14 @@ public final class Simulation {
 
   /** Returns the resolved configuration of the simulator's own sections, as config.conf. */
   public String renderedConfig() {
+    return render(settings.config());
+  }
+
+  /** Returns the simulator's own sections of a resolved configuration, as config.conf. */
+  static String render(Config resolved) {
     Config c = ConfigFactory.empty();
     for (String s : SECTIONS) {
-      c = c.withValue(s, settings.config().getValue(s));
+      c = c.withValue(s, resolved.getValue(s));
     }
     return c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false)
         .setJson(false).setFormatted(true));
@@ -112,8 +117,13 @@ public final class Simulation {
 
   /** Writes config.conf, metrics.json and cpus.csv into {@code dir}, each complete or absent. */
   public void write(Path dir, MetricsReport report) {
+    write(dir, renderedConfig(), report);
+  }
+
+  /** Writes a run's outputs from its rendered configuration and report. */
+  static void write(Path dir, String renderedConfig, MetricsReport report) {
     Outputs.prepare(dir);
-    Outputs.write(dir.resolve("config.conf"), renderedConfig());
+    Outputs.write(dir.resolve("config.conf"), renderedConfig);
     Outputs.writeJson(dir.resolve("metrics.json"), report.tree());
     Outputs.writeCsv(dir.resolve("cpus.csv"), report.csvRows());
   }

@@ -3,7 +3,6 @@ package dfsim.workloads;
 import dfsim.core.config.Settings;
 import dfsim.core.program.Op;
 import dfsim.core.program.Program;
-import dfsim.core.program.ThreadSpec;
 import dfsim.core.program.WorkloadPlan;
 import dfsim.core.topology.Topology;
 import java.util.ArrayList;
@@ -39,11 +38,7 @@ public final class AllocPressure {
       throw Settings.bad(k + "drain", s.config().getValue(k + "drain").render(),
           "at most one fraction per NUMA node (" + topo.nodes() + ")");
     }
-    List<ThreadSpec> threads = new ArrayList<>();
-    for (int tid = 0; tid < place.totalThreads(); tid++) {
-      threads.add(new ThreadSpec(tid, tid / place.threadsPerProcess(), place.priority(), place.cpuOf(tid)));
-    }
-    return new WorkloadPlan("alloc-pressure", OP, threads, List.of(),
+    return new WorkloadPlan("alloc-pressure", OP, place.threads(), List.of(),
         // vm_page_alloc() runs in the kernel with no trap first: it sends at once.
         spec -> new Loop(batch, computeNs), true, drain);
   }

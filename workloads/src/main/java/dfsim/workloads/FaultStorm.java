@@ -69,7 +69,7 @@ public final class FaultStorm {
           + " threads x " + pages + " pages exceed the box's " + topo.pagesPerNode() * topo.nodes()
           + " pages (raise topology.memory-per-node)");
     }
-    List<ThreadSpec> threads = new ArrayList<>();
+    List<ThreadSpec> threads = place.threads();
     List<VmObjectSpec> objects = new ArrayList<>();
     int[] objectOf = new int[place.totalThreads()];
     int[] baseOf = new int[place.totalThreads()];
@@ -82,7 +82,6 @@ public final class FaultStorm {
       for (int i = 0; i < place.threadsPerProcess(); i++) {
         int tid = first + i;
         int cpu = place.cpuOf(tid);
-        threads.add(new ThreadSpec(tid, p, place.priority(), cpu));
         if (mode == ObjectMode.SHARED) {
           objectOf[tid] = objects.size() - 1;
           baseOf[tid] = i * pages;

@@ -2,6 +2,7 @@ package dfsim.workloads;
 
 import dfsim.core.config.BadInputException;
 import dfsim.core.config.Settings;
+import dfsim.core.program.ThreadSpec;
 import dfsim.core.topology.Topology;
 import java.util.List;
 
@@ -33,6 +34,20 @@ public record Placement(int processes, int threadsPerProcess, int priority, int[
   /** Returns the number of threads of the whole workload. */
   public int totalThreads() {
     return processes * threadsPerProcess;
+  }
+
+  /** Returns every thread, in id order, each with the priority {@code priorityOf} gives its id. */
+  public List<ThreadSpec> threads(java.util.function.IntUnaryOperator priorityOf) {
+    List<ThreadSpec> out = new java.util.ArrayList<>(totalThreads());
+    for (int tid = 0; tid < totalThreads(); tid++) {
+      out.add(new ThreadSpec(tid, tid / threadsPerProcess, priorityOf.applyAsInt(tid), cpuOf(tid)));
+    }
+    return out;
+  }
+
+  /** Returns every thread at {@code workload.priority}. */
+  public List<ThreadSpec> threads() {
+    return threads(tid -> priority);
   }
 
   /** Returns the CPU thread {@code tid} starts on. */

@@ -3,10 +3,8 @@ package dfsim.workloads;
 import dfsim.core.config.Settings;
 import dfsim.core.program.Op;
 import dfsim.core.program.Program;
-import dfsim.core.program.ThreadSpec;
 import dfsim.core.program.WorkloadPlan;
 import dfsim.core.topology.Topology;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -38,12 +36,7 @@ public final class TokenStorm {
     if (priorities.isEmpty()) {
       throw Settings.bad(k + "priorities", "[]", "a non-empty list of LWKT priorities in [0, 31]");
     }
-    List<ThreadSpec> threads = new ArrayList<>();
-    for (int tid = 0; tid < place.totalThreads(); tid++) {
-      threads.add(new ThreadSpec(tid, tid / place.threadsPerProcess(), priorities.get(tid % priorities.size()),
-          place.cpuOf(tid)));
-    }
-    return new WorkloadPlan("token-storm", OP, threads, List.of(),
+    return new WorkloadPlan("token-storm", OP, place.threads(tid -> priorities.get(tid % priorities.size())), List.of(),
         spec -> new Loop(tokens, holdNs, computeNs, handoff ? partner(spec.tid(), place.totalThreads()) : -1,
             spec.tid() % 2 == 1));
   }
