@@ -12,7 +12,8 @@ import org.apache.commons.statistics.distribution.TDistribution;
  * The rows of results.csv (DESIGN §6): one per variant x sweep point, the contract columns first
  * and in order, each a mean over the point's seeds (per-op values are computed per seed over the
  * measured window, then averaged); {@code digest} is the first seed's. Then
- * {@code ops_per_sim_second_ci95} (Student-t half-width, 0 for one seed), the seed count, and the
+ * {@code ops_per_sim_second_ci95} (Student-t half-width, 0 for one seed), the vm_page_hash hit
+ * rate of vm_fault_quick() probes (empty without probes), the seed count, and the
  * one wall-clock column, {@code wall_ms}.
  */
 final class Results {
@@ -25,7 +26,7 @@ final class Results {
   @SuppressWarnings("unchecked")
   static Map<String, Object> row(Experiment.Point p, List<String> sweepKeys, List<MetricsReport> reports) {
     int n = reports.size();
-    double[][] v = new double[12][n];
+    double[][] v = new double[13][n];
     long wallMs = 0;
     for (int i = 0; i < n; i++) {
       Map<String, Object> tree = reports.get(i).tree();
@@ -44,6 +45,8 @@ final class Results {
       v[9][i] = num(m.get("context_switches"));
       v[10][i] = num(m.get("umtx_timeouts"));
       v[11][i] = num(m.get("stale_mapping_ns"));
+      double hits = num(m.get("vm_page_hash_hits"));
+      v[12][i] = per(hits, hits + num(m.get("vm_page_hash_misses")));
       wallMs += (Long) ((Map<String, Object>) tree.get("run")).get("wall_ms");
     }
     Map<String, Object> row = new LinkedHashMap<>();
@@ -59,6 +62,7 @@ final class Results {
     }
     row.put("digest", reports.get(0).digest());
     row.put("ops_per_sim_second_ci95", fmt(ci95(v[1])));
+    row.put("vm_page_hash_hit_rate", fmt(mean(v[12])));
     row.put("seeds", n);
     row.put("wall_ms", wallMs);
     return row;

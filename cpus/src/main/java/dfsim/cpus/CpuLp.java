@@ -26,6 +26,8 @@ import dfsim.core.protocol.ObjectLockRequest;
 import dfsim.core.protocol.PageAlloc;
 import dfsim.core.protocol.PageAllocated;
 import dfsim.core.protocol.PageFree;
+import dfsim.core.protocol.PageHashLookup;
+import dfsim.core.protocol.PageHashResult;
 import dfsim.core.protocol.ThreadStart;
 import dfsim.core.protocol.TlbAck;
 import dfsim.core.protocol.TlbShootdown;
@@ -106,8 +108,14 @@ public final class CpuLp implements LogicalProcess {
   /** An unmap waiting for its invalidation IPIs to be acknowledged. */
   private int acksPending;
   private int shootdownTargets;
-  private ObjectLockGranted unmapping;
   private int unmapLocalFrees;
+  /** The unmap in progress: its object, PTEs removed, pages to free, and whether it holds the object lock. */
+  private int unmapObject;
+  private int unmapPtes;
+  private int[] unmapFreed;
+  private boolean unmapLocked;
+  /** Whether the fault in progress holds its object's lock (not when vm_fault_quick() hit). */
+  private boolean faultLocked;
   /** Items on this CPU's own pvzone free list (zfreecnt_pcpu[cpuid]); empty at boot. */
   private int pvPcpu;
   /** The page a fault in progress inserts once its pv entry is allocated (-1: none). */
@@ -239,6 +247,8 @@ public final class CpuLp implements LogicalProcess {
       onGranted(g, ctx);
     } else if (message instanceof PageAllocated p) {
       onPageAllocated(p, ctx);
+    } else if (message instanceof PageHashResult h) {
+      onHashResult(h, ctx);
     } else if (message instanceof ZoneAllocated) {
       endSpinIfAny(ctx);
       Op.Fault f = (Op.Fault) running.op;
@@ -710,8 +720,35 @@ public final class CpuLp implements LogicalProcess {
     meter.add(CpuCounter.FAULTS, 1, now);
     t.faultStart = now;
     int home = layout.memoryLp(plan.homeOf(f.objectId()));
-    ctx.send(home, cost.trapNs() + ctx.latencyTo(home),
+    if (vm.faultQuick() && !f.write() && plan.objects().get(f.objectId()).file()) {
+      // vm_fault_quick(): a read fault on a file's page (never OBJ_ONEMAPPING) tries the hash.
+      ctx.send(home, cost.trapNs() + ctx.latencyTo(home), new PageHashLookup(f.objectId(), f.pindex(), cpu));
+      return;
+    }
+    lockForFault(f, cost.trapNs(), ctx);
+  }
+
+  private void lockForFault(Op.Fault f, long afterNs, LpContext ctx) {
+    faultLocked = true;
+    int home = layout.memoryLp(plan.homeOf(f.objectId()));
+    ctx.send(home, afterNs + ctx.latencyTo(home),
         new ObjectLockRequest(f.objectId(), LockIntent.FAULT, f.pindex(), 1, cpu));
+  }
+
+  /**
+   * vm_fault_quick()'s answer: a hit maps the soft-busied page and activates it without a lock
+   * (vm_page_soft_activate()); a miss falls back to the object-locked vm_fault().
+   */
+  private void onHashResult(PageHashResult h, LpContext ctx) {
+    Op.Fault f = (Op.Fault) running.op;
+    if (h.pfn() >= 0) {
+      meter.add(CpuCounter.VM_PAGE_HASH_HITS, 1, ctx.now());
+      faultLocked = false;
+      enterPmap(-1, cost.vmPageLookupNs(), ctx);
+    } else {
+      meter.add(CpuCounter.VM_PAGE_HASH_MISSES, 1, ctx.now());
+      lockForFault(f, 0, ctx);
+    }
   }
 
   private void onGranted(ObjectLockGranted g, LpContext ctx) {
@@ -740,7 +777,7 @@ public final class CpuLp implements LogicalProcess {
   private void chooseColour(int objectId, int pindex) {
     int l2 = vm.pqL2Size();
     // An object-less allocation (objectId < 0) has object colour 0.
-    int objectColour = objectId < 0 ? 0 : (int) ((long) objectId * (l2 / 3 + 31) % l2);
+    int objectColour = vm.objectColour(objectId);
     int[] near = topo.nodesByDistance(cpu);
     if (vm.pageColor() == VmPageSettings.PageColor.OBJECT) {
       allocColour = (objectColour + pindex) & (l2 - 1);
@@ -822,10 +859,12 @@ public final class CpuLp implements LogicalProcess {
     ctx.send(home, beforeNs + ctx.latencyTo(home), new ZoneAlloc(cpu));
   }
 
-  /** After {@code workNs} of zeroing and pmap_enter(), drop the object lock and return. */
+  /** After {@code workNs} of zeroing and pmap_enter(), drop the object lock if held and return. */
   private void releaseFault(int objectId, int pindex, int pfn, long workNs, LpContext ctx) {
-    int home = layout.memoryLp(plan.homeOf(objectId));
-    ctx.send(home, workNs + ctx.latencyTo(home), new ObjectLockRelease(objectId, pindex, pfn, cpu));
+    if (faultLocked) {
+      int home = layout.memoryLp(plan.homeOf(objectId));
+      ctx.send(home, workNs + ctx.latencyTo(home), new ObjectLockRelease(objectId, pindex, pfn, cpu));
+    }
     step(workNs, Step.FAULT_DONE, ctx);
   }
 
@@ -833,6 +872,12 @@ public final class CpuLp implements LogicalProcess {
 
   private void startUnmap(Op.Unmap u, LpContext ctx) {
     meter.enter(CpuState.BUSY, ctx.now());
+    if (plan.objects().get(u.objectId()).file()) {
+      // A file mapping: pmap_remove() of the PTEs only; the pages stay in the page cache.
+      int ptes = Math.max(0, Math.min(u.count(), plan.objects().get(u.objectId()).pages() - u.start()));
+      removeMappings(u.objectId(), ptes, new int[0], false, cost.syscallNs(), ctx);
+      return;
+    }
     int home = layout.memoryLp(plan.homeOf(u.objectId()));
     ctx.send(home, cost.syscallNs() + ctx.latencyTo(home),
         new ObjectLockRequest(u.objectId(), LockIntent.UNMAP, u.start(), u.count(), cpu));
@@ -847,12 +892,22 @@ public final class CpuLp implements LogicalProcess {
    * pv entries and release the object lock.
    */
   private void finishUnmap(ObjectLockGranted g, LpContext ctx) {
-    int[] removed = g.removed();
-    int n = removed.length;
+    removeMappings(g.objectId(), g.removed().length, g.removed(), true, 0, ctx);
+  }
+
+  /**
+   * pmap_remove() of {@code n} PTEs of {@code objectId} after {@code beforeNs}, their TLB
+   * invalidation, then the frees of {@code freed} and the object lock's release if held.
+   */
+  private void removeMappings(int objectId, int n, int[] freed, boolean locked, long beforeNs, LpContext ctx) {
+    unmapObject = objectId;
+    unmapPtes = n;
+    unmapFreed = freed;
+    unmapLocked = locked;
     // Each removed PTE frees its pv entry: to this CPU's list below zmax_pcpu, else globally.
     int local = zone.pcpuCache() ? Math.min(n, Math.max(0, zone.zmaxPcpu() - pvPcpu)) : 0;
     pvPcpu += local;
-    long work = n * cost.pmapRemoveNs();
+    long work = beforeNs + n * cost.pmapRemoveNs();
     int pid = running.spec.pid();
     int[] active = pmActive[pid];
     long now = ctx.now();
@@ -861,7 +916,7 @@ public final class CpuLp implements LogicalProcess {
         work += interlock();
       }
       meter.add(CpuCounter.TLB_INVALIDATIONS, 1, now);
-      completeUnmap(g, local, work + localInvalidationNs(n), ctx);
+      completeUnmap(local, work + localInvalidationNs(n), ctx);
       return;
     }
     work += interlock();
@@ -876,7 +931,6 @@ public final class CpuLp implements LogicalProcess {
     meter.add(CpuCounter.IPIS_SENT, targets, now);
     acksPending = targets;
     shootdownTargets = targets;
-    unmapping = g;
     unmapLocalFrees = local;
     step(work, Step.SHOOTDOWN_SENT, ctx);
   }
@@ -909,10 +963,8 @@ public final class CpuLp implements LogicalProcess {
     meter.add(CpuCounter.TLB_INVALIDATIONS, 1, ctx.now());
     // Serial acknowledgements cost each extra receiver a little more (MODEL §11).
     long tail = Math.max(0, shootdownTargets - 1) * cost.ipiExtraReceiverNs()
-        + localInvalidationNs(unmapping.removed().length);
-    ObjectLockGranted g = unmapping;
-    unmapping = null;
-    completeUnmap(g, unmapLocalFrees, tail, ctx);
+        + localInvalidationNs(unmapPtes);
+    completeUnmap(unmapLocalFrees, tail, ctx);
   }
 
   /** vm_page_free() of a thread's object-less pages, to their nodes (the CPU does not wait). */
@@ -944,17 +996,19 @@ public final class CpuLp implements LogicalProcess {
     }
   }
 
-  /** After {@code workNs}: vm_page_free() the pages, zfree() their pv entries, release the lock. */
-  private void completeUnmap(ObjectLockGranted g, int localZoneFrees, long workNs, LpContext ctx) {
-    int[] removed = g.removed();
-    long work = workNs + removed.length * cost.vmPageFreeNs() + localZoneFrees * cost.zonePcpuNs();
-    if (removed.length > localZoneFrees) {
+  /** After {@code workNs}: vm_page_free() the pages, zfree() the pv entries, release the lock. */
+  private void completeUnmap(int localZoneFrees, long workNs, LpContext ctx) {
+    long work = workNs + unmapFreed.length * cost.vmPageFreeNs() + localZoneFrees * cost.zonePcpuNs();
+    if (unmapPtes > localZoneFrees) {
       int home = layout.memoryLp(0);
-      ctx.send(home, work + ctx.latencyTo(home), new ZoneFree(cpu, removed.length - localZoneFrees));
+      ctx.send(home, work + ctx.latencyTo(home), new ZoneFree(cpu, unmapPtes - localZoneFrees));
     }
-    sendFrees(removed, work, ctx);
-    int home = layout.memoryLp(plan.homeOf(g.objectId()));
-    ctx.send(home, work + ctx.latencyTo(home), new ObjectLockRelease(g.objectId(), -1, -1, cpu));
+    sendFrees(unmapFreed, work, ctx);
+    if (unmapLocked) {
+      int home = layout.memoryLp(plan.homeOf(unmapObject));
+      ctx.send(home, work + ctx.latencyTo(home), new ObjectLockRelease(unmapObject, -1, -1, cpu));
+    }
+    unmapFreed = null;
     step(work, Step.UNMAP_DONE, ctx);
   }
 

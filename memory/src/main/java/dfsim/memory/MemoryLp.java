@@ -16,6 +16,8 @@ import dfsim.core.protocol.ObjectLockRequest;
 import dfsim.core.protocol.PageAlloc;
 import dfsim.core.protocol.PageAllocated;
 import dfsim.core.protocol.PageFree;
+import dfsim.core.protocol.PageHashLookup;
+import dfsim.core.protocol.PageHashResult;
 import dfsim.core.protocol.ZoneAlloc;
 import dfsim.core.protocol.ZoneAllocated;
 import dfsim.core.protocol.ZoneFree;
@@ -25,6 +27,7 @@ import dfsim.core.sim.SimMessage;
 import dfsim.core.topology.LpLayout;
 import dfsim.core.topology.Topology;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -38,6 +41,11 @@ import java.util.Map;
  * the lock's cache line moves from the last owner to it. The lock is held, as this home sees it,
  * from its grant to the arrival of the release, so a waiter's spin is the holder's hold plus
  * that transfer.
+ *
+ * <p>Files (vnode objects) are read into the page cache at boot: their pages are taken from this
+ * node's queues before the run. With {@code kernel.vm-fault.quick = on} the node keeps
+ * {@link VmPageHash} for its objects: object-locked lookups that find a page enter it, and
+ * vm_fault_quick() probes it without the lock.
  */
 public final class MemoryLp implements LogicalProcess {
   private final int node;
@@ -55,9 +63,15 @@ public final class MemoryLp implements LogicalProcess {
   private final ContentionStats zoneStats = new ContentionStats();
   private final QueueLock zoneLock;
   private final long[] holdByCpu;
+  private final VmPageSettings vm;
+  private final long tickNs;
+  /** vm_page_hash[] of this node's objects; null unless vm_fault_quick() reads it. */
+  private final VmPageHash hash;
 
-  public MemoryLp(int node, LpLayout layout, Costs cost, VmPageSettings vm, WorkloadPlan plan) {
+  public MemoryLp(int node, LpLayout layout, Costs cost, VmPageSettings vm, long tickNs, WorkloadPlan plan) {
     this.node = node;
+    this.vm = vm;
+    this.tickNs = tickNs;
     this.layout = layout;
     this.topo = layout.topology();
     this.cost = cost;
@@ -72,10 +86,27 @@ public final class MemoryLp implements LogicalProcess {
         PageQueueScan.firstBlockMask(vm.pqL2Size(), topo.cpus(), vm.rescan()), vm.rescan(), vm.lastq());
     this.zoneLock = new QueueLock(topo, zoneStats);
     this.holdByCpu = new long[topo.cpus()];
+    this.hash = vm.faultQuick() ? new VmPageHash(vm.hash(), (int) pages) : null;
     for (VmObjectSpec o : plan.objects()) {
       if (o.homeNode() == node) {
-        objects.put(o.id(), new VmObject(o.id(), o.pages()));
+        VmObject obj = new VmObject(o.id(), o.pages());
+        objects.put(o.id(), obj);
+        if (o.file()) {
+          readIntoPageCache(obj);
+        }
       }
+    }
+  }
+
+  /** A file's pages, read at boot: each from its object colour's queue or the nearest with pages. */
+  private void readIntoPageCache(VmObject o) {
+    int colour = vm.objectColour(o.id);
+    for (int p = 0; p < o.size(); p++) {
+      int q = scan.find((colour + p) & (vm.pqL2Size() - 1), free::hasPage);
+      if (q < 0) {
+        throw new IllegalStateException("node " + node + " has no free page left for file object " + o.id);
+      }
+      o.insert(p, free.pop(q));
     }
   }
 
@@ -97,6 +128,8 @@ public final class MemoryLp implements LogicalProcess {
       onPageAlloc(a, ctx);
     } else if (message instanceof PageFree f) {
       onPageFree(f, ctx);
+    } else if (message instanceof PageHashLookup h) {
+      onHashLookup(h, ctx);
     } else if (message instanceof ZoneAlloc z) {
       QueueLock.Grant g = zoneLock.acquire(z.cpu(), ctx.now(), cost.zoneLockedNs());
       int lp = layout.cpuLp(z.cpu());
@@ -119,6 +152,29 @@ public final class MemoryLp implements LogicalProcess {
     for (int c = 0; c < holdByCpu.length; c++) {
       metrics.addToCpu(c, CpuCounter.LOCK_HOLD_NS, holdByCpu[c]);
     }
+    Map<String, Object> n = new LinkedHashMap<>();
+    n.put("node", node);
+    n.put("free_pages", free.free());
+    n.put("vm_page_hash_entries", hash == null ? 0 : hash.entries());
+    n.put("vm_page_hash_bytes", hash == null ? 0 : hash.kernelBytes());
+    metrics.addMemoryNode(node, n);
+  }
+
+  /** The hardclock tick count vm_page_hash stamps entries with (1 at boot: empty ways are older). */
+  private int ticks(long now) {
+    return (int) (1 + now / tickNs);
+  }
+
+  /**
+   * vm_page_hash_get() for vm_fault_quick(): a hit is the page itself, soft-busied, with no lock
+   * taken; the reply leaves after the hash set's and the page's cache lines have been read.
+   */
+  private void onHashLookup(PageHashLookup h, LpContext ctx) {
+    VmObject o = object(h.objectId());
+    int pfn = hash.get(VmPageSettings.objectAddress(o.id), vm.objectColour(o.id), h.pindex(),
+        o.lookup(h.pindex()), ticks(ctx.now()));
+    int lp = layout.cpuLp(h.cpu());
+    ctx.send(lp, ctx.latencyTo(lp), new PageHashResult(pfn));
   }
 
   /** Returns the free pages left on this node (for tests). */
@@ -155,6 +211,11 @@ public final class MemoryLp implements LogicalProcess {
     o.holder = r.cpu();
     o.lastOwner = r.cpu();
     o.grantedAt = ctx.now();
+    if (r.intent() == LockIntent.FAULT && hash != null && o.lookup(r.pindex()) >= 0) {
+      // vm_page_lookup() under the object lock enters what it finds.
+      hash.enter(VmPageSettings.objectAddress(o.id), vm.objectColour(o.id), r.pindex(),
+          o.lookup(r.pindex()), ticks(ctx.now()));
+    }
     ObjectLockGranted g = r.intent() == LockIntent.FAULT
         ? new ObjectLockGranted(o.id, r.intent(), r.pindex(), o.lookup(r.pindex()), null)
         : new ObjectLockGranted(o.id, r.intent(), r.pindex(), -1, o.removeRange(r.pindex(), r.count()));

@@ -26,8 +26,12 @@ public final class FaultStorm {
   /** The name of an unmap, the unit of work of {@code munmap-storm}. */
   public static final String UNMAP_OP = "munmap";
 
-  /** {@code workload.fault-storm.object}. */
-  public enum ObjectMode { SHARED, PRIVATE }
+  /**
+   * {@code workload.fault-storm.object}: one anonymous object per process or per thread, or one
+   * file per process, resident in the page cache from boot, whose pages the threads read-fault
+   * and unmap again (soft faults: nothing is allocated or freed).
+   */
+  public enum ObjectMode { SHARED, PRIVATE, FILE }
 
   private FaultStorm() {}
 
@@ -70,19 +74,26 @@ public final class FaultStorm {
           + " pages (raise topology.memory-per-node)");
     }
     List<ThreadSpec> threads = place.threads();
+    long[] filePagesOn = new long[topo.nodes()];
     List<VmObjectSpec> objects = new ArrayList<>();
     int[] objectOf = new int[place.totalThreads()];
     int[] baseOf = new int[place.totalThreads()];
     for (int p = 0; p < place.processes(); p++) {
       int first = p * place.threadsPerProcess();
-      if (mode == ObjectMode.SHARED) {
+      if (mode != ObjectMode.PRIVATE) {
         int home = homeNode >= 0 ? homeNode : topo.nodeOf(place.cpuOf(first));
-        objects.add(new VmObjectSpec(objects.size(), home, place.threadsPerProcess() * pages));
+        int size = place.threadsPerProcess() * pages;
+        objects.add(new VmObjectSpec(objects.size(), home, size, mode == ObjectMode.FILE));
+        if (mode == ObjectMode.FILE && (filePagesOn[home] += size) > topo.pagesPerNode()) {
+          throw new BadInputException(k + "pages-per-pass = " + pages + ": the files homed on node "
+              + home + " need more than its " + topo.pagesPerNode() + " pages of page cache (raise "
+              + "topology.memory-per-node)");
+        }
       }
       for (int i = 0; i < place.threadsPerProcess(); i++) {
         int tid = first + i;
         int cpu = place.cpuOf(tid);
-        if (mode == ObjectMode.SHARED) {
+        if (mode != ObjectMode.PRIVATE) {
           objectOf[tid] = objects.size() - 1;
           baseOf[tid] = i * pages;
         } else {
@@ -92,7 +103,8 @@ public final class FaultStorm {
       }
     }
     return new WorkloadPlan(kind, opName, threads, objects,
-        spec -> new StormProgram(objectOf[spec.tid()], baseOf[spec.tid()], pages, computeNs, sleepNs, passes),
+        spec -> new StormProgram(objectOf[spec.tid()], baseOf[spec.tid()], pages, computeNs, sleepNs, passes,
+            mode != ObjectMode.FILE),
         false);
   }
 
@@ -104,11 +116,14 @@ public final class FaultStorm {
     private final long computeMeanNs;
     private final long sleepNs;
     private final int passes;
+    /** Write faults (zero-fill of anonymous memory) or read faults (a file's resident pages). */
+    private final boolean write;
     private int page;
     private int step;
     private int pass;
 
-    StormProgram(int object, int base, int pages, long computeMeanNs, long sleepNs, int passes) {
+    StormProgram(int object, int base, int pages, long computeMeanNs, long sleepNs, int passes, boolean write) {
+      this.write = write;
       this.object = object;
       this.base = base;
       this.pages = pages;
@@ -126,7 +141,7 @@ public final class FaultStorm {
           case 1:
             return new Op.Begin(OP);
           case 2:
-            return new Op.Fault(object, base + page, true);
+            return new Op.Fault(object, base + page, write);
           default:
             step = 0;
             page++;

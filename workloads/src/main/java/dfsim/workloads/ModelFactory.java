@@ -47,7 +47,7 @@ public final class ModelFactory {
       lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, pmap, vm, plan));
     }
     for (int n = 0; n < topo.nodes(); n++) {
-      lps.add(new MemoryLp(n, layout, cost, vm, plan));
+      lps.add(new MemoryLp(n, layout, cost, vm, sim.tickNs(), plan));
     }
     for (int so = 0; so < topo.sockets(); so++) {
       lps.add(new LwktSchedulerLp(so, layout, plan));

@@ -24,7 +24,11 @@ public enum CpuCounter {
   /** Beyond the contract: token read(+CAS) tries, in gets and in the scheduler's retries. */
   TOKEN_TRIES("token_tries"),
   /** Beyond the contract: time the locks this CPU took were held, as seen by their home. */
-  LOCK_HOLD_NS("lock_hold_ns");
+  LOCK_HOLD_NS("lock_hold_ns"),
+  /** Beyond the contract: vm_fault_quick() probes of vm_page_hash[] that found the page. */
+  VM_PAGE_HASH_HITS("vm_page_hash_hits"),
+  /** Beyond the contract: probes that missed and fell back to the object-locked fault. */
+  VM_PAGE_HASH_MISSES("vm_page_hash_misses");
 
   private final String json;
 

@@ -9,13 +9,14 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Builds metrics.json (DESIGN §6) from a run's {@link RunMetrics}: {@code run}, {@code cpus},
- * {@code totals}, {@code contention}, {@code workload}, {@code series}. CPU times and counters
+ * {@code totals}, {@code contention}, {@code memory} (per node: free pages at the end,
+ * vm_page_hash size), {@code workload}, {@code series}. CPU times and counters
  * cover the whole run [0, end); {@code workload} rates and op latencies cover the measured window
  * [warm-up, end).
  */
 public final class MetricsReport {
   /** The sections the digest covers, in file order. */
-  public static final List<String> DIGESTED = List.of("cpus", "totals", "contention", "workload", "series");
+  public static final List<String> DIGESTED = List.of("cpus", "totals", "contention", "memory", "workload", "series");
 
   private final Map<String, Object> root = new LinkedHashMap<>();
   private final String digest;
@@ -96,6 +97,7 @@ public final class MetricsReport {
     results.put("cpus", cpus);
     results.put("totals", totals);
     results.put("contention", contention(m));
+    results.put("memory", m.memoryNodes());
     results.put("workload", workload(run, m, workloadKind, opName));
     results.put("series", series(m, run.simulatedNs()));
     String digest = Digest.of(results);

@@ -12,6 +12,8 @@ public final class RunMetrics {
   private final CpuMeter[] cpus;
   private final long[][] cpuExtras;
   private final Map<LockClass, ContentionStats> contention = new EnumMap<>(LockClass.class);
+  /** Each memory node's report, by node. */
+  private final java.util.SortedMap<Integer, Map<String, Object>> memory = new java.util.TreeMap<>();
 
   public RunMetrics(int cpus) {
     this.cpus = new CpuMeter[cpus];
@@ -41,6 +43,18 @@ public final class RunMetrics {
   /** Adds {@code n} to a CPU's counter from an LP other than that CPU. */
   public void addToCpu(int cpu, CpuCounter c, long n) {
     cpuExtras[cpu][c.ordinal()] += n;
+  }
+
+  /** Adds a memory node's state at the end of the run. */
+  public void addMemoryNode(int node, Map<String, Object> fields) {
+    if (memory.put(node, fields) != null) {
+      throw new IllegalStateException("memory node " + node + " reported twice");
+    }
+  }
+
+  /** Returns the memory nodes' reports in node order. */
+  public java.util.List<Map<String, Object>> memoryNodes() {
+    return java.util.List.copyOf(memory.values());
   }
 
   /** Returns the stats of a lock class, to add to. */

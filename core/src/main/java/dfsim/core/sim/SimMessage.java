@@ -10,6 +10,8 @@ import dfsim.core.protocol.ObjectLockRequest;
 import dfsim.core.protocol.PageAlloc;
 import dfsim.core.protocol.PageAllocated;
 import dfsim.core.protocol.PageFree;
+import dfsim.core.protocol.PageHashLookup;
+import dfsim.core.protocol.PageHashResult;
 import dfsim.core.protocol.ThreadStart;
 import dfsim.core.protocol.TlbAck;
 import dfsim.core.protocol.TlbShootdown;
@@ -53,5 +55,7 @@ import dfsim.core.protocol.ZoneFree;
     @JsonSubTypes.Type(value = ZoneFree.class, name = "ZoneFree"),
     @JsonSubTypes.Type(value = TlbShootdown.class, name = "TlbShootdown"),
     @JsonSubTypes.Type(value = TlbAck.class, name = "TlbAck"),
+    @JsonSubTypes.Type(value = PageHashLookup.class, name = "PageHashLookup"),
+    @JsonSubTypes.Type(value = PageHashResult.class, name = "PageHashResult"),
 })
 public interface SimMessage {}
