@@ -4,6 +4,7 @@ import dfsim.core.config.Costs;
 import dfsim.core.config.LwktSettings;
 import dfsim.core.config.PmapSettings;
 import dfsim.core.config.SimSettings;
+import dfsim.core.config.VmFaultSettings;
 import dfsim.core.config.VmPageSettings;
 import dfsim.core.config.ZoneSettings;
 import dfsim.core.metrics.ContentionStats;
@@ -23,6 +24,10 @@ import dfsim.core.protocol.LockIntent;
 import dfsim.core.protocol.ObjectLockGranted;
 import dfsim.core.protocol.ObjectLockRelease;
 import dfsim.core.protocol.ObjectLockRequest;
+import dfsim.core.protocol.ObjectLockRequest.PageBusy;
+import dfsim.core.protocol.ObjectPageBusy;
+import dfsim.core.protocol.ObjectRef;
+import dfsim.core.protocol.ObjectRefDone;
 import dfsim.core.protocol.PageAlloc;
 import dfsim.core.protocol.PageAllocated;
 import dfsim.core.protocol.PageFree;
@@ -69,7 +74,7 @@ import java.util.Map;
  * is spin time, accounted from the instant the first try fails to the instant it is granted.
  */
 public final class CpuLp implements LogicalProcess {
-  public enum Step { SWITCH, COMPUTE, FAULT_DONE, UNMAP_DONE, SHOOTDOWN_SENT, ALLOC_DONE }
+  public enum Step { SWITCH, COMPUTE, FAULT_DONE, UNMAP_DONE, SHOOTDOWN_SENT, ALLOC_DONE, KSTEP }
 
   /** The hardclock tick driving lwkt_schedulerclock(). */
   public record Tick() implements SimMessage {}
@@ -116,6 +121,31 @@ public final class CpuLp implements LogicalProcess {
   private boolean unmapLocked;
   /** Whether the fault in progress holds its object's lock (not when vm_fault_quick() hit). */
   private boolean faultLocked;
+  /**
+   * The fault in progress: its first object and pindex, how that token is held (shared, with the
+   * page busied), the backing object held shared (-1: none) and its pindex, whether the new page
+   * is a copy (COW) rather than zeroed, and where in its two-stage locking it is.
+   */
+  private int fFirst;
+  private int fPindex;
+  private boolean fShared;
+  private boolean fBusy;
+  private int fBacking = -1;
+  private int fBackingPindex;
+  private boolean fCopy;
+  private KStep.FaultKind fKind;
+  private FaultPhase fPhase = FaultPhase.LEGACY;
+
+  private enum FaultPhase {
+    LEGACY, VNODE_SHARED, VNODE_EXCLUSIVE, ZF_SHARED, ZF_EXCLUSIVE, CHAIN_SHARED, CHAIN_FIRST, CHAIN_BACKING
+  }
+
+  private final VmFaultSettings vmFault;
+  private final ProcessVm processVm;
+  /** The kernel step whose reply this CPU waits for (a token or a lockless reference), or null. */
+  private KStep waitingStep;
+  /** Objects this CPU has created (their ids). */
+  private long objectsCreated;
   /** Items on this CPU's own pvzone free list (zfreecnt_pcpu[cpuid]); empty at boot. */
   private int pvPcpu;
   /** The page a fault in progress inserts once its pv entry is allocated (-1: none). */
@@ -160,8 +190,10 @@ public final class CpuLp implements LogicalProcess {
   private boolean rescan;
 
   public CpuLp(int cpu, LpLayout layout, Costs cost, SimSettings sim, LwktSettings lwkt, ZoneSettings zone,
-      PmapSettings pmap, VmPageSettings vm, WorkloadPlan plan) {
+      PmapSettings pmap, VmPageSettings vm, VmFaultSettings vmFault, WorkloadPlan plan) {
     this.cpu = cpu;
+    this.vmFault = vmFault;
+    this.processVm = new ProcessVm(cost, vmFault);
     this.lwkt = lwkt;
     this.zone = zone;
     this.pmap = pmap;
@@ -247,12 +279,15 @@ public final class CpuLp implements LogicalProcess {
       onGranted(g, ctx);
     } else if (message instanceof PageAllocated p) {
       onPageAllocated(p, ctx);
+    } else if (message instanceof ObjectPageBusy b) {
+      onPageBusy(b, ctx);
+    } else if (message instanceof ObjectRefDone r) {
+      onRefDone(r, ctx);
     } else if (message instanceof PageHashResult h) {
       onHashResult(h, ctx);
     } else if (message instanceof ZoneAllocated) {
       endSpinIfAny(ctx);
-      Op.Fault f = (Op.Fault) running.op;
-      releaseFault(f.objectId(), f.pindex(), faultPfn, cost.pmapEnterNs(), ctx);
+      releaseFault(faultPfn, cost.pmapEnterNs(), ctx);
     } else if (message instanceof TokenGranted g) {
       onTokenGranted(g, ctx);
     } else if (message instanceof TokenFailed f) {
@@ -592,8 +627,13 @@ public final class CpuLp implements LogicalProcess {
       }
       case FAULT_DONE -> {
         meter.record(Latency.FAULT, ctx.now() - running.faultStart);
-        opBoundary(ctx);
+        if (running.ksteps != null) {
+          nextKStep(ctx);
+        } else {
+          opBoundary(ctx);
+        }
       }
+      case KSTEP -> nextKStep(ctx);
       case UNMAP_DONE -> opBoundary(ctx);
       case SHOOTDOWN_SENT -> startSpin(LockClass.TLB_SHOOTDOWN, -1, ctx);
       case ALLOC_DONE -> opBoundary(ctx);
@@ -638,6 +678,10 @@ public final class CpuLp implements LogicalProcess {
         return;
       } else if (op instanceof Op.Unmap u) {
         startUnmap(u, ctx);
+        return;
+      } else if (op instanceof Op.Fork || op instanceof Op.Exec || op instanceof Op.ExitProcess
+          || op instanceof Op.MapFault) {
+        startProcessOp(t, op, ctx);
         return;
       } else if (op instanceof Op.AllocPage) {
         meter.enter(CpuState.BUSY, now);
@@ -719,7 +763,14 @@ public final class CpuLp implements LogicalProcess {
     meter.enter(CpuState.BUSY, now);
     meter.add(CpuCounter.FAULTS, 1, now);
     t.faultStart = now;
-    int home = layout.memoryLp(plan.homeOf(f.objectId()));
+    fFirst = f.objectId();
+    fPindex = f.pindex();
+    fShared = false;
+    fBusy = false;
+    fBacking = -1;
+    fCopy = false;
+    fPhase = FaultPhase.LEGACY;
+    int home = layout.memoryLp(plan.homeOf(f.objectId(), topo));
     if (vm.faultQuick() && !f.write() && plan.objects().get(f.objectId()).file()) {
       // vm_fault_quick(): a read fault on a file's page (never OBJ_ONEMAPPING) tries the hash.
       ctx.send(home, cost.trapNs() + ctx.latencyTo(home), new PageHashLookup(f.objectId(), f.pindex(), cpu));
@@ -730,7 +781,7 @@ public final class CpuLp implements LogicalProcess {
 
   private void lockForFault(Op.Fault f, long afterNs, LpContext ctx) {
     faultLocked = true;
-    int home = layout.memoryLp(plan.homeOf(f.objectId()));
+    int home = layout.memoryLp(plan.homeOf(f.objectId(), topo));
     ctx.send(home, afterNs + ctx.latencyTo(home),
         new ObjectLockRequest(f.objectId(), LockIntent.FAULT, f.pindex(), 1, cpu));
   }
@@ -741,6 +792,7 @@ public final class CpuLp implements LogicalProcess {
    */
   private void onHashResult(PageHashResult h, LpContext ctx) {
     Op.Fault f = (Op.Fault) running.op;
+
     if (h.pfn() >= 0) {
       meter.add(CpuCounter.VM_PAGE_HASH_HITS, 1, ctx.now());
       faultLocked = false;
@@ -753,17 +805,25 @@ public final class CpuLp implements LogicalProcess {
 
   private void onGranted(ObjectLockGranted g, LpContext ctx) {
     endSpinIfAny(ctx);
-    if (g.intent() == LockIntent.UNMAP) {
+    if (waitingStep != null) {
+      onStepGranted(g, ctx);
+    } else if (g.intent() == LockIntent.UNMAP) {
       finishUnmap(g, ctx);
+    } else if (fPhase != FaultPhase.LEGACY) {
+      onChainGranted(g, ctx);
     } else if (g.residentPfn() >= 0) {
       // Another thread faulted the page in while this one waited: map it, nothing to allocate.
       enterPmap(-1, cost.vmPageLookupNs(), ctx);
     } else {
-      running.allocTry = 0;
-      Op.Fault f = (Op.Fault) running.op;
-      chooseColour(f.objectId(), f.pindex());
-      requestPage(cost.vmPageLookupNs(), ctx);
+      allocateForFault(cost.vmPageLookupNs(), ctx);
     }
+  }
+
+  /** vm_page_alloc() for the fault's first object, after {@code afterNs}. */
+  private void allocateForFault(long afterNs, LpContext ctx) {
+    running.allocTry = 0;
+    chooseColour(fFirst, fPindex);
+    requestPage(afterNs, ctx);
   }
 
   /**
@@ -832,10 +892,11 @@ public final class CpuLp implements LogicalProcess {
       step(0, Step.ALLOC_DONE, ctx);
       return;
     }
-    long zero = cost.pageZeroNs();
+    long zero = fCopy ? cost.pageCopyNs() : cost.pageZeroNs();
     if (topo.dieOfNode(node) != topo.dieOf(cpu)) {
       meter.add(CpuCounter.REMOTE_PAGES, 1, now);
-      // Zeroing streams the page through DRAM: a remote page costs the remote/local ratio more.
+      // Zeroing or copying streams the page through DRAM: a remote page costs the remote/local
+      // ratio more.
       zero = zero * topo.latencies().dramRemoteNs() / Math.max(1, topo.latencies().dramLocalNs());
     }
     enterPmap(p.pfn(), zero, ctx);
@@ -848,10 +909,9 @@ public final class CpuLp implements LogicalProcess {
    */
   private void enterPmap(int pfn, long beforeNs, LpContext ctx) {
     meter.add(CpuCounter.ZONE_ALLOCS, 1, ctx.now());
-    Op.Fault f = (Op.Fault) running.op;
     if (zone.pcpuCache() && pvPcpu > 0) {
       pvPcpu--;
-      releaseFault(f.objectId(), f.pindex(), pfn, beforeNs + cost.zonePcpuNs() + cost.pmapEnterNs(), ctx);
+      releaseFault(pfn, beforeNs + cost.zonePcpuNs() + cost.pmapEnterNs(), ctx);
       return;
     }
     faultPfn = pfn;
@@ -859,13 +919,308 @@ public final class CpuLp implements LogicalProcess {
     ctx.send(home, beforeNs + ctx.latencyTo(home), new ZoneAlloc(cpu));
   }
 
-  /** After {@code workNs} of zeroing and pmap_enter(), drop the object lock if held and return. */
-  private void releaseFault(int objectId, int pindex, int pfn, long workNs, LpContext ctx) {
+  /**
+   * After {@code workNs} of zeroing or copying and pmap_enter(), drop the backing object's shared
+   * hold and the first object's token (inserting the new page) if held, and return.
+   */
+  private void releaseFault(int pfn, long workNs, LpContext ctx) {
+    if (fBacking >= 0) {
+      int home = homeLp(fBacking);
+      ctx.send(home, workNs + ctx.latencyTo(home),
+          new ObjectLockRelease(fBacking, fBackingPindex, -1, cpu, true, 0, true));
+      fBacking = -1;
+    }
     if (faultLocked) {
-      int home = layout.memoryLp(plan.homeOf(objectId));
-      ctx.send(home, workNs + ctx.latencyTo(home), new ObjectLockRelease(objectId, pindex, pfn, cpu));
+      int home = homeLp(fFirst);
+      ctx.send(home, workNs + ctx.latencyTo(home),
+          new ObjectLockRelease(fFirst, fPindex, pfn, cpu, fShared, 0, fBusy));
     }
     step(workNs, Step.FAULT_DONE, ctx);
+  }
+
+  private int homeLp(int objectId) {
+    return layout.memoryLp(plan.homeOf(objectId, topo));
+  }
+
+  // --- fork, exec, exit and their faults (501747bf): kernel steps run in order ---
+
+  private void startProcessOp(SimThread t, Op op, LpContext ctx) {
+    meter.enter(CpuState.BUSY, ctx.now());
+    t.ksteps = ProcessVm.newSteps();
+    if (op instanceof Op.Fork) {
+      t.parentSpace = t.space;
+      t.space = processVm.fork(t.space, t.ksteps);
+    } else if (op instanceof Op.Exec x) {
+      t.space = processVm.exec(t.space, x.image(), t.ksteps);
+    } else if (op instanceof Op.ExitProcess) {
+      if (t.parentSpace == null) {
+        throw new SimulationFailure("thread " + t.spec.tid() + " exits a process it never forked");
+      }
+      processVm.exit(t.space, t.ksteps);
+      t.space = t.parentSpace;
+      t.parentSpace = null;
+    } else {
+      mapFault(t, (Op.MapFault) op);
+    }
+    nextKStep(ctx);
+  }
+
+  /**
+   * The steps of a fault on the running image: which objects, and for a first write to the data
+   * segment, vm_object_shadow() of the vnode object first (old: under its exclusive token, on
+   * its shadow list; new: lockless references, no list).
+   */
+  private void mapFault(SimThread t, Op.MapFault f) {
+    VmSpace s = t.space;
+    if (s == null) {
+      throw new SimulationFailure("thread " + t.spec.tid() + " faults before any exec");
+    }
+    VmSpace.Entry e = s.entry(f.segment());
+    if (f.page() < 0 || f.page() >= s.image.pages(f.segment())) {
+      throw new SimulationFailure("fault on page " + f.page() + " of " + f.segment() + " outside the image");
+    }
+    if (e.mapped.get(f.page())) {
+      return;
+    }
+    int vnode = s.image.vnodeObject();
+    if (f.segment().fileBacked()) {
+      int vpage = s.image.filePage(f.segment()) + f.page();
+      if (e.onVnode && f.write()) {
+        int shadow = newObject();
+        if (vmFault.shared()) {
+          t.ksteps.add(new KStep.Ref(vnode, +1, cost.atomicNs()));
+          t.ksteps.add(new KStep.Work(cost.vmObjectAllocNs()));
+          t.ksteps.add(new KStep.Ref(vnode, -1, cost.atomicNs()));
+        } else {
+          t.ksteps.add(new KStep.Hold(vnode, false, cost.vmObjectAllocNs() + 2 * cost.atomicNs() + cost.vmMapEntryNs(), 0));
+        }
+        e.object = shadow;
+        e.onVnode = false;
+        e.shadow = true;
+        e.own = true;
+        e.needsCopy = false;
+      }
+      if (e.onVnode) {
+        t.ksteps.add(new KStep.Fault(KStep.FaultKind.VNODE_READ, vnode, vpage, -1, 0));
+      } else {
+        t.ksteps.add(new KStep.Fault(f.write() ? KStep.FaultKind.COW : KStep.FaultKind.SHADOW_READ,
+            e.object, f.page(), vnode, vpage));
+      }
+    } else {
+      if (e.object < 0) {
+        // vm_map_entry_allocate_object() on the first fault.
+        e.object = newObject();
+        e.own = true;
+        t.ksteps.add(new KStep.Work(cost.vmObjectAllocNs()));
+      }
+      t.ksteps.add(new KStep.Fault(KStep.FaultKind.ZERO_FILL, e.object, f.page(), -1, 0));
+    }
+    e.mapped.set(f.page());
+    if (f.write()) {
+      e.writable.set(f.page());
+    }
+  }
+
+  private int newObject() {
+    return dfsim.core.program.VmObjectSpec.dynamicId(cpu, objectsCreated++, topo.cpus());
+  }
+
+  /** Runs the next kernel step of the running thread, or ends its operation. */
+  private void nextKStep(LpContext ctx) {
+    SimThread t = running;
+    KStep k = t.ksteps.poll();
+    if (k == null) {
+      t.ksteps = null;
+      opBoundary(ctx);
+      return;
+    }
+    if (k instanceof KStep.Work w) {
+      step(w.ns(), Step.KSTEP, ctx);
+    } else if (k instanceof KStep.Hold h) {
+      waitingStep = h;
+      ctx.send(homeLp(h.object()), ctx.latencyTo(homeLp(h.object())), new ObjectLockRequest(h.object(),
+          LockIntent.HOLD, 0, 0, cpu, h.shared(), PageBusy.NONE));
+    } else if (k instanceof KStep.Ref r) {
+      waitingStep = r;
+      ctx.send(homeLp(r.object()), ctx.latencyTo(homeLp(r.object())), new ObjectRef(r.object(), r.delta(), cpu));
+    } else if (k instanceof KStep.Terminate x) {
+      waitingStep = x;
+      ctx.send(homeLp(x.object()), ctx.latencyTo(homeLp(x.object())),
+          new ObjectLockRequest(x.object(), LockIntent.TERMINATE, 0, 0, cpu));
+    } else if (k instanceof KStep.RemovePtes r) {
+      int local = zone.pcpuCache() ? Math.min(r.ptes(), Math.max(0, zone.zmaxPcpu() - pvPcpu)) : 0;
+      pvPcpu += local;
+      long work = r.ptes() * cost.pmapRemoveNs() + local * cost.zonePcpuNs() + cost.tlbFlushNs();
+      if (r.ptes() > local) {
+        ctx.send(layout.memoryLp(0), work + ctx.latencyTo(layout.memoryLp(0)), new ZoneFree(cpu, r.ptes() - local));
+      }
+      meter.add(CpuCounter.TLB_INVALIDATIONS, 1, ctx.now());
+      step(work, Step.KSTEP, ctx);
+    } else if (k instanceof KStep.Protect p) {
+      meter.add(CpuCounter.TLB_INVALIDATIONS, p.ptes(), ctx.now());
+      long each = cost.pmapRemoveNs() + interlock() + cost.invlpgNs();
+      for (int i = 1; i < p.ptes(); i++) {
+        interlock();
+      }
+      step(p.ptes() * each, Step.KSTEP, ctx);
+    } else if (k instanceof KStep.Switch) {
+      meter.add(CpuCounter.CONTEXT_SWITCHES, 1, ctx.now());
+      step(cost.contextSwitchNs(), Step.KSTEP, ctx);
+    } else if (k instanceof KStep.Fault f) {
+      startChainFault(f, ctx);
+    }
+  }
+
+  /** A kernel step's token was granted: do its work under it, then release. */
+  private void onStepGranted(ObjectLockGranted g, LpContext ctx) {
+    KStep k = waitingStep;
+    waitingStep = null;
+    int home = homeLp(g.objectId());
+    if (k instanceof KStep.Hold h) {
+      ctx.send(home, h.workNs() + ctx.latencyTo(home),
+          new ObjectLockRelease(h.object(), -1, -1, cpu, h.shared(), h.refDelta(), false));
+      step(h.workNs(), Step.KSTEP, ctx);
+    } else if (k instanceof KStep.Terminate x) {
+      int[] pages = g.removed();
+      long work = cost.atomicNs() + pages.length * cost.vmPageFreeNs();
+      sendFrees(pages, work, ctx);
+      ctx.send(home, work + ctx.latencyTo(home), new ObjectLockRelease(x.object(), -1, -1, cpu, false, -1, false));
+      step(work, Step.KSTEP, ctx);
+    } else {
+      throw new IllegalStateException("CPU " + cpu + " got a grant for step " + k);
+    }
+  }
+
+  private void onRefDone(ObjectRefDone r, LpContext ctx) {
+    KStep.Ref k = (KStep.Ref) waitingStep;
+    waitingStep = null;
+    if (!r.applied()) {
+      // vm_object_deallocate() at 3 refs or fewer: the exclusive token after all.
+      running.ksteps.addFirst(new KStep.Hold(k.object(), false, k.lockedWorkNs(), k.delta()));
+    }
+    nextKStep(ctx);
+  }
+
+  /**
+   * vm_fault() on the image. A read of the vnode's page through an entry still on it: shared
+   * hold with the page busied, a miss when it is busy sending the old kernel to the exclusive
+   * token (the new one waits for the page). Anonymous zero-fill: a shared try finds no page and
+   * restarts exclusive to allocate (shared_miss in both kernels). A fault through the vnode's
+   * shadow: the old kernel takes the shadow exclusively; the new one too in a single-threaded
+   * process (its shortcut), else it starts shared and, since both a copy and a read through the
+   * shadow allocate a page in it, restarts exclusive (shared_miss). Then the vnode object shared,
+   * and the copy (COW) or the mapping of the vnode's page.
+   */
+  private void startChainFault(KStep.Fault f, LpContext ctx) {
+    long now = ctx.now();
+    meter.add(CpuCounter.FAULTS, 1, now);
+    running.faultStart = now;
+    fKind = f.kind();
+    fFirst = f.first();
+    fPindex = f.pindex();
+    fBacking = -1;
+    fBackingPindex = f.backingPindex();
+    fCopy = f.kind() == KStep.FaultKind.COW;
+    faultLocked = true;
+    switch (f.kind()) {
+      case VNODE_READ -> {
+        fPhase = FaultPhase.VNODE_SHARED;
+        fShared = true;
+        fBusy = true;
+        sendFaultLock(cost.trapNs(), true, vmFault.shared() ? PageBusy.WAIT : PageBusy.TRY, ctx);
+      }
+      case ZERO_FILL -> {
+        fPhase = FaultPhase.ZF_SHARED;
+        fShared = true;
+        fBusy = false;
+        sendFaultLock(cost.trapNs(), true, PageBusy.NONE, ctx);
+      }
+      default -> {
+        boolean sharedFirst = vmFault.shared() && pmapMulti[running.spec.pid()];
+        fPhase = sharedFirst ? FaultPhase.CHAIN_SHARED : FaultPhase.CHAIN_FIRST;
+        fShared = sharedFirst;
+        fBusy = false;
+        sendFaultLock(cost.trapNs(), sharedFirst, PageBusy.NONE, ctx);
+      }
+    }
+  }
+
+  private void sendFaultLock(long afterNs, boolean shared, PageBusy busy, LpContext ctx) {
+    int home = homeLp(fFirst);
+    ctx.send(home, afterNs + ctx.latencyTo(home),
+        new ObjectLockRequest(fFirst, LockIntent.FAULT, fPindex, 1, cpu, shared, busy));
+  }
+
+  private void onChainGranted(ObjectLockGranted g, LpContext ctx) {
+    switch (fPhase) {
+      case VNODE_SHARED -> {
+        meter.add(CpuCounter.SHARED_HIT, 1, ctx.now());
+        enterPmap(-1, cost.vmPageLookupNs() + (vmFault.shared() ? cost.vnodePagerLockNs() : 0), ctx);
+      }
+      case VNODE_EXCLUSIVE -> enterPmap(-1, cost.vmPageLookupNs(), ctx);
+      case ZF_SHARED -> {
+        if (g.residentPfn() >= 0) {
+          meter.add(CpuCounter.SHARED_HIT, 1, ctx.now());
+          enterPmap(-1, cost.vmPageLookupNs(), ctx);
+          return;
+        }
+        restartExclusive(FaultPhase.ZF_EXCLUSIVE, ctx);
+      }
+      case ZF_EXCLUSIVE -> {
+        if (g.residentPfn() >= 0) {
+          enterPmap(-1, cost.vmPageLookupNs(), ctx);
+        } else {
+          allocateForFault(cost.vmPageLookupNs(), ctx);
+        }
+      }
+      case CHAIN_SHARED -> {
+        restartExclusive(FaultPhase.CHAIN_FIRST, ctx);
+      }
+      case CHAIN_FIRST -> {
+        // The shadow lacks the page: on to the vnode object, held shared, its page busied.
+        fPhase = FaultPhase.CHAIN_BACKING;
+        fBacking = -2;
+        int home = homeLp(firstBacking());
+        ctx.send(home, cost.vmPageLookupNs() + ctx.latencyTo(home), new ObjectLockRequest(firstBacking(),
+            LockIntent.FAULT, fBackingPindex, 1, cpu, true, PageBusy.WAIT));
+      }
+      case CHAIN_BACKING -> {
+        fBacking = g.objectId();
+        if (fKind == KStep.FaultKind.COW) {
+          allocateForFault(cost.vmPageLookupNs(), ctx);
+        } else {
+          enterPmap(-1, cost.vmPageLookupNs(), ctx);
+        }
+      }
+      default -> throw new IllegalStateException("fault phase " + fPhase);
+    }
+  }
+
+  /**
+   * The page must be allocated in the first object, which needs it exclusive (R1): count the
+   * miss, drop the shared token and retry exclusively.
+   */
+  private void restartExclusive(FaultPhase next, LpContext ctx) {
+    meter.add(CpuCounter.SHARED_MISS, 1, ctx.now());
+    int home = homeLp(fFirst);
+    ctx.send(home, cost.vmPageLookupNs() + ctx.latencyTo(home),
+        new ObjectLockRelease(fFirst, fPindex, -1, cpu, true, 0, false));
+    fPhase = next;
+    fShared = false;
+    sendFaultLock(cost.vmPageLookupNs(), false, PageBusy.NONE, ctx);
+  }
+
+  private int firstBacking() {
+    return running.space.image.vnodeObject();
+  }
+
+  /** The old kernel's shared try found the page busy: a miss, then the exclusive token. */
+  private void onPageBusy(ObjectPageBusy b, LpContext ctx) {
+    meter.add(CpuCounter.SHARED_MISS, 1, ctx.now());
+    fPhase = FaultPhase.VNODE_EXCLUSIVE;
+    fShared = false;
+    fBusy = false;
+    sendFaultLock(0, false, PageBusy.NONE, ctx);
   }
 
   // --- munmap: remove pages from the object and free them ---
@@ -878,7 +1233,7 @@ public final class CpuLp implements LogicalProcess {
       removeMappings(u.objectId(), ptes, new int[0], false, cost.syscallNs(), ctx);
       return;
     }
-    int home = layout.memoryLp(plan.homeOf(u.objectId()));
+    int home = layout.memoryLp(plan.homeOf(u.objectId(), topo));
     ctx.send(home, cost.syscallNs() + ctx.latencyTo(home),
         new ObjectLockRequest(u.objectId(), LockIntent.UNMAP, u.start(), u.count(), cpu));
   }
@@ -1005,7 +1360,7 @@ public final class CpuLp implements LogicalProcess {
     }
     sendFrees(unmapFreed, work, ctx);
     if (unmapLocked) {
-      int home = layout.memoryLp(plan.homeOf(unmapObject));
+      int home = layout.memoryLp(plan.homeOf(unmapObject, topo));
       ctx.send(home, work + ctx.latencyTo(home), new ObjectLockRelease(unmapObject, -1, -1, cpu));
     }
     unmapFreed = null;

@@ -31,6 +31,13 @@ final class SimThread {
   /** The token it must own before it runs again (blocked in gettoken, or switched out), or -1. */
   int wantToken = -1;
 
+  /** The kernel steps of the fork, exec, exit or fault in progress, or null. */
+  java.util.Deque<KStep> ksteps;
+  /** The address space of the process the thread runs (null before its first exec). */
+  VmSpace space;
+  /** The parent's address space while the thread runs as its forked child. */
+  VmSpace parentSpace;
+
   /** When a sleeping thread's timeout fires. */
   long wakeAt;
 

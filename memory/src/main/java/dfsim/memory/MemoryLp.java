@@ -13,6 +13,9 @@ import dfsim.core.protocol.LockIntent;
 import dfsim.core.protocol.ObjectLockGranted;
 import dfsim.core.protocol.ObjectLockRelease;
 import dfsim.core.protocol.ObjectLockRequest;
+import dfsim.core.protocol.ObjectPageBusy;
+import dfsim.core.protocol.ObjectRef;
+import dfsim.core.protocol.ObjectRefDone;
 import dfsim.core.protocol.PageAlloc;
 import dfsim.core.protocol.PageAllocated;
 import dfsim.core.protocol.PageFree;
@@ -26,8 +29,11 @@ import dfsim.core.sim.LpContext;
 import dfsim.core.sim.SimMessage;
 import dfsim.core.topology.LpLayout;
 import dfsim.core.topology.Topology;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -67,11 +73,18 @@ public final class MemoryLp implements LogicalProcess {
   private final long tickNs;
   /** vm_page_hash[] of this node's objects; null unless vm_fault_quick() reads it. */
   private final VmPageHash hash;
+  private final WorkloadPlan plan;
+  /** Token grants and releases, when a test asks for them. */
+  private List<LockEvent> trace;
+
+  /** One token event at this home: a grant or release, shared or exclusive, of an object to a CPU. */
+  public record LockEvent(long time, int objectId, int cpu, boolean shared, boolean grant) {}
 
   public MemoryLp(int node, LpLayout layout, Costs cost, VmPageSettings vm, long tickNs, WorkloadPlan plan) {
     this.node = node;
     this.vm = vm;
     this.tickNs = tickNs;
+    this.plan = plan;
     this.layout = layout;
     this.topo = layout.topology();
     this.cost = cost;
@@ -89,7 +102,7 @@ public final class MemoryLp implements LogicalProcess {
     this.hash = vm.faultQuick() ? new VmPageHash(vm.hash(), (int) pages) : null;
     for (VmObjectSpec o : plan.objects()) {
       if (o.homeNode() == node) {
-        VmObject obj = new VmObject(o.id(), o.pages());
+        VmObject obj = new VmObject(o.id(), o.pages(), o.file(), 1);
         objects.put(o.id(), obj);
         if (o.file()) {
           readIntoPageCache(obj);
@@ -128,6 +141,8 @@ public final class MemoryLp implements LogicalProcess {
       onPageAlloc(a, ctx);
     } else if (message instanceof PageFree f) {
       onPageFree(f, ctx);
+    } else if (message instanceof ObjectRef r) {
+      onRef(r, ctx);
     } else if (message instanceof PageHashLookup h) {
       onHashLookup(h, ctx);
     } else if (message instanceof ZoneAlloc z) {
@@ -177,6 +192,12 @@ public final class MemoryLp implements LogicalProcess {
     ctx.send(lp, ctx.latencyTo(lp), new PageHashResult(pfn));
   }
 
+  /** Records every token grant and release from now on and returns the list (for tests). */
+  public List<LockEvent> traceLocks() {
+    trace = new ArrayList<>();
+    return trace;
+  }
+
   /** Returns the free pages left on this node (for tests). */
   public int freePages() {
     return free.free();
@@ -184,6 +205,11 @@ public final class MemoryLp implements LogicalProcess {
 
   private VmObject object(int id) {
     VmObject o = objects.get(id);
+    if (o == null && id >= VmObjectSpec.FIRST_DYNAMIC && plan.homeOf(id, topo) == node) {
+      // vm_object_allocate() by a CPU of this node: anonymous, one reference (its creator's).
+      o = new VmObject(id, 16, false, 1);
+      objects.put(id, o);
+    }
     if (o == null) {
       throw new IllegalStateException("object " + id + " is not homed on node " + node);
     }
@@ -192,54 +218,149 @@ public final class MemoryLp implements LogicalProcess {
 
   private void onLockRequest(ObjectLockRequest r, LpContext ctx) {
     VmObject o = object(r.objectId());
-    if (o.holder >= 0) {
+    int lp = layout.cpuLp(r.cpu());
+    if (r.busy() != ObjectLockRequest.PageBusy.NONE && o.busy.get(r.pindex())) {
+      if (r.busy() == ObjectLockRequest.PageBusy.TRY) {
+        ctx.send(lp, ctx.latencyTo(lp), new ObjectPageBusy(o.id, r.pindex()));
+        return;
+      }
+      // vm_page_sleep_busy(): wait for the fault that has the page busy, then try again.
+      objectStats.contended++;
+      o.busyWaiters.add(r);
+      ctx.send(lp, ctx.latencyTo(lp), new LockContended(LockClass.VM_OBJECT, -1));
+      return;
+    }
+    if (o.grantable(r)) {
+      grant(o, r, ctx);
+    } else {
       objectStats.contended++;
       o.waiters.add(r);
-      int lp = layout.cpuLp(r.cpu());
       ctx.send(lp, ctx.latencyTo(lp), new LockContended(LockClass.VM_OBJECT, -1));
-    } else {
-      grant(o, r, ctx);
     }
   }
 
+  /**
+   * Grants the token: the CAS on its line waits for earlier atomics on that line, then moves the
+   * line from its last owner. A fault's page is looked up (and busied) under it.
+   */
   private void grant(VmObject o, ObjectLockRequest r, LpContext ctx) {
+    long now = ctx.now();
+    long start = Math.max(now, o.lineFreeAt);
     long transfer = o.lastOwner >= 0 ? topo.transferNs(o.lastOwner, r.cpu()) : 0;
+    o.lineFreeAt = start + transfer;
     objectStats.acquires++;
     if (transfer > 0) {
       objectStats.transfers++;
     }
-    o.holder = r.cpu();
     o.lastOwner = r.cpu();
-    o.grantedAt = ctx.now();
-    if (r.intent() == LockIntent.FAULT && hash != null && o.lookup(r.pindex()) >= 0) {
-      // vm_page_lookup() under the object lock enters what it finds.
-      hash.enter(VmPageSettings.objectAddress(o.id), vm.objectColour(o.id), r.pindex(),
-          o.lookup(r.pindex()), ticks(ctx.now()));
+    if (r.shared()) {
+      o.shared.put(r.cpu(), now);
+    } else {
+      o.exclusive = r.cpu();
+      o.grantedAt = now;
     }
-    ObjectLockGranted g = r.intent() == LockIntent.FAULT
-        ? new ObjectLockGranted(o.id, r.intent(), r.pindex(), o.lookup(r.pindex()), null)
-        : new ObjectLockGranted(o.id, r.intent(), r.pindex(), -1, o.removeRange(r.pindex(), r.count()));
+    if (r.busy() != ObjectLockRequest.PageBusy.NONE) {
+      o.busy.set(r.pindex());
+    }
+    if (trace != null) {
+      trace.add(new LockEvent(start + transfer, o.id, r.cpu(), r.shared(), true));
+    }
+    int resident = o.lookup(r.pindex());
+    if (r.intent() == LockIntent.FAULT && hash != null && resident >= 0) {
+      // vm_page_lookup() under the object lock enters what it finds.
+      hash.enter(VmPageSettings.objectAddress(o.id), vm.objectColour(o.id), r.pindex(), resident, ticks(now));
+    }
+    ObjectLockGranted g = switch (r.intent()) {
+      case FAULT -> new ObjectLockGranted(o.id, r.intent(), r.pindex(), resident, null);
+      case UNMAP -> new ObjectLockGranted(o.id, r.intent(), r.pindex(), -1, o.removeRange(r.pindex(), r.count()));
+      case TERMINATE -> new ObjectLockGranted(o.id, r.intent(), r.pindex(), -1, o.removeRange(0, o.size()));
+      case HOLD -> new ObjectLockGranted(o.id, r.intent(), r.pindex(), -1, null);
+    };
     int lp = layout.cpuLp(r.cpu());
-    ctx.send(lp, ctx.latencyTo(lp) + transfer, g);
+    ctx.send(lp, ctx.latencyTo(lp) + (start - now) + transfer, g);
   }
 
   private void onLockRelease(ObjectLockRelease r, LpContext ctx) {
     VmObject o = object(r.objectId());
-    if (o.holder != r.cpu()) {
-      throw new IllegalStateException("CPU " + r.cpu() + " released object " + o.id
-          + " held by " + o.holder);
+    long held;
+    if (r.shared()) {
+      Long since = o.shared.remove(r.cpu());
+      if (since == null) {
+        throw new IllegalStateException("CPU " + r.cpu() + " released a shared hold of object " + o.id + " it lacks");
+      }
+      held = ctx.now() - since;
+    } else {
+      if (o.exclusive != r.cpu()) {
+        throw new IllegalStateException("CPU " + r.cpu() + " released object " + o.id
+            + " held by " + o.exclusive);
+      }
+      o.exclusive = -1;
+      held = ctx.now() - o.grantedAt;
+    }
+    if (trace != null) {
+      trace.add(new LockEvent(ctx.now(), o.id, r.cpu(), r.shared(), false));
     }
     if (r.pfn() >= 0) {
       o.insert(r.pindex(), r.pfn());
     }
-    long held = ctx.now() - o.grantedAt;
+    o.refs += r.refDelta();
     objectStats.holdNs += held;
     holdByCpu[r.cpu()] += held;
-    o.holder = -1;
-    ObjectLockRequest next = o.waiters.poll();
-    if (next != null) {
-      grant(o, next, ctx);
+    if (o.refs <= 0 && !o.held()) {
+      if (!o.waiters.isEmpty() || !o.busyWaiters.isEmpty()) {
+        throw new IllegalStateException("object " + o.id + " terminated with waiters");
+      }
+      objects.remove(o.id);
+      return;
     }
+    if (r.unbusy()) {
+      o.busy.clear(r.pindex());
+      for (Iterator<ObjectLockRequest> it = o.busyWaiters.iterator(); it.hasNext(); ) {
+        ObjectLockRequest w = it.next();
+        if (w.pindex() == r.pindex()) {
+          it.remove();
+          o.waiters.add(w);
+        }
+      }
+    }
+    serveWaiters(o, ctx);
+  }
+
+  /** Grants every waiter the token's rules let through, in arrival order. */
+  private void serveWaiters(VmObject o, LpContext ctx) {
+    for (Iterator<ObjectLockRequest> it = o.waiters.iterator(); it.hasNext(); ) {
+      ObjectLockRequest w = it.next();
+      if (w.busy() == ObjectLockRequest.PageBusy.WAIT && o.busy.get(w.pindex())) {
+        it.remove();
+        o.busyWaiters.add(w);
+      } else if (w.busy() == ObjectLockRequest.PageBusy.TRY && o.busy.get(w.pindex())) {
+        it.remove();
+        int lp = layout.cpuLp(w.cpu());
+        ctx.send(lp, ctx.latencyTo(lp), new ObjectPageBusy(o.id, w.pindex()));
+      } else if (o.grantable(w)) {
+        it.remove();
+        grant(o, w, ctx);
+      }
+    }
+  }
+
+  /**
+   * A lockless reference or drop: an atomic on the ref_count line, after earlier atomics on it.
+   * vm_object_deallocate() drops without the lock only from 4 refs up (501747bf).
+   */
+  private void onRef(ObjectRef r, LpContext ctx) {
+    VmObject o = object(r.objectId());
+    long now = ctx.now();
+    long start = Math.max(now, o.refLineFreeAt);
+    long transfer = o.refLastOwner >= 0 ? topo.transferNs(o.refLastOwner, r.cpu()) : 0;
+    o.refLineFreeAt = start + transfer;
+    o.refLastOwner = r.cpu();
+    boolean applied = r.delta() > 0 || o.refs > 3;
+    if (applied) {
+      o.refs += r.delta();
+    }
+    int lp = layout.cpuLp(r.cpu());
+    ctx.send(lp, ctx.latencyTo(lp) + (start - now) + transfer, new ObjectRefDone(o.id, applied));
   }
 
   /**

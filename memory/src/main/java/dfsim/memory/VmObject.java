@@ -3,26 +3,48 @@ package dfsim.memory;
 import dfsim.core.protocol.ObjectLockRequest;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * A VM object homed on this node: its resident pages ({@code pindex -> pfn}) and its exclusive
- * lock (the object token of vm_object_hold(), sys/vm/vm_object.c) with the requests waiting for
- * it in arrival order.
+ * A VM object homed on this node (sys/vm/vm_object.c): its resident pages
+ * ({@code pindex -> pfn}), its ref_count, the PG_BUSY bits of its pages, and its token
+ * ({@code obj->token}, sys/kern/lwkt_token.c) held exclusively by one CPU or shared by several.
+ *
+ * <p>The token's rules: an exclusive request succeeds when nobody holds it; a shared request when
+ * nobody holds it exclusively, whether or not exclusive requests wait (lwkt_token.c ignores
+ * TOK_EXCLREQ for shared acquirers: no writer preference). Waiters are served in arrival order
+ * among those the rules let through.
  */
 final class VmObject {
   final int id;
-  private final int[] pages;
-  /** The CPU holding the lock, or -1. */
-  int holder = -1;
-  /** When the home granted the lock to its holder. */
+  final boolean vnode;
+  private int[] pages;
+  int refs;
+  /** The CPU holding the token exclusively, or -1. */
+  int exclusive = -1;
+  /** When the exclusive holder got it. */
   long grantedAt;
-  /** The last CPU whose cache held the lock's line, or -1 while it has never left memory. */
+  /** Shared holders: CPU -> when it got the token (a CPU holds one object at most once). */
+  final Map<Integer, Long> shared = new HashMap<>();
+  /** The last CPU whose cache held the token's line, or -1 while it has never left memory. */
   int lastOwner = -1;
+  /** When the token's line is next free: shared acquisitions are atomics on it, one at a time. */
+  long lineFreeAt;
+  /** The same for the ref_count line, which lockless references and drops update. */
+  int refLastOwner = -1;
+  long refLineFreeAt;
   final ArrayDeque<ObjectLockRequest> waiters = new ArrayDeque<>();
+  /** Pages with PG_BUSY set by a fault in progress, and requests waiting for them. */
+  final BitSet busy = new BitSet();
+  final ArrayDeque<ObjectLockRequest> busyWaiters = new ArrayDeque<>();
 
-  VmObject(int id, int pages) {
+  VmObject(int id, int pages, boolean vnode, int refs) {
     this.id = id;
-    this.pages = new int[pages];
+    this.vnode = vnode;
+    this.refs = refs;
+    this.pages = new int[Math.max(1, pages)];
     Arrays.fill(this.pages, -1);
   }
 
@@ -30,12 +52,26 @@ final class VmObject {
     return pages.length;
   }
 
+  boolean held() {
+    return exclusive >= 0 || !shared.isEmpty();
+  }
+
+  /** Whether {@code r} may have the token now. */
+  boolean grantable(ObjectLockRequest r) {
+    return r.shared() ? exclusive < 0 : !held();
+  }
+
   /** Returns the page at {@code pindex}, or -1 (vm_page_lookup()). */
   int lookup(int pindex) {
-    return pages[pindex];
+    return pindex < pages.length ? pages[pindex] : -1;
   }
 
   void insert(int pindex, int pfn) {
+    if (pindex >= pages.length) {
+      int n = pages.length;
+      pages = Arrays.copyOf(pages, Math.max(pindex + 1, 2 * n));
+      Arrays.fill(pages, n, pages.length, -1);
+    }
     if (pages[pindex] >= 0) {
       throw new IllegalStateException("object " + id + " pindex " + pindex + " is already resident");
     }
@@ -44,7 +80,7 @@ final class VmObject {
 
   /** Removes the resident pages of [start, start + count) and returns them. */
   int[] removeRange(int start, int count) {
-    int end = Math.min(pages.length, start + count);
+    int end = (int) Math.min(pages.length, (long) start + count);
     int n = 0;
     for (int i = start; i < end; i++) {
       if (pages[i] >= 0) {

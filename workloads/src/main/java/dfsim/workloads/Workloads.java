@@ -7,7 +7,7 @@ import dfsim.core.topology.Topology;
 /** The workloads {@code workload.kind} may name. */
 public final class Workloads {
   /** Every kind, as spelt in config. */
-  public static final String KINDS = "fault-storm | zfod | munmap-storm | alloc-pressure | token-storm";
+  public static final String KINDS = "fault-storm | zfod | munmap-storm | alloc-pressure | token-storm | fork-exec";
 
   private Workloads() {}
 
@@ -20,6 +20,7 @@ public final class Workloads {
       case "munmap-storm" -> FaultStorm.munmapStorm(s, topo);
       case "alloc-pressure" -> AllocPressure.plan(s, topo);
       case "token-storm" -> TokenStorm.plan(s, topo);
+      case "fork-exec" -> ForkExec.plan(s, topo);
       default -> throw Settings.bad("workload.kind", kind, "one of " + KINDS);
     };
   }

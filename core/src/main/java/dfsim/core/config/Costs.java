@@ -21,7 +21,12 @@ public record Costs(
     long zoneLockedNs,
     long zonePcpuNs,
     long pmapInterlockNs,
-    long vmPageScanStepNs) {
+    long vmPageScanStepNs,
+    long pageCopyNs,
+    long vmMapEntryNs,
+    long vmObjectAllocNs,
+    long atomicNs,
+    long vnodePagerLockNs) {
 
   /** Reads {@code cost.*}; every cost must be >= 0. */
   public static Costs from(Settings s) {
@@ -43,6 +48,11 @@ public record Costs(
         s.durationNs("cost.zone-locked", 0, max),
         s.durationNs("cost.zone-pcpu", 0, max),
         s.durationNs("cost.pmap-interlock", 0, max),
-        s.durationNs("cost.vm-page-scan-step", 0, max));
+        s.durationNs("cost.vm-page-scan-step", 0, max),
+        s.durationNs("cost.page-copy", 0, max),
+        s.durationNs("cost.vm-map-entry", 0, max),
+        s.durationNs("cost.vm-object-alloc", 0, max),
+        s.durationNs("cost.atomic", 0, max),
+        s.durationNs("cost.vnode-pager-lock", 0, max));
   }
 }

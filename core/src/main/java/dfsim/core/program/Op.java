@@ -41,4 +41,20 @@ public sealed interface Op {
 
   /** The thread exits. */
   record Exit() implements Op {}
+
+  /**
+   * fork() of the thread's process (vmspace_fork()); the thread goes on as the child, its
+   * parent waiting in wait4() until the child's {@link ExitProcess}. The process is
+   * single-threaded.
+   */
+  record Fork() implements Op {}
+
+  /** execve() of {@code image}: the old address space goes, the binary's segments are mapped. */
+  record Exec(BinaryImage image) implements Op {}
+
+  /** The first access to page {@code page} of a segment of the running image: a page fault. */
+  record MapFault(Segment segment, int page, boolean write) implements Op {}
+
+  /** exit() of a forked child: its address space goes and the parent returns from wait4(). */
+  record ExitProcess() implements Op {}
 }

@@ -7,6 +7,26 @@ package dfsim.core.program;
  */
 public record VmObjectSpec(int id, int homeNode, int pages, boolean file) {
 
+  /** Ids from here on are objects CPUs create as they run (shadows, anonymous memory). */
+  public static final int FIRST_DYNAMIC = 1 << 24;
+
+  /**
+   * The id of the {@code seq}-th object CPU {@code cpu} creates: unique and the same on every
+   * engine. Its home is the creating CPU's node (kmalloc() takes local memory).
+   */
+  public static int dynamicId(int cpu, long seq, int cpus) {
+    long id = FIRST_DYNAMIC + seq * cpus + cpu;
+    if (id > Integer.MAX_VALUE) {
+      throw new IllegalStateException("CPU " + cpu + " created more VM objects than ids allow");
+    }
+    return (int) id;
+  }
+
+  /** The CPU that created dynamic object {@code id}. */
+  public static int creatorCpu(int id, int cpus) {
+    return (id - FIRST_DYNAMIC) % cpus;
+  }
+
   /** Anonymous memory. */
   public VmObjectSpec(int id, int homeNode, int pages) {
     this(id, homeNode, pages, false);

@@ -57,8 +57,11 @@ public record WorkloadPlan(
     return threads.get(tid).cpu();
   }
 
-  /** Returns the node homing object {@code id}. */
-  public int homeOf(int objectId) {
+  /** Returns the node homing object {@code id}: a planned object's, or a dynamic one's creator's. */
+  public int homeOf(int objectId, dfsim.core.topology.Topology topo) {
+    if (objectId >= VmObjectSpec.FIRST_DYNAMIC) {
+      return topo.nodeOf(VmObjectSpec.creatorCpu(objectId, topo.cpus()));
+    }
     return objects.get(objectId).homeNode();
   }
 }

@@ -5,5 +5,9 @@ public enum LockIntent {
   /** vm_fault: the grant says whether the page is already resident. */
   FAULT,
   /** munmap: the grant removes the range's pages from the object and hands them back. */
-  UNMAP
+  UNMAP,
+  /** Work under the lock that needs nothing from the home (references, shadow lists, map splits). */
+  HOLD,
+  /** vm_object_terminate(): the grant hands back every page; the object is gone at the release. */
+  TERMINATE
 }

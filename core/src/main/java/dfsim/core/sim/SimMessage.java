@@ -7,6 +7,9 @@ import dfsim.core.protocol.LockContended;
 import dfsim.core.protocol.ObjectLockGranted;
 import dfsim.core.protocol.ObjectLockRelease;
 import dfsim.core.protocol.ObjectLockRequest;
+import dfsim.core.protocol.ObjectPageBusy;
+import dfsim.core.protocol.ObjectRef;
+import dfsim.core.protocol.ObjectRefDone;
 import dfsim.core.protocol.PageAlloc;
 import dfsim.core.protocol.PageAllocated;
 import dfsim.core.protocol.PageFree;
@@ -57,5 +60,8 @@ import dfsim.core.protocol.ZoneFree;
     @JsonSubTypes.Type(value = TlbAck.class, name = "TlbAck"),
     @JsonSubTypes.Type(value = PageHashLookup.class, name = "PageHashLookup"),
     @JsonSubTypes.Type(value = PageHashResult.class, name = "PageHashResult"),
+    @JsonSubTypes.Type(value = ObjectPageBusy.class, name = "ObjectPageBusy"),
+    @JsonSubTypes.Type(value = ObjectRef.class, name = "ObjectRef"),
+    @JsonSubTypes.Type(value = ObjectRefDone.class, name = "ObjectRefDone"),
 })
 public interface SimMessage {}

@@ -1,0 +1,48 @@
+package dfsim.cpus;
+
+/**
+ * One step of a kernel path that fork, exec and exit are made of, run in order by the CPU: work,
+ * a token held for some work, a lockless reference change, an object's termination, PTE
+ * removal or write-protection, a context switch.
+ */
+sealed interface KStep {
+
+  /** CPU work with no shared state. */
+  record Work(long ns) implements KStep {}
+
+  /** Take object {@code object}'s token, do {@code workNs} under it, release, changing ref_count by {@code refDelta}. */
+  record Hold(int object, boolean shared, long workNs, int refDelta) implements KStep {}
+
+  /**
+   * Change ref_count by {@code delta} with an atomic and no lock; if the home refuses (a drop to 3
+   * or fewer), take the token exclusively for {@code lockedWorkNs} instead.
+   */
+  record Ref(int object, int delta, long lockedWorkNs) implements KStep {}
+
+  /** vm_object_terminate() of a private object: exclusive token, free its pages, drop the last ref. */
+  record Terminate(int object) implements KStep {}
+
+  /** pmap_remove() of {@code ptes} PTEs with one local TLB flush, freeing their pv entries. */
+  record RemovePtes(int ptes) implements KStep {}
+
+  /** pmap_protect() of {@code ptes} writable PTEs: a local invalidation under the interlock each. */
+  record Protect(int ptes) implements KStep {}
+
+  /** lwkt_switch() between parent and child on this CPU. */
+  record Switch() implements KStep {}
+
+  /** The kinds of fault the fork-exec image takes (sys/vm/vm_fault.c). */
+  enum FaultKind {
+    /** A read of the vnode object's page through an entry still on it (a terminal object). */
+    VNODE_READ,
+    /** A write to a page of the vnode's shadow not yet copied: copy the vnode's page into it. */
+    COW,
+    /** A read through the shadow of a page it does not have: map the vnode's page. */
+    SHADOW_READ,
+    /** The first touch of anonymous memory: allocate a zeroed page in the object. */
+    ZERO_FILL
+  }
+
+  /** A page fault on {@code first} at {@code pindex}; the vnode object's page at {@code backingPindex}. */
+  record Fault(FaultKind kind, int first, int pindex, int backing, int backingPindex) implements KStep {}
+}

@@ -1,0 +1,140 @@
+package dfsim.workloads;
+
+import dfsim.core.config.BadInputException;
+import dfsim.core.config.Settings;
+import dfsim.core.program.BinaryImage;
+import dfsim.core.program.Op;
+import dfsim.core.program.Program;
+import dfsim.core.program.Segment;
+import dfsim.core.program.VmObjectSpec;
+import dfsim.core.program.WorkloadPlan;
+import dfsim.core.topology.Topology;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * {@code fork-exec}: {@code workload.processes} single-threaded processes each loop fork + exec
+ * of the same static binary + exit, the parent waiting in wait4() on its CPU while the child
+ * runs there. Each process first execs the binary itself and touches its pages (its own image,
+ * forked from then on). The child touches the pages the binary touches on one run, in a fixed
+ * interleaving, with the run's user computation spread between its faults. The binary's file is
+ * in the page cache from boot. Op = one fork + exec + exit ("fork-exec").
+ */
+public final class ForkExec {
+  public static final String OP = "fork-exec";
+
+  private ForkExec() {}
+
+  /** The page accesses of one run: segment, page, write. */
+  record Touch(Segment segment, int page, boolean write) {}
+
+  public static WorkloadPlan plan(Settings s, Topology topo) {
+    String k = "workload.fork-exec.";
+    Placement place = Placement.from(s, topo);
+    if (place.threadsPerProcess() != 1) {
+      throw Settings.bad("workload.threads", String.valueOf(place.threadsPerProcess()),
+          "1 (fork-exec processes are single-threaded)");
+    }
+    int[] pages = new int[Segment.values().length];
+    for (Segment seg : Segment.values()) {
+      pages[seg.ordinal()] = s.intIn(k + "pages." + key(seg), seg == Segment.HEADER ? 1 : 0, 1 << 20);
+    }
+    BinaryImage image = new BinaryImage(0, pages);
+    if (image.filePages() > topo.pagesPerNode()) {
+      throw new BadInputException(k + "pages: the binary's " + image.filePages()
+          + " file pages exceed node 0's " + topo.pagesPerNode() + " pages of page cache");
+    }
+    List<Touch> touches = touches(s, k, image);
+    long computeNs = s.durationNs(k + "compute", 0, 1_000_000_000L);
+    List<VmObjectSpec> objects = List.of(new VmObjectSpec(0, 0, image.filePages(), true));
+    return new WorkloadPlan("fork-exec", OP, place.threads(), objects,
+        spec -> new Loop(image, touches, computeNs), true);
+  }
+
+  private static String key(Segment seg) {
+    return seg.name().toLowerCase();
+  }
+
+  /**
+   * The touched pages: of each segment the configured count, spread evenly over it, reads of
+   * the file segments and writes of the data segment first; the text's pages in order with the
+   * others interleaved among them.
+   */
+  private static List<Touch> touches(Settings s, String k, BinaryImage image) {
+    List<Touch> text = new ArrayList<>();
+    List<Touch> other = new ArrayList<>();
+    int dataWrites = s.intIn(k + "touch.data-write", 0, image.pages(Segment.DATA));
+    int dataReads = s.intIn(k + "touch.data-read", 0, image.pages(Segment.DATA) - dataWrites);
+    for (Segment seg : Segment.values()) {
+      int n;
+      if (seg == Segment.DATA) {
+        n = dataWrites + dataReads;
+      } else {
+        n = s.intIn(k + "touch." + key(seg), 0, image.pages(seg));
+      }
+      for (int i = 0; i < n; i++) {
+        int page = (int) ((long) i * image.pages(seg) / n);
+        boolean write = !seg.fileBacked() || (seg == Segment.DATA && i < dataWrites);
+        (seg == Segment.TEXT ? text : other).add(new Touch(seg, page, write));
+      }
+    }
+    List<Touch> out = new ArrayList<>(text.size() + other.size());
+    int o = 0;
+    for (int i = 0; i < text.size(); i++) {
+      out.add(text.get(i));
+      while (o < other.size() && (long) o * text.size() <= (long) i * other.size()) {
+        out.add(other.get(o++));
+      }
+    }
+    out.addAll(other.subList(o, other.size()));
+    return out;
+  }
+
+  /** One process: exec the binary and touch it, then loop fork, exec, touch, exit. */
+  static final class Loop implements Program {
+    private final BinaryImage image;
+    private final List<Touch> touches;
+    private final long computeNs;
+    private final List<Op> pending = new ArrayList<>();
+    private int at;
+    private boolean booted;
+
+    Loop(BinaryImage image, List<Touch> touches, long computeNs) {
+      this.image = image;
+      this.touches = touches;
+      this.computeNs = computeNs;
+    }
+
+    @Override
+    public Op next(long now, SplittableRandom random) {
+      if (at == pending.size()) {
+        pending.clear();
+        at = 0;
+        if (!booted) {
+          booted = true;
+          pending.add(new Op.Exec(image));
+          run();
+        } else {
+          pending.add(new Op.Begin(OP));
+          pending.add(new Op.Fork());
+          pending.add(new Op.Exec(image));
+          run();
+          pending.add(new Op.ExitProcess());
+          pending.add(new Op.End(OP));
+        }
+      }
+      return pending.get(at++);
+    }
+
+    private void run() {
+      long each = touches.isEmpty() ? 0 : computeNs / touches.size();
+      for (Touch t : touches) {
+        pending.add(new Op.MapFault(t.segment(), t.page(), t.write()));
+        if (each > 0) {
+          pending.add(new Op.Compute(each));
+        }
+      }
+    }
+  }
+}
