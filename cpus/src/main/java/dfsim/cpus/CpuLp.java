@@ -4,6 +4,7 @@ import dfsim.core.config.Costs;
 import dfsim.core.config.LwktSettings;
 import dfsim.core.config.PmapSettings;
 import dfsim.core.config.SimSettings;
+import dfsim.core.config.UmtxSettings;
 import dfsim.core.config.VmFaultSettings;
 import dfsim.core.config.VmPageSettings;
 import dfsim.core.config.ZoneSettings;
@@ -30,7 +31,14 @@ import dfsim.core.protocol.ObjectRef;
 import dfsim.core.protocol.ObjectRefDone;
 import dfsim.core.protocol.PageAlloc;
 import dfsim.core.protocol.PageAllocated;
+import dfsim.core.protocol.PageActivate;
+import dfsim.core.protocol.PageActivated;
 import dfsim.core.protocol.PageFree;
+import dfsim.core.protocol.UmtxSleepDone;
+import dfsim.core.protocol.UmtxUser;
+import dfsim.core.protocol.UmtxUserDone;
+import dfsim.core.protocol.UmtxWake;
+import dfsim.core.protocol.UmtxWakeDone;
 import dfsim.core.protocol.PageHashLookup;
 import dfsim.core.protocol.PageHashResult;
 import dfsim.core.protocol.ThreadStart;
@@ -141,6 +149,7 @@ public final class CpuLp implements LogicalProcess {
   }
 
   private final VmFaultSettings vmFault;
+  private final UmtxSettings umtx;
   private final ProcessVm processVm;
   /** The kernel step whose reply this CPU waits for (a token or a lockless reference), or null. */
   private KStep waitingStep;
@@ -190,8 +199,9 @@ public final class CpuLp implements LogicalProcess {
   private boolean rescan;
 
   public CpuLp(int cpu, LpLayout layout, Costs cost, SimSettings sim, LwktSettings lwkt, ZoneSettings zone,
-      PmapSettings pmap, VmPageSettings vm, VmFaultSettings vmFault, WorkloadPlan plan) {
+      PmapSettings pmap, VmPageSettings vm, VmFaultSettings vmFault, UmtxSettings umtx, WorkloadPlan plan) {
     this.cpu = cpu;
+    this.umtx = umtx;
     this.vmFault = vmFault;
     this.processVm = new ProcessVm(cost, vmFault);
     this.lwkt = lwkt;
@@ -279,6 +289,19 @@ public final class CpuLp implements LogicalProcess {
       onGranted(g, ctx);
     } else if (message instanceof PageAllocated p) {
       onPageAllocated(p, ctx);
+    } else if (message instanceof UmtxUserDone u) {
+      endSpinIfAny(ctx);
+      onUserDone(u, ctx);
+    } else if (message instanceof UmtxSleepDone u) {
+      onUmtxSleepDone(u, ctx);
+    } else if (message instanceof UmtxWakeDone u) {
+      meter.add(CpuCounter.IPIS_SENT, u.ipis(), ctx.now());
+      waitingStep = null;
+      nextKStep(ctx);
+    } else if (message instanceof PageActivated) {
+      endSpinIfAny(ctx);
+      waitingStep = null;
+      nextKStep(ctx);
     } else if (message instanceof ObjectPageBusy b) {
       onPageBusy(b, ctx);
     } else if (message instanceof ObjectRefDone r) {
@@ -654,6 +677,15 @@ public final class CpuLp implements LogicalProcess {
   private void continueThread(LpContext ctx) {
     SimThread t = running;
     long now = ctx.now();
+    if (t.resumeKernel) {
+      // Back from a umtx sleep: the rest of the call's kernel path. Time asleep and then
+      // runnable but waiting for the CPU is not the call's kernel time.
+      t.resumeKernel = false;
+      t.umtxAsleepNs += now - t.asleepSince;
+      meter.enter(CpuState.BUSY, now);
+      nextKStep(ctx);
+      return;
+    }
     if (t.computeLeftNs > 0) {
       startCompute(t, ctx);
       return;
@@ -678,6 +710,14 @@ public final class CpuLp implements LogicalProcess {
         return;
       } else if (op instanceof Op.Unmap u) {
         startUnmap(u, ctx);
+        return;
+      } else if (op instanceof Op.MutexLock m) {
+        meter.enter(CpuState.BUSY, now);
+        startMutex(t, m.object(), m.mutex(), SimThread.MutexStep.LOCK_TRY, ctx);
+        return;
+      } else if (op instanceof Op.MutexUnlock m) {
+        meter.enter(CpuState.BUSY, now);
+        startMutex(t, m.object(), m.mutex(), SimThread.MutexStep.UNLOCK_DEC, ctx);
         return;
       } else if (op instanceof Op.Fork || op instanceof Op.Exec || op instanceof Op.ExitProcess
           || op instanceof Op.MapFault) {
@@ -1031,7 +1071,11 @@ public final class CpuLp implements LogicalProcess {
     KStep k = t.ksteps.poll();
     if (k == null) {
       t.ksteps = null;
-      opBoundary(ctx);
+      if (t.mutex != SimThread.MutexStep.NONE) {
+        afterUmtxCall(t, ctx);
+      } else {
+        opBoundary(ctx);
+      }
       return;
     }
     if (k instanceof KStep.Work w) {
@@ -1068,6 +1112,163 @@ public final class CpuLp implements LogicalProcess {
       step(cost.contextSwitchNs(), Step.KSTEP, ctx);
     } else if (k instanceof KStep.Fault f) {
       startChainFault(f, ctx);
+    } else if (k instanceof KStep.Acquire a) {
+      waitingStep = a;
+      ctx.send(homeLp(a.object()), ctx.latencyTo(homeLp(a.object())), new ObjectLockRequest(a.object(),
+          LockIntent.HOLD, 0, 0, cpu, a.shared(), PageBusy.NONE));
+    } else if (k instanceof KStep.Release r) {
+      ctx.send(homeLp(r.object()), ctx.latencyTo(homeLp(r.object())),
+          new ObjectLockRelease(r.object(), -1, -1, cpu, r.shared(), 0, false));
+      nextKStep(ctx);
+    } else if (k instanceof KStep.Atomic a) {
+      waitingStep = new KStep.Ref(a.object(), 0, 0);
+      ctx.send(homeLp(a.object()), ctx.latencyTo(homeLp(a.object())), new ObjectRef(a.object(), 0, cpu));
+    } else if (k instanceof KStep.Activate a) {
+      waitingStep = a;
+      int lp = layout.memoryLp(a.node());
+      ctx.send(lp, ctx.latencyTo(lp), new PageActivate(cpu, a.colour()));
+    } else if (k instanceof KStep.UmtxSleep u) {
+      waitingStep = u;
+      meter.enter(CpuState.SPIN, ctx.now());
+      long timeout = umtx.ptmap() ? umtx.timeoutMaxNs() : 0;
+      ctx.send(homeLp(u.object()), ctx.latencyTo(homeLp(u.object())), new dfsim.core.protocol.UmtxSleep(cpu,
+          t.spec.tid(), u.object(), u.mutex(), u.expected(), timeout, umtx.delayNs()));
+    } else if (k instanceof KStep.UmtxWake u) {
+      waitingStep = u;
+      ctx.send(homeLp(u.object()), ctx.latencyTo(homeLp(u.object())), new UmtxWake(cpu, u.object(), u.mutex(), u.count()));
+    }
+  }
+
+  // --- userland mutexes and umtx (sys/kern/kern_umtx.c, afd7f124) ---
+
+  private void startMutex(SimThread t, int object, int mutex, SimThread.MutexStep step, LpContext ctx) {
+    t.mutexObject = object;
+    t.mutexWord = mutex;
+    t.mutex = step;
+    userAtomic(t, step == SimThread.MutexStep.UNLOCK_DEC ? UmtxUser.Op.DEC : UmtxUser.Op.CMPXCHG_0_1, ctx);
+  }
+
+  private void userAtomic(SimThread t, UmtxUser.Op op, LpContext ctx) {
+    int home = homeLp(t.mutexObject);
+    ctx.send(home, ctx.latencyTo(home), new UmtxUser(cpu, t.mutexObject, t.mutexWord, op));
+  }
+
+  /** The mutex word's old value: acquired, released, or a umtx call to make (libthread_xu's umtx). */
+  private void onUserDone(UmtxUserDone u, LpContext ctx) {
+    SimThread t = running;
+    switch (t.mutex) {
+      case LOCK_TRY -> {
+        if (u.old() == 0) {
+          mutexDone(t, ctx);
+        } else if (u.old() != 2) {
+          t.mutex = SimThread.MutexStep.LOCK_XCHG;
+          userAtomic(t, UmtxUser.Op.XCHG_2, ctx);
+        } else {
+          umtxCall(t, true, ctx);
+        }
+      }
+      case LOCK_XCHG -> {
+        if (u.old() == 0) {
+          mutexDone(t, ctx);
+        } else {
+          umtxCall(t, true, ctx);
+        }
+      }
+      case UNLOCK_DEC -> {
+        if (u.old() == 1) {
+          mutexDone(t, ctx);
+        } else {
+          umtxCall(t, false, ctx);
+        }
+      }
+      default -> throw new IllegalStateException("CPU " + cpu + " got a mutex word in step " + t.mutex);
+    }
+  }
+
+  private void mutexDone(SimThread t, LpContext ctx) {
+    t.mutex = SimThread.MutexStep.NONE;
+    opBoundary(ctx);
+  }
+
+  /**
+   * umtx_sleep(word, 2) or umtx_wakeup(word, 1). fault-page: vm_fault_page_quick() under the
+   * process's map token and the object's token, both exclusive, holding the page (an atomic on
+   * its vm_page, which every thread using the mutex shares) and activating it under its page
+   * queue's spinlock; the hold is dropped when the call returns. ptmap: fuword() and a PTE read
+   * through the PTmap self-map, with no lock.
+   */
+  private void umtxCall(SimThread t, boolean sleep, LpContext ctx) {
+    t.mutex = sleep ? SimThread.MutexStep.SLEEP_CALL : SimThread.MutexStep.WAKE_CALL;
+    t.umtxStart = ctx.now();
+    t.umtxAsleepNs = 0;
+    t.ksteps = ProcessVm.newSteps();
+    int object = t.mutexObject;
+    if (umtx.ptmap()) {
+      t.ksteps.add(new KStep.Work(cost.syscallNs() + cost.vmPageLookupNs()));
+    } else {
+      int map = plan.mapTokenOf(object);
+      int page = t.mutexWord / 1024;
+      t.ksteps.add(new KStep.Work(cost.syscallNs()));
+      t.ksteps.add(new KStep.Acquire(map, false));
+      t.ksteps.add(new KStep.Acquire(object, false));
+      t.ksteps.add(new KStep.Work(cost.vmPageLookupNs()));
+      t.ksteps.add(new KStep.Atomic(object));
+      t.ksteps.add(new KStep.Activate(plan.homeOf(object, topo), vm.objectColour(object) + page));
+      t.ksteps.add(new KStep.Release(object, false));
+      t.ksteps.add(new KStep.Release(map, false));
+    }
+    t.ksteps.add(sleep ? new KStep.UmtxSleep(object, t.mutexWord, 2) : new KStep.UmtxWake(object, t.mutexWord, 1));
+    if (!umtx.ptmap()) {
+      t.ksteps.add(new KStep.Atomic(object));
+    }
+    nextKStep(ctx);
+  }
+
+  /** The umtx call returned: its kernel time, asleep time excluded; then the mutex goes on. */
+  private void afterUmtxCall(SimThread t, LpContext ctx) {
+    long kernelNs = ctx.now() - t.umtxStart - t.umtxAsleepNs;
+    if (t.mutex == SimThread.MutexStep.SLEEP_CALL) {
+      meter.add(CpuCounter.UMTX_SLEEPS, 1, ctx.now());
+      meter.record(Latency.UMTX_SLEEP, kernelNs);
+      meter.opCompleted("umtx_sleep", kernelNs, ctx.now());
+      t.mutex = SimThread.MutexStep.LOCK_XCHG;
+      userAtomic(t, UmtxUser.Op.XCHG_2, ctx);
+    } else {
+      meter.add(CpuCounter.UMTX_WAKEUPS, 1, ctx.now());
+      meter.opCompleted("umtx_wakeup", kernelNs, ctx.now());
+      mutexDone(t, ctx);
+    }
+  }
+
+  /** The sleep's outcome: the word changed, the thread sleeps, or it was woken or timed out. */
+  private void onUmtxSleepDone(UmtxSleepDone u, LpContext ctx) {
+    SimThread t = threads.get(u.tid());
+    long now = ctx.now();
+    switch (u.outcome()) {
+      case BUSY -> {
+        // Still on the CPU, polling: the call returns EBUSY.
+        waitingStep = null;
+        meter.enter(CpuState.BUSY, now);
+        nextKStep(ctx);
+      }
+      case SLEEPING -> {
+        waitingStep = null;
+        t.asleepSince = now;
+        runq.remove(t);
+        blocked.put(t.spec.tid(), t);
+        lwktSwitch(ctx);
+      }
+      case WOKEN, TIMEDOUT -> {
+        if (u.outcome() == UmtxSleepDone.Outcome.TIMEDOUT) {
+          meter.add(CpuCounter.UMTX_TIMEOUTS, 1, now);
+        }
+        if (u.ipi()) {
+          meter.add(CpuCounter.IPIS_RECEIVED, 1, now);
+        }
+        blocked.remove(t.spec.tid());
+        t.resumeKernel = true;
+        makeRunnable(t, ctx);
+      }
     }
   }
 
@@ -1076,7 +1277,9 @@ public final class CpuLp implements LogicalProcess {
     KStep k = waitingStep;
     waitingStep = null;
     int home = homeLp(g.objectId());
-    if (k instanceof KStep.Hold h) {
+    if (k instanceof KStep.Acquire) {
+      nextKStep(ctx);
+    } else if (k instanceof KStep.Hold h) {
       ctx.send(home, h.workNs() + ctx.latencyTo(home),
           new ObjectLockRelease(h.object(), -1, -1, cpu, h.shared(), h.refDelta(), false));
       step(h.workNs(), Step.KSTEP, ctx);

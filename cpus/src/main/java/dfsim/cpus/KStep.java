@@ -31,6 +31,24 @@ sealed interface KStep {
   /** lwkt_switch() between parent and child on this CPU. */
   record Switch() implements KStep {}
 
+  /** Take {@code object}'s token and keep it for the steps that follow. */
+  record Acquire(int object, boolean shared) implements KStep {}
+
+  /** Release a token taken by {@link Acquire}. */
+  record Release(int object, boolean shared) implements KStep {}
+
+  /** One atomic on {@code object}'s counter line (vm_page_hold()/unhold() of its page). */
+  record Atomic(int object) implements KStep {}
+
+  /** vm_page_activate() of a page of {@code colour} on {@code node}, under the queue's spinlock. */
+  record Activate(int node, int colour) implements KStep {}
+
+  /** The sleep of umtx_sleep() on mutex word {@code mutex} of {@code object}, expecting {@code expected}. */
+  record UmtxSleep(int object, int mutex, int expected) implements KStep {}
+
+  /** The wakeup of umtx_wakeup() on mutex word {@code mutex} of {@code object}. */
+  record UmtxWake(int object, int mutex, int count) implements KStep {}
+
   /** The kinds of fault the fork-exec image takes (sys/vm/vm_fault.c). */
   enum FaultKind {
     /** A read of the vnode object's page through an entry still on it (a terminal object). */

@@ -38,6 +38,20 @@ final class SimThread {
   /** The parent's address space while the thread runs as its forked child. */
   VmSpace parentSpace;
 
+  /** Where a pthread mutex operation is (NONE between them). */
+  MutexStep mutex = MutexStep.NONE;
+  /** The mutex operation's object and word. */
+  int mutexObject;
+  int mutexWord;
+  /** The umtx call in progress: when it entered the kernel, and time asleep in it so far. */
+  long umtxStart;
+  long umtxAsleepNs;
+  long asleepSince;
+  /** Woken from a umtx sleep: go on with the call's kernel steps when next run. */
+  boolean resumeKernel;
+
+  enum MutexStep { NONE, LOCK_TRY, LOCK_XCHG, UNLOCK_DEC, SLEEP_CALL, WAKE_CALL }
+
   /** When a sleeping thread's timeout fires. */
   long wakeAt;
 

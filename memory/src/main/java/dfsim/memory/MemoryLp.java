@@ -16,7 +16,15 @@ import dfsim.core.protocol.ObjectLockRequest;
 import dfsim.core.protocol.ObjectPageBusy;
 import dfsim.core.protocol.ObjectRef;
 import dfsim.core.protocol.ObjectRefDone;
+import dfsim.core.protocol.PageActivate;
+import dfsim.core.protocol.PageActivated;
 import dfsim.core.protocol.PageAlloc;
+import dfsim.core.protocol.UmtxSleep;
+import dfsim.core.protocol.UmtxSleepDone;
+import dfsim.core.protocol.UmtxUser;
+import dfsim.core.protocol.UmtxUserDone;
+import dfsim.core.protocol.UmtxWake;
+import dfsim.core.protocol.UmtxWakeDone;
 import dfsim.core.protocol.PageAllocated;
 import dfsim.core.protocol.PageFree;
 import dfsim.core.protocol.PageHashLookup;
@@ -77,6 +85,15 @@ public final class MemoryLp implements LogicalProcess {
   /** Token grants and releases, when a test asks for them. */
   private List<LockEvent> trace;
 
+  private final UmtxWords umtx = new UmtxWords();
+  private final ContentionStats mapStats = new ContentionStats();
+
+  /** The end of a umtx sleeper's poll of the word ({@code kern.umtx_delay}). */
+  public record UmtxPollEnd(int object, int mutex, int tid, long seq) implements SimMessage {}
+
+  /** A umtx sleeper's timeout callout. */
+  public record UmtxTimeout(int object, int mutex, int tid, long seq) implements SimMessage {}
+
   /** One token event at this home: a grant or release, shared or exclusive, of an object to a CPU. */
   public record LockEvent(long time, int objectId, int cpu, boolean shared, boolean grant) {}
 
@@ -103,6 +120,7 @@ public final class MemoryLp implements LogicalProcess {
     for (VmObjectSpec o : plan.objects()) {
       if (o.homeNode() == node) {
         VmObject obj = new VmObject(o.id(), o.pages(), o.file(), 1);
+        obj.mapToken = o.kind() == VmObjectSpec.Kind.MAP;
         objects.put(o.id(), obj);
         if (o.file()) {
           readIntoPageCache(obj);
@@ -141,6 +159,23 @@ public final class MemoryLp implements LogicalProcess {
       onPageAlloc(a, ctx);
     } else if (message instanceof PageFree f) {
       onPageFree(f, ctx);
+    } else if (message instanceof UmtxUser u) {
+      onUmtxUser(u, ctx);
+    } else if (message instanceof UmtxSleep u) {
+      onUmtxSleep(u, ctx);
+    } else if (message instanceof UmtxWake u) {
+      onUmtxWake(u, ctx);
+    } else if (message instanceof UmtxPollEnd p) {
+      onUmtxPollEnd(p, ctx);
+    } else if (message instanceof UmtxTimeout t) {
+      onUmtxTimeout(t, ctx);
+    } else if (message instanceof PageActivate a) {
+      int lp = layout.cpuLp(a.cpu());
+      QueueLock.Grant g = lock(a.colour() & (vm.pqL2Size() - 1)).acquire(a.cpu(), ctx.now(), cost.vmPageAllocNs());
+      if (g.waitNs() > 0) {
+        ctx.send(lp, ctx.latencyTo(lp), new LockContended(LockClass.PAGE_QUEUE, g.waitNs()));
+      }
+      ctx.send(lp, ctx.latencyTo(lp) + g.doneAfterNs(), new PageActivated());
     } else if (message instanceof ObjectRef r) {
       onRef(r, ctx);
     } else if (message instanceof PageHashLookup h) {
@@ -162,6 +197,7 @@ public final class MemoryLp implements LogicalProcess {
   @Override
   public void finish(long endTime, RunMetrics metrics) {
     metrics.contention(LockClass.VM_OBJECT).add(objectStats);
+    metrics.contention(LockClass.VM_MAP).add(mapStats);
     metrics.contention(LockClass.PAGE_QUEUE).add(queueStats);
     metrics.contention(LockClass.ZONE).add(zoneStats);
     for (int c = 0; c < holdByCpu.length; c++) {
@@ -216,8 +252,17 @@ public final class MemoryLp implements LogicalProcess {
     return o;
   }
 
+  private ContentionStats statsOf(VmObject o) {
+    return o.mapToken ? mapStats : objectStats;
+  }
+
+  private static LockClass classOf(VmObject o) {
+    return o.mapToken ? LockClass.VM_MAP : LockClass.VM_OBJECT;
+  }
+
   private void onLockRequest(ObjectLockRequest r, LpContext ctx) {
     VmObject o = object(r.objectId());
+    ContentionStats objectStats = statsOf(o);
     int lp = layout.cpuLp(r.cpu());
     if (r.busy() != ObjectLockRequest.PageBusy.NONE && o.busy.get(r.pindex())) {
       if (r.busy() == ObjectLockRequest.PageBusy.TRY) {
@@ -225,9 +270,9 @@ public final class MemoryLp implements LogicalProcess {
         return;
       }
       // vm_page_sleep_busy(): wait for the fault that has the page busy, then try again.
-      objectStats.contended++;
+      statsOf(o).contended++;
       o.busyWaiters.add(r);
-      ctx.send(lp, ctx.latencyTo(lp), new LockContended(LockClass.VM_OBJECT, -1));
+      ctx.send(lp, ctx.latencyTo(lp), new LockContended(classOf(o), -1));
       return;
     }
     if (o.grantable(r)) {
@@ -235,7 +280,7 @@ public final class MemoryLp implements LogicalProcess {
     } else {
       objectStats.contended++;
       o.waiters.add(r);
-      ctx.send(lp, ctx.latencyTo(lp), new LockContended(LockClass.VM_OBJECT, -1));
+      ctx.send(lp, ctx.latencyTo(lp), new LockContended(classOf(o), -1));
     }
   }
 
@@ -244,6 +289,7 @@ public final class MemoryLp implements LogicalProcess {
    * line from its last owner. A fault's page is looked up (and busied) under it.
    */
   private void grant(VmObject o, ObjectLockRequest r, LpContext ctx) {
+    ContentionStats objectStats = statsOf(o);
     long now = ctx.now();
     long start = Math.max(now, o.lineFreeAt);
     long transfer = o.lastOwner >= 0 ? topo.transferNs(o.lastOwner, r.cpu()) : 0;
@@ -304,7 +350,7 @@ public final class MemoryLp implements LogicalProcess {
       o.insert(r.pindex(), r.pfn());
     }
     o.refs += r.refDelta();
-    objectStats.holdNs += held;
+    statsOf(o).holdNs += held;
     holdByCpu[r.cpu()] += held;
     if (o.refs <= 0 && !o.held()) {
       if (!o.waiters.isEmpty() || !o.busyWaiters.isEmpty()) {
@@ -324,6 +370,113 @@ public final class MemoryLp implements LogicalProcess {
       }
     }
     serveWaiters(o, ctx);
+  }
+
+  // --- umtx: userland mutex words and their sleep queues (sys/kern/kern_umtx.c) ---
+
+  /** A userland atomic on the word: it waits for the line, which moves from its last writer. */
+  private void onUmtxUser(UmtxUser u, LpContext ctx) {
+    UmtxWords.Word w = umtx.word(u.object(), u.mutex());
+    long now = ctx.now();
+    long start = Math.max(now, w.lineFreeAt);
+    long transfer = w.lastOwner >= 0 ? topo.transferNs(w.lastOwner, u.cpu()) : 0;
+    w.lineFreeAt = start + transfer;
+    w.lastOwner = u.cpu();
+    int old = w.value;
+    switch (u.op()) {
+      case CMPXCHG_0_1 -> w.value = old == 0 ? 1 : old;
+      case XCHG_2 -> w.value = 2;
+      case DEC -> w.value = 0;
+    }
+    int lp = layout.cpuLp(u.cpu());
+    ctx.send(lp, ctx.latencyTo(lp) + (start - now) + transfer, new UmtxUserDone(u.mutex(), old));
+    if (w.value != old) {
+      // Pollers reading the word see the change (the poll's fuword()/DMAP read leaves with EBUSY).
+      for (java.util.Iterator<UmtxWords.Sleeper> it = w.sleepers.iterator(); it.hasNext(); ) {
+        UmtxWords.Sleeper sl = it.next();
+        if (!sl.asleep && sl.request.expected() != w.value) {
+          it.remove();
+          replySleep(sl, UmtxSleepDone.Outcome.BUSY, (start - now) + transfer, ctx);
+        }
+      }
+    }
+  }
+
+  private void replySleep(UmtxWords.Sleeper s, UmtxSleepDone.Outcome outcome, long afterNs, LpContext ctx) {
+    replySleep(s, outcome, afterNs, false, ctx);
+  }
+
+  private void replySleep(UmtxWords.Sleeper s, UmtxSleepDone.Outcome outcome, long afterNs, boolean ipi,
+      LpContext ctx) {
+    int lp = layout.cpuLp(s.request.cpu());
+    ctx.send(lp, afterNs + ctx.latencyTo(lp), new UmtxSleepDone(s.request.tid(), s.request.mutex(), outcome, ipi));
+  }
+
+  private void onUmtxSleep(UmtxSleep u, LpContext ctx) {
+    UmtxWords.Word w = umtx.word(u.object(), u.mutex());
+    UmtxWords.Sleeper s = new UmtxWords.Sleeper(u, umtx.nextSeq());
+    if (w.value != u.expected()) {
+      replySleep(s, UmtxSleepDone.Outcome.BUSY, 0, ctx);
+      return;
+    }
+    w.sleepers.add(s);
+    ctx.schedule(u.pollNs(), new UmtxPollEnd(u.object(), u.mutex(), u.tid(), s.seq));
+  }
+
+  /** The poll ran out: tsleep_interlock(), re-check the word, and sleep (with its callout if any). */
+  private void onUmtxPollEnd(UmtxPollEnd p, LpContext ctx) {
+    UmtxWords.Word w = umtx.word(p.object(), p.mutex());
+    UmtxWords.Sleeper s = UmtxWords.find(w, p.tid(), p.seq());
+    if (s == null) {
+      return;
+    }
+    if (w.value != s.request.expected()) {
+      w.sleepers.remove(s);
+      replySleep(s, UmtxSleepDone.Outcome.BUSY, 0, ctx);
+      return;
+    }
+    s.asleep = true;
+    replySleep(s, UmtxSleepDone.Outcome.SLEEPING, 0, ctx);
+    if (s.request.timeoutNs() > 0) {
+      // The callout fires on the tick at or after the timeout, in whole ticks.
+      long now = ctx.now();
+      long at = ((now + s.request.timeoutNs() + tickNs - 1) / tickNs) * tickNs;
+      ctx.schedule(at - now, new UmtxTimeout(p.object(), p.mutex(), p.tid(), p.seq()));
+    }
+  }
+
+  private void onUmtxTimeout(UmtxTimeout t, LpContext ctx) {
+    UmtxWords.Word w = umtx.word(t.object(), t.mutex());
+    UmtxWords.Sleeper s = UmtxWords.find(w, t.tid(), t.seq());
+    if (s != null && s.asleep) {
+      w.sleepers.remove(s);
+      replySleep(s, UmtxSleepDone.Outcome.TIMEDOUT, 0, ctx);
+    }
+  }
+
+  /**
+   * wakeup_one() or wakeup() on the word's physical address: the sleepers asleep on it, in
+   * order; a sleeper on another CPU is woken by an IPI.
+   */
+  private void onUmtxWake(UmtxWake u, LpContext ctx) {
+    UmtxWords.Word w = umtx.word(u.object(), u.mutex());
+    int woken = 0;
+    int ipis = 0;
+    for (java.util.Iterator<UmtxWords.Sleeper> it = w.sleepers.iterator(); it.hasNext(); ) {
+      UmtxWords.Sleeper s = it.next();
+      if (!s.asleep) {
+        continue;
+      }
+      it.remove();
+      long ipi = s.request.cpu() == u.cpu() ? 0 : topo.latencies().ipiNs();
+      ipis += ipi > 0 ? 1 : 0;
+      replySleep(s, UmtxSleepDone.Outcome.WOKEN, ipi, ipi > 0, ctx);
+      if (++woken == u.count()) {
+        break;
+      }
+    }
+    int lp = layout.cpuLp(u.cpu());
+    ctx.send(lp, ctx.latencyTo(lp), new UmtxWakeDone(u.mutex(), woken, ipis));
   }
 
   /** Grants every waiter the token's rules let through, in arrival order. */
@@ -355,7 +508,7 @@ public final class MemoryLp implements LogicalProcess {
     long transfer = o.refLastOwner >= 0 ? topo.transferNs(o.refLastOwner, r.cpu()) : 0;
     o.refLineFreeAt = start + transfer;
     o.refLastOwner = r.cpu();
-    boolean applied = r.delta() > 0 || o.refs > 3;
+    boolean applied = r.delta() >= 0 || o.refs > 3;
     if (applied) {
       o.refs += r.delta();
     }

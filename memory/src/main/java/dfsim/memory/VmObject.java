@@ -20,6 +20,8 @@ import java.util.Map;
 final class VmObject {
   final int id;
   final boolean vnode;
+  /** Not memory but a process's vm_map token (its waits count as {@code vm_map} contention). */
+  boolean mapToken;
   private int[] pages;
   int refs;
   /** The CPU holding the token exclusively, or -1. */

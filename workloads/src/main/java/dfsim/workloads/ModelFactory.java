@@ -44,7 +44,8 @@ public final class ModelFactory {
     LpLayout layout = new LpLayout(topo);
     List<LogicalProcess> lps = new ArrayList<>(layout.size());
     for (int c = 0; c < topo.cpus(); c++) {
-      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, pmap, vm, dfsim.core.config.VmFaultSettings.from(s), plan));
+      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, pmap, vm, dfsim.core.config.VmFaultSettings.from(s),
+          dfsim.core.config.UmtxSettings.from(s), plan));
     }
     for (int n = 0; n < topo.nodes(); n++) {
       lps.add(new MemoryLp(n, layout, cost, vm, sim.tickNs(), plan));

@@ -7,7 +7,7 @@ import dfsim.core.topology.Topology;
 /** The workloads {@code workload.kind} may name. */
 public final class Workloads {
   /** Every kind, as spelt in config. */
-  public static final String KINDS = "fault-storm | zfod | munmap-storm | alloc-pressure | token-storm | fork-exec";
+  public static final String KINDS = "fault-storm | zfod | munmap-storm | alloc-pressure | token-storm | fork-exec | umtx-mutex";
 
   private Workloads() {}
 
@@ -21,6 +21,7 @@ public final class Workloads {
       case "alloc-pressure" -> AllocPressure.plan(s, topo);
       case "token-storm" -> TokenStorm.plan(s, topo);
       case "fork-exec" -> ForkExec.plan(s, topo);
+      case "umtx-mutex" -> UmtxMutex.plan(s, topo);
       default -> throw Settings.bad("workload.kind", kind, "one of " + KINDS);
     };
   }

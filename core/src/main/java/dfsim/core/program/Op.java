@@ -57,4 +57,13 @@ public sealed interface Op {
 
   /** exit() of a forked child: its address space goes and the parent returns from wait4(). */
   record ExitProcess() implements Op {}
+
+  /**
+   * pthread_mutex_lock() on userland mutex {@code mutex} of object {@code object}: atomics on its
+   * word, and umtx_sleep() while it is contested (libthread_xu's umtx).
+   */
+  record MutexLock(int object, int mutex) implements Op {}
+
+  /** pthread_mutex_unlock(): an atomic on the word, and umtx_wakeup() of one if it was contested. */
+  record MutexUnlock(int object, int mutex) implements Op {}
 }

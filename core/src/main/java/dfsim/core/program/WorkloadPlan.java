@@ -57,6 +57,19 @@ public record WorkloadPlan(
     return threads.get(tid).cpu();
   }
 
+  /**
+   * Returns the vm_map token of the process mapping {@code objectId}: the plan's MAP object (a
+   * workload that makes umtx calls has one process).
+   */
+  public int mapTokenOf(int objectId) {
+    for (VmObjectSpec o : objects) {
+      if (o.kind() == VmObjectSpec.Kind.MAP) {
+        return o.id();
+      }
+    }
+    throw new IllegalStateException("workload " + kind + " has no vm_map token object");
+  }
+
   /** Returns the node homing object {@code id}: a planned object's, or a dynamic one's creator's. */
   public int homeOf(int objectId, dfsim.core.topology.Topology topo) {
     if (objectId >= VmObjectSpec.FIRST_DYNAMIC) {

@@ -10,6 +10,14 @@ import dfsim.core.protocol.ObjectLockRequest;
 import dfsim.core.protocol.ObjectPageBusy;
 import dfsim.core.protocol.ObjectRef;
 import dfsim.core.protocol.ObjectRefDone;
+import dfsim.core.protocol.UmtxUser;
+import dfsim.core.protocol.UmtxUserDone;
+import dfsim.core.protocol.UmtxSleep;
+import dfsim.core.protocol.UmtxSleepDone;
+import dfsim.core.protocol.UmtxWake;
+import dfsim.core.protocol.UmtxWakeDone;
+import dfsim.core.protocol.PageActivate;
+import dfsim.core.protocol.PageActivated;
 import dfsim.core.protocol.PageAlloc;
 import dfsim.core.protocol.PageAllocated;
 import dfsim.core.protocol.PageFree;
@@ -63,5 +71,13 @@ import dfsim.core.protocol.ZoneFree;
     @JsonSubTypes.Type(value = ObjectPageBusy.class, name = "ObjectPageBusy"),
     @JsonSubTypes.Type(value = ObjectRef.class, name = "ObjectRef"),
     @JsonSubTypes.Type(value = ObjectRefDone.class, name = "ObjectRefDone"),
+    @JsonSubTypes.Type(value = UmtxUser.class, name = "UmtxUser"),
+    @JsonSubTypes.Type(value = UmtxUserDone.class, name = "UmtxUserDone"),
+    @JsonSubTypes.Type(value = UmtxSleep.class, name = "UmtxSleep"),
+    @JsonSubTypes.Type(value = UmtxSleepDone.class, name = "UmtxSleepDone"),
+    @JsonSubTypes.Type(value = UmtxWake.class, name = "UmtxWake"),
+    @JsonSubTypes.Type(value = UmtxWakeDone.class, name = "UmtxWakeDone"),
+    @JsonSubTypes.Type(value = PageActivate.class, name = "PageActivate"),
+    @JsonSubTypes.Type(value = PageActivated.class, name = "PageActivated"),
 })
 public interface SimMessage {}

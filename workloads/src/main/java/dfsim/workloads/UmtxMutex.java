@@ -1,0 +1,75 @@
+package dfsim.workloads;
+
+import dfsim.core.config.Settings;
+import dfsim.core.program.Op;
+import dfsim.core.program.Program;
+import dfsim.core.program.VmObjectSpec;
+import dfsim.core.program.WorkloadPlan;
+import dfsim.core.topology.Topology;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * {@code umtx-mutex}: the {@code workload.threads} threads of one process contend on
+ * {@code mutexes} pthread mutexes (libthread_xu's umtx words, on one page of the process's heap):
+ * each picks one at random, locks it, holds it for an exponential time, unlocks it, and computes
+ * for an exponential time. Op = one lock + unlock ("mutex"); each umtx_sleep()/umtx_wakeup() call
+ * is timed too (ops "umtx_sleep", "umtx_wakeup": kernel time, time asleep excluded).
+ */
+public final class UmtxMutex {
+  public static final String OP = "mutex";
+
+  private UmtxMutex() {}
+
+  public static WorkloadPlan plan(Settings s, Topology topo) {
+    String k = "workload.umtx-mutex.";
+    Placement place = Placement.from(s, topo);
+    if (place.processes() != 1) {
+      throw Settings.bad("workload.processes", String.valueOf(place.processes()),
+          "1 (umtx-mutex runs the threads of one process)");
+    }
+    int mutexes = s.intIn(k + "mutexes", 1, 1024);
+    long holdNs = s.durationNs(k + "hold", 0, 1_000_000_000L);
+    long thinkNs = s.durationNs(k + "think", 0, 1_000_000_000L);
+    int home = topo.nodeOf(place.cpuOf(0));
+    // Object 0: the heap page holding the mutex words; object 1: the process's vm_map token.
+    List<VmObjectSpec> objects = List.of(new VmObjectSpec(0, home, 1, VmObjectSpec.Kind.ANON),
+        new VmObjectSpec(1, home, 0, VmObjectSpec.Kind.MAP));
+    return new WorkloadPlan("umtx-mutex", OP, place.threads(), objects,
+        spec -> new Loop(mutexes, holdNs, thinkNs), true);
+  }
+
+  static final class Loop implements Program {
+    private final int mutexes;
+    private final long holdNs;
+    private final long thinkNs;
+    private int step;
+    private int mutex;
+
+    Loop(int mutexes, long holdNs, long thinkNs) {
+      this.mutexes = mutexes;
+      this.holdNs = holdNs;
+      this.thinkNs = thinkNs;
+    }
+
+    @Override
+    public Op next(long now, SplittableRandom random) {
+      switch (step++) {
+        case 0:
+          mutex = random.nextInt(mutexes);
+          return new Op.Begin(OP);
+        case 1:
+          return new Op.MutexLock(0, mutex);
+        case 2:
+          return new Op.Compute(Exponential.draw(holdNs, random));
+        case 3:
+          return new Op.MutexUnlock(0, mutex);
+        case 4:
+          return new Op.End(OP);
+        default:
+          step = 0;
+          return new Op.Compute(Exponential.draw(thinkNs, random));
+      }
+    }
+  }
+}
