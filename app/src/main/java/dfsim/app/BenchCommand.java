@@ -87,6 +87,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     json.put("engines", engines);
     json.put("page_state_bytes_per_page", round2(pageStateBytesPerPage()));
+    // The largest page state: vm_fault_quick on, with one vm_page_hash slot per page.
+    json.put("page_state_bytes_per_page_direct_hash", round2(pageStateBytesPerPage(
+        List.of("kernel.vm-fault.quick=on", "kernel.vm-page.hash=direct"))));
     Map<String, Object> ratios = new LinkedHashMap<>();
     ratios.put("actors-1/sequential", round2(median[1] / median[0]));
     ratios.put("actors-2/sequential", round2(median[2] / median[0]));
@@ -96,7 +99,8 @@ final class BenchCommand implements Callable<Integer> {
     Outputs.writeJson(dir.resolve("bench.json"), json);
     System.out.printf(Locale.ROOT, "median events/s: sequential %,.0f, actors(1 thread) %,.0f, actors(2 threads) %,.0f%n",
         median[0], median[1], median[2]);
-    System.out.printf(Locale.ROOT, "page state: %.2f bytes per simulated page%n", json.get("page_state_bytes_per_page"));
+    System.out.printf(Locale.ROOT, "page state: %.2f bytes per simulated page (%.2f with the direct-mapped vm_page_hash)%n",
+        json.get("page_state_bytes_per_page"), json.get("page_state_bytes_per_page_direct_hash"));
     System.out.println("bench: " + dir.resolve("bench.json"));
     // The ratio of the actor engine as `run` uses it by default (its default --threads).
     System.out.printf(Locale.ROOT, "actors/sequential events-per-second ratio: %.2f%n", median[1] / median[0]);
@@ -109,9 +113,16 @@ final class BenchCommand implements Callable<Integer> {
    * else in the model is a few hundred objects, so the difference is the page state.
    */
   static double pageStateBytesPerPage() {
+    return pageStateBytesPerPage(List.of());
+  }
+
+  /** The same with {@code overrides} (e.g. vm_fault_quick on with the direct-mapped vm_page_hash). */
+  static double pageStateBytesPerPage(List<String> overrides) {
     long before = usedAfterGc();
-    Simulation sim = Simulation.prepare(null,
-        List.of("topology.memory-per-node=4G", "workload.threads=1", "workload.fault-storm.pages-per-pass=1"), null);
+    List<String> d = new java.util.ArrayList<>(
+        List.of("topology.memory-per-node=4G", "workload.threads=1", "workload.fault-storm.pages-per-pass=1"));
+    d.addAll(overrides);
+    Simulation sim = Simulation.prepare(null, d, null);
     long after = usedAfterGc();
     long pages = sim.built().topology().pagesPerNode() * sim.built().topology().nodes();
     return Math.max(0, after - before) / (double) pages;
