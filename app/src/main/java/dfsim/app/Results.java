@@ -13,7 +13,9 @@ import org.apache.commons.statistics.distribution.TDistribution;
  * and in order, each a mean over the point's seeds (per-op values are computed per seed over the
  * measured window, then averaged); {@code digest} is the first seed's. Then
  * {@code ops_per_sim_second_ci95} (Student-t half-width, 0 for one seed), the vm_page_hash hit
- * rate of vm_fault_quick() probes (empty without probes), the seed count, and the
+ * rate of vm_fault_quick() probes (empty without probes), umtx wakeups lost and the longest umtx
+ * sleep (to the end of the run for a sleeper still asleep), the mean kernel time of umtx_sleep
+ * and umtx_wakeup calls, the seed count, and the
  * one wall-clock column, {@code wall_ms}.
  */
 final class Results {
@@ -26,7 +28,7 @@ final class Results {
   @SuppressWarnings("unchecked")
   static Map<String, Object> row(Experiment.Point p, List<String> sweepKeys, List<MetricsReport> reports) {
     int n = reports.size();
-    double[][] v = new double[13][n];
+    double[][] v = new double[17][n];
     long wallMs = 0;
     for (int i = 0; i < n; i++) {
       Map<String, Object> tree = reports.get(i).tree();
@@ -47,6 +49,14 @@ final class Results {
       v[11][i] = num(m.get("stale_mapping_ns"));
       double hits = num(m.get("vm_page_hash_hits"));
       v[12][i] = per(hits, hits + num(m.get("vm_page_hash_misses")));
+      v[13][i] = num(m.get("umtx_lost_wakeups"));
+      double longest = 0;
+      for (Map<String, Object> node : (List<Map<String, Object>>) tree.get("memory")) {
+        longest = Math.max(longest, num(node.get("umtx_longest_sleep_ns")));
+      }
+      v[14][i] = longest;
+      v[15][i] = opMean(w, "umtx_sleep");
+      v[16][i] = opMean(w, "umtx_wakeup");
       wallMs += (Long) ((Map<String, Object>) tree.get("run")).get("wall_ms");
     }
     Map<String, Object> row = new LinkedHashMap<>();
@@ -63,6 +73,10 @@ final class Results {
     row.put("digest", reports.get(0).digest());
     row.put("ops_per_sim_second_ci95", fmt(ci95(v[1])));
     row.put("vm_page_hash_hit_rate", fmt(mean(v[12])));
+    row.put("umtx_lost_wakeups", fmt(mean(v[13])));
+    row.put("umtx_longest_sleep_ns", fmt(mean(v[14])));
+    row.put("umtx_sleep_kernel_ns", fmt(mean(v[15])));
+    row.put("umtx_wakeup_kernel_ns", fmt(mean(v[16])));
     row.put("seeds", n);
     row.put("wall_ms", wallMs);
     return row;
@@ -94,6 +108,16 @@ final class Results {
     }
     double sd = Math.sqrt(ss / (n - 1));
     return TDistribution.of(n - 1).inverseCumulativeProbability(0.975) * sd / Math.sqrt(n);
+  }
+
+  /** The mean latency of the run's operation {@code name} (a umtx call's kernel time), or NaN. */
+  @SuppressWarnings("unchecked")
+  private static double opMean(Map<String, Object> workload, String name) {
+    Object ops = workload.get("ops");
+    if (ops instanceof Map<?, ?> byName && byName.get(name) instanceof Map<?, ?> op) {
+      return num(((Map<String, Object>) op).get("mean_latency_ns"));
+    }
+    return Double.NaN;
   }
 
   private static double per(Object numerator, double denominator) {

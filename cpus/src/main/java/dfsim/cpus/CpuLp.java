@@ -296,6 +296,9 @@ public final class CpuLp implements LogicalProcess {
       onUmtxSleepDone(u, ctx);
     } else if (message instanceof UmtxWakeDone u) {
       meter.add(CpuCounter.IPIS_SENT, u.ipis(), ctx.now());
+      if (u.lost()) {
+        meter.add(CpuCounter.UMTX_LOST_WAKEUPS, 1, ctx.now());
+      }
       waitingStep = null;
       nextKStep(ctx);
     } else if (message instanceof PageActivated) {
@@ -710,6 +713,9 @@ public final class CpuLp implements LogicalProcess {
         return;
       } else if (op instanceof Op.Unmap u) {
         startUnmap(u, ctx);
+        return;
+      } else if (op instanceof Op.ForkThreaded f) {
+        forkThreaded(t, f, ctx);
         return;
       } else if (op instanceof Op.MutexLock m) {
         meter.enter(CpuState.BUSY, now);
@@ -1132,14 +1138,30 @@ public final class CpuLp implements LogicalProcess {
       meter.enter(CpuState.SPIN, ctx.now());
       long timeout = umtx.ptmap() ? umtx.timeoutMaxNs() : 0;
       ctx.send(homeLp(u.object()), ctx.latencyTo(homeLp(u.object())), new dfsim.core.protocol.UmtxSleep(cpu,
-          t.spec.tid(), u.object(), u.mutex(), u.expected(), timeout, umtx.delayNs()));
+          t.spec.tid(), u.object(), u.mutex(), u.expected(), timeout, umtx.delayNs(), !umtx.ptmap()));
     } else if (k instanceof KStep.UmtxWake u) {
       waitingStep = u;
-      ctx.send(homeLp(u.object()), ctx.latencyTo(homeLp(u.object())), new UmtxWake(cpu, u.object(), u.mutex(), u.count()));
+      ctx.send(homeLp(u.object()), ctx.latencyTo(homeLp(u.object())), new UmtxWake(cpu, u.object(), u.mutex(), u.count(),
+          !umtx.ptmap()));
     }
   }
 
   // --- userland mutexes and umtx (sys/kern/kern_umtx.c, afd7f124) ---
+
+  /**
+   * fork() of a threaded process whose private page {@code object} holds its mutexes
+   * (vmspace_fork(): the page's PTE write-protected; the child exits at once and is not
+   * simulated). The page's home learns that it is now copy-on-write and, from afd7f124 (the
+   * ptmap kernel), wakes the process's umtx sleepers.
+   */
+  private void forkThreaded(SimThread t, Op.ForkThreaded f, LpContext ctx) {
+    meter.enter(CpuState.BUSY, ctx.now());
+    long work = cost.syscallNs() + cost.vmMapEntryNs() + cost.pmapRemoveNs() + interlock() + cost.invlpgNs();
+    int home = homeLp(f.object());
+    ctx.send(home, work + ctx.latencyTo(home), new dfsim.core.protocol.UmtxFork(cpu, f.object(), umtx.ptmap()));
+    step(work, Step.KSTEP, ctx);
+    t.ksteps = ProcessVm.newSteps();
+  }
 
   private void startMutex(SimThread t, int object, int mutex, SimThread.MutexStep step, LpContext ctx) {
     t.mutexObject = object;

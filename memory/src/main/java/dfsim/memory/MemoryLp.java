@@ -19,6 +19,7 @@ import dfsim.core.protocol.ObjectRefDone;
 import dfsim.core.protocol.PageActivate;
 import dfsim.core.protocol.PageActivated;
 import dfsim.core.protocol.PageAlloc;
+import dfsim.core.protocol.UmtxFork;
 import dfsim.core.protocol.UmtxSleep;
 import dfsim.core.protocol.UmtxSleepDone;
 import dfsim.core.protocol.UmtxUser;
@@ -165,6 +166,8 @@ public final class MemoryLp implements LogicalProcess {
       onUmtxSleep(u, ctx);
     } else if (message instanceof UmtxWake u) {
       onUmtxWake(u, ctx);
+    } else if (message instanceof UmtxFork f) {
+      onUmtxFork(f, ctx);
     } else if (message instanceof UmtxPollEnd p) {
       onUmtxPollEnd(p, ctx);
     } else if (message instanceof UmtxTimeout t) {
@@ -208,6 +211,19 @@ public final class MemoryLp implements LogicalProcess {
     n.put("free_pages", free.free());
     n.put("vm_page_hash_entries", hash == null ? 0 : hash.entries());
     n.put("vm_page_hash_bytes", hash == null ? 0 : hash.kernelBytes());
+    // umtx sleepers still asleep at the end, and the longest sleep (ongoing ones up to the end).
+    int asleep = 0;
+    long longest = umtx.longestSleepNs;
+    for (Map.Entry<Long, UmtxWords.Word> e : umtx.all()) {
+      for (UmtxWords.Sleeper s : e.getValue().sleepers) {
+        if (s.asleep) {
+          asleep++;
+          longest = Math.max(longest, endTime - s.asleepAt);
+        }
+      }
+    }
+    n.put("umtx_asleep_at_end", asleep);
+    n.put("umtx_longest_sleep_ns", longest);
     metrics.addMemoryNode(node, n);
   }
 
@@ -378,7 +394,9 @@ public final class MemoryLp implements LogicalProcess {
   private void onUmtxUser(UmtxUser u, LpContext ctx) {
     UmtxWords.Word w = umtx.word(u.object(), u.mutex());
     long now = ctx.now();
-    long start = Math.max(now, w.lineFreeAt);
+    // A locked op needs the page writable: after a fork that is a COW fault copying it first.
+    long cow = cowIfShared(u.object()) ? cowFaultNs() : 0;
+    long start = Math.max(now + cow, w.lineFreeAt);
     long transfer = w.lastOwner >= 0 ? topo.transferNs(w.lastOwner, u.cpu()) : 0;
     w.lineFreeAt = start + transfer;
     w.lastOwner = u.cpu();
@@ -412,15 +430,36 @@ public final class MemoryLp implements LogicalProcess {
     ctx.send(lp, afterNs + ctx.latencyTo(lp), new UmtxSleepDone(s.request.tid(), s.request.mutex(), outcome, ipi));
   }
 
+  /**
+   * If the object's page is shared copy-on-write since a fork, the writer's fault copies it: the
+   * parent's page gets a new physical address (a new generation). Returns whether it did.
+   */
+  private boolean cowIfShared(int object) {
+    UmtxWords.Page page = umtx.page(object);
+    if (!page.cowShared) {
+      return false;
+    }
+    page.cowShared = false;
+    page.gen++;
+    return true;
+  }
+
+  /** A COW fault on the mutex page: trap, lookup, a page allocation and copy, pmap_enter(). */
+  private long cowFaultNs() {
+    return cost.trapNs() + cost.vmPageLookupNs() + cost.vmPageAllocNs() + cost.pageCopyNs() + cost.pmapEnterNs();
+  }
+
   private void onUmtxSleep(UmtxSleep u, LpContext ctx) {
     UmtxWords.Word w = umtx.word(u.object(), u.mutex());
     UmtxWords.Sleeper s = new UmtxWords.Sleeper(u, umtx.nextSeq());
+    long cow = u.forceCow() && cowIfShared(u.object()) ? cowFaultNs() : 0;
+    s.gen = umtx.page(u.object()).gen;
     if (w.value != u.expected()) {
-      replySleep(s, UmtxSleepDone.Outcome.BUSY, 0, ctx);
+      replySleep(s, UmtxSleepDone.Outcome.BUSY, cow, ctx);
       return;
     }
     w.sleepers.add(s);
-    ctx.schedule(u.pollNs(), new UmtxPollEnd(u.object(), u.mutex(), u.tid(), s.seq));
+    ctx.schedule(cow + u.pollNs(), new UmtxPollEnd(u.object(), u.mutex(), u.tid(), s.seq));
   }
 
   /** The poll ran out: tsleep_interlock(), re-check the word, and sleep (with its callout if any). */
@@ -436,6 +475,7 @@ public final class MemoryLp implements LogicalProcess {
       return;
     }
     s.asleep = true;
+    s.asleepAt = ctx.now();
     replySleep(s, UmtxSleepDone.Outcome.SLEEPING, 0, ctx);
     if (s.request.timeoutNs() > 0) {
       // The callout fires on the tick at or after the timeout, in whole ticks.
@@ -450,6 +490,7 @@ public final class MemoryLp implements LogicalProcess {
     UmtxWords.Sleeper s = UmtxWords.find(w, t.tid(), t.seq());
     if (s != null && s.asleep) {
       w.sleepers.remove(s);
+      slept(s, ctx.now());
       replySleep(s, UmtxSleepDone.Outcome.TIMEDOUT, 0, ctx);
     }
   }
@@ -460,23 +501,58 @@ public final class MemoryLp implements LogicalProcess {
    */
   private void onUmtxWake(UmtxWake u, LpContext ctx) {
     UmtxWords.Word w = umtx.word(u.object(), u.mutex());
+    long cow = u.forceCow() && cowIfShared(u.object()) ? cowFaultNs() : 0;
+    int gen = umtx.page(u.object()).gen;
     int woken = 0;
     int ipis = 0;
+    boolean elsewhere = false;
     for (java.util.Iterator<UmtxWords.Sleeper> it = w.sleepers.iterator(); it.hasNext(); ) {
       UmtxWords.Sleeper s = it.next();
       if (!s.asleep) {
         continue;
       }
+      if (s.gen != gen) {
+        // Asleep on the page's old physical address: this wakeup cannot find it.
+        elsewhere = true;
+        continue;
+      }
       it.remove();
+      slept(s, ctx.now());
       long ipi = s.request.cpu() == u.cpu() ? 0 : topo.latencies().ipiNs();
       ipis += ipi > 0 ? 1 : 0;
-      replySleep(s, UmtxSleepDone.Outcome.WOKEN, ipi, ipi > 0, ctx);
+      replySleep(s, UmtxSleepDone.Outcome.WOKEN, cow + ipi, ipi > 0, ctx);
       if (++woken == u.count()) {
         break;
       }
     }
     int lp = layout.cpuLp(u.cpu());
-    ctx.send(lp, ctx.latencyTo(lp), new UmtxWakeDone(u.mutex(), woken, ipis));
+    ctx.send(lp, cow + ctx.latencyTo(lp), new UmtxWakeDone(u.mutex(), woken, ipis, woken == 0 && elsewhere));
+  }
+
+  private void slept(UmtxWords.Sleeper s, long now) {
+    umtx.longestSleepNs = Math.max(umtx.longestSleepNs, now - s.asleepAt);
+  }
+
+  /** fork(): the page goes copy-on-write; from afd7f124 every sleeper of the process is woken. */
+  private void onUmtxFork(UmtxFork f, LpContext ctx) {
+    umtx.page(f.object()).cowShared = true;
+    if (!f.wakeAll()) {
+      return;
+    }
+    for (Map.Entry<Long, UmtxWords.Word> e : umtx.all()) {
+      if ((int) (e.getKey() >>> 32) != f.object()) {
+        continue;
+      }
+      for (java.util.Iterator<UmtxWords.Sleeper> it = e.getValue().sleepers.iterator(); it.hasNext(); ) {
+        UmtxWords.Sleeper s = it.next();
+        if (s.asleep) {
+          it.remove();
+          slept(s, ctx.now());
+          long ipi = s.request.cpu() == f.cpu() ? 0 : topo.latencies().ipiNs();
+          replySleep(s, UmtxSleepDone.Outcome.WOKEN, ipi, ipi > 0, ctx);
+        }
+      }
+    }
   }
 
   /** Grants every waiter the token's rules let through, in arrival order. */

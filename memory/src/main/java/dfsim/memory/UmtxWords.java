@@ -17,6 +17,10 @@ final class UmtxWords {
     final UmtxSleep request;
     final long seq;
     boolean asleep;
+    /** When it went to sleep. */
+    long asleepAt;
+    /** The generation of the physical page it sleeps on (its key). */
+    int gen;
 
     Sleeper(UmtxSleep request, long seq) {
       this.request = request;
@@ -31,7 +35,25 @@ final class UmtxWords {
     final ArrayDeque<Sleeper> sleepers = new ArrayDeque<>();
   }
 
-  private final Map<Long, Word> words = new HashMap<>();
+  /** The physical page behind an object's words: copied (a new generation) by a COW after fork. */
+  static final class Page {
+    int gen;
+    boolean cowShared;
+  }
+
+  private final Map<Long, Word> words = new java.util.TreeMap<>();
+  private final Map<Integer, Page> pages = new HashMap<>();
+  /** The longest any sleeper slept (ongoing sleeps are added at the end). */
+  long longestSleepNs;
+
+  Page page(int object) {
+    return pages.computeIfAbsent(object, k -> new Page());
+  }
+
+  /** Every word, for the end-of-run report and fork's wakeups. */
+  Iterable<Map.Entry<Long, Word>> all() {
+    return words.entrySet();
+  }
   private long seq;
 
   Word word(int object, int mutex) {

@@ -15,6 +15,9 @@ import java.util.SplittableRandom;
  * each picks one at random, locks it, holds it for an exponential time, unlocks it, and computes
  * for an exponential time. Op = one lock + unlock ("mutex"); each umtx_sleep()/umtx_wakeup() call
  * is timed too (ops "umtx_sleep", "umtx_wakeup": kernel time, time asleep excluded).
+ *
+ * <p>{@code cow-fork}: the same, while thread 0 forks the process every {@code fork-interval}
+ * (the child exits at once): the mutex page turns copy-on-write under the sleepers.
  */
 public final class UmtxMutex {
   public static final String OP = "mutex";
@@ -22,11 +25,20 @@ public final class UmtxMutex {
   private UmtxMutex() {}
 
   public static WorkloadPlan plan(Settings s, Topology topo) {
-    String k = "workload.umtx-mutex.";
+    return plan(s, topo, "umtx-mutex", 0);
+  }
+
+  /** {@code cow-fork}: umtx-mutex with thread 0 forking every {@code workload.cow-fork.fork-interval}. */
+  public static WorkloadPlan cowFork(Settings s, Topology topo) {
+    return plan(s, topo, "cow-fork", s.durationNs("workload.cow-fork.fork-interval", 1000, 1_000_000_000_000L));
+  }
+
+  private static WorkloadPlan plan(Settings s, Topology topo, String kind, long forkEveryNs) {
+    String k = "workload." + kind + ".";
     Placement place = Placement.from(s, topo);
     if (place.processes() != 1) {
       throw Settings.bad("workload.processes", String.valueOf(place.processes()),
-          "1 (umtx-mutex runs the threads of one process)");
+          "1 (" + kind + " runs the threads of one process)");
     }
     int mutexes = s.intIn(k + "mutexes", 1, 1024);
     long holdNs = s.durationNs(k + "hold", 0, 1_000_000_000L);
@@ -35,18 +47,22 @@ public final class UmtxMutex {
     // Object 0: the heap page holding the mutex words; object 1: the process's vm_map token.
     List<VmObjectSpec> objects = List.of(new VmObjectSpec(0, home, 1, VmObjectSpec.Kind.ANON),
         new VmObjectSpec(1, home, 0, VmObjectSpec.Kind.MAP));
-    return new WorkloadPlan("umtx-mutex", OP, place.threads(), objects,
-        spec -> new Loop(mutexes, holdNs, thinkNs), true);
+    return new WorkloadPlan(kind, OP, place.threads(), objects,
+        spec -> new Loop(mutexes, holdNs, thinkNs, spec.tid() == 0 ? forkEveryNs : 0), true);
   }
 
   static final class Loop implements Program {
     private final int mutexes;
     private final long holdNs;
     private final long thinkNs;
+    private final long forkEveryNs;
+    private long nextForkAt;
     private int step;
     private int mutex;
 
-    Loop(int mutexes, long holdNs, long thinkNs) {
+    Loop(int mutexes, long holdNs, long thinkNs, long forkEveryNs) {
+      this.forkEveryNs = forkEveryNs;
+      this.nextForkAt = forkEveryNs;
       this.mutexes = mutexes;
       this.holdNs = holdNs;
       this.thinkNs = thinkNs;
@@ -54,6 +70,10 @@ public final class UmtxMutex {
 
     @Override
     public Op next(long now, SplittableRandom random) {
+      if (step == 0 && forkEveryNs > 0 && now >= nextForkAt) {
+        nextForkAt += forkEveryNs;
+        return new Op.ForkThreaded(0);
+      }
       switch (step++) {
         case 0:
           mutex = random.nextInt(mutexes);

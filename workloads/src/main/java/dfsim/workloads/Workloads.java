@@ -7,7 +7,7 @@ import dfsim.core.topology.Topology;
 /** The workloads {@code workload.kind} may name. */
 public final class Workloads {
   /** Every kind, as spelt in config. */
-  public static final String KINDS = "fault-storm | zfod | munmap-storm | alloc-pressure | token-storm | fork-exec | umtx-mutex";
+  public static final String KINDS = "fault-storm | zfod | munmap-storm | alloc-pressure | token-storm | fork-exec | umtx-mutex | cow-fork";
 
   private Workloads() {}
 
@@ -22,6 +22,7 @@ public final class Workloads {
       case "token-storm" -> TokenStorm.plan(s, topo);
       case "fork-exec" -> ForkExec.plan(s, topo);
       case "umtx-mutex" -> UmtxMutex.plan(s, topo);
+      case "cow-fork" -> UmtxMutex.cowFork(s, topo);
       default -> throw Settings.bad("workload.kind", kind, "one of " + KINDS);
     };
   }

@@ -66,4 +66,10 @@ public sealed interface Op {
 
   /** pthread_mutex_unlock(): an atomic on the word, and umtx_wakeup() of one if it was contested. */
   record MutexUnlock(int object, int mutex) implements Op {}
+
+  /**
+   * fork() of the thread's threaded process, whose private object {@code object} becomes
+   * copy-on-write; the child exits at once (it is not simulated).
+   */
+  record ForkThreaded(int object) implements Op {}
 }

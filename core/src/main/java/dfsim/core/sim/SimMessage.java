@@ -10,6 +10,7 @@ import dfsim.core.protocol.ObjectLockRequest;
 import dfsim.core.protocol.ObjectPageBusy;
 import dfsim.core.protocol.ObjectRef;
 import dfsim.core.protocol.ObjectRefDone;
+import dfsim.core.protocol.UmtxFork;
 import dfsim.core.protocol.UmtxUser;
 import dfsim.core.protocol.UmtxUserDone;
 import dfsim.core.protocol.UmtxSleep;
@@ -71,6 +72,7 @@ import dfsim.core.protocol.ZoneFree;
     @JsonSubTypes.Type(value = ObjectPageBusy.class, name = "ObjectPageBusy"),
     @JsonSubTypes.Type(value = ObjectRef.class, name = "ObjectRef"),
     @JsonSubTypes.Type(value = ObjectRefDone.class, name = "ObjectRefDone"),
+    @JsonSubTypes.Type(value = UmtxFork.class, name = "UmtxFork"),
     @JsonSubTypes.Type(value = UmtxUser.class, name = "UmtxUser"),
     @JsonSubTypes.Type(value = UmtxUserDone.class, name = "UmtxUserDone"),
     @JsonSubTypes.Type(value = UmtxSleep.class, name = "UmtxSleep"),
