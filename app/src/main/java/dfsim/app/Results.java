@@ -15,7 +15,7 @@ import org.apache.commons.statistics.distribution.TDistribution;
  * {@code ops_per_sim_second_ci95} (Student-t half-width, 0 for one seed), the vm_page_hash hit
  * rate of vm_fault_quick() probes (empty without probes), umtx wakeups lost and the longest umtx
  * sleep (to the end of the run for a sleeper still asleep), the mean kernel time of umtx_sleep
- * and umtx_wakeup calls, the seed count, and the
+ * and umtx_wakeup calls, the mean cost of a mutex page's copy-on-write, the seed count, and the
  * one wall-clock column, {@code wall_ms}.
  */
 final class Results {
@@ -28,7 +28,7 @@ final class Results {
   @SuppressWarnings("unchecked")
   static Map<String, Object> row(Experiment.Point p, List<String> sweepKeys, List<MetricsReport> reports) {
     int n = reports.size();
-    double[][] v = new double[17][n];
+    double[][] v = new double[18][n];
     long wallMs = 0;
     for (int i = 0; i < n; i++) {
       Map<String, Object> tree = reports.get(i).tree();
@@ -57,6 +57,7 @@ final class Results {
       v[14][i] = longest;
       v[15][i] = opMean(w, "umtx_sleep");
       v[16][i] = opMean(w, "umtx_wakeup");
+      v[17][i] = opMean(w, "cow");
       wallMs += (Long) ((Map<String, Object>) tree.get("run")).get("wall_ms");
     }
     Map<String, Object> row = new LinkedHashMap<>();
@@ -77,6 +78,7 @@ final class Results {
     row.put("umtx_longest_sleep_ns", fmt(mean(v[14])));
     row.put("umtx_sleep_kernel_ns", fmt(mean(v[15])));
     row.put("umtx_wakeup_kernel_ns", fmt(mean(v[16])));
+    row.put("cow_ns", fmt(mean(v[17])));
     row.put("seeds", n);
     row.put("wall_ms", wallMs);
     return row;

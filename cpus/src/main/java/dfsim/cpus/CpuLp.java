@@ -33,7 +33,9 @@ import dfsim.core.protocol.PageAlloc;
 import dfsim.core.protocol.PageAllocated;
 import dfsim.core.protocol.PageActivate;
 import dfsim.core.protocol.PageActivated;
+import dfsim.core.protocol.CowInvalidate;
 import dfsim.core.protocol.PageFree;
+import dfsim.core.protocol.StaleMapping;
 import dfsim.core.protocol.UmtxSleepDone;
 import dfsim.core.protocol.UmtxUser;
 import dfsim.core.protocol.UmtxUserDone;
@@ -153,6 +155,8 @@ public final class CpuLp implements LogicalProcess {
   private final ProcessVm processVm;
   /** The kernel step whose reply this CPU waits for (a token or a lockless reference), or null. */
   private KStep waitingStep;
+  /** Since when this CPU may use a stale translation (-1: none). */
+  private long staleSince = -1;
   /** Objects this CPU has created (their ids). */
   private long objectsCreated;
   /** Items on this CPU's own pvzone free list (zfreecnt_pcpu[cpuid]); empty at boot. */
@@ -291,16 +295,33 @@ public final class CpuLp implements LogicalProcess {
       onPageAllocated(p, ctx);
     } else if (message instanceof UmtxUserDone u) {
       endSpinIfAny(ctx);
-      onUserDone(u, ctx);
+      cowDone(u.cowNs(), u.cowIpis(), ctx);
+      if (waitingStep instanceof KStep.Poke) {
+        waitingStep = null;
+        nextKStep(ctx);
+      } else {
+        onUserDone(u, ctx);
+      }
+    } else if (message instanceof CowInvalidate) {
+      meter.add(CpuCounter.IPIS_RECEIVED, 1, ctx.now());
+      meter.add(CpuCounter.TLB_INVALIDATIONS, 1, ctx.now());
+      tlbInvalidated(ctx.now());
+    } else if (message instanceof StaleMapping) {
+      if (staleSince < 0) {
+        staleSince = ctx.now();
+      }
     } else if (message instanceof UmtxSleepDone u) {
       onUmtxSleepDone(u, ctx);
     } else if (message instanceof UmtxWakeDone u) {
       meter.add(CpuCounter.IPIS_SENT, u.ipis(), ctx.now());
+      cowDone(u.cowNs(), u.cowIpis(), ctx);
       if (u.lost()) {
         meter.add(CpuCounter.UMTX_LOST_WAKEUPS, 1, ctx.now());
       }
-      waitingStep = null;
-      nextKStep(ctx);
+      if (waitingStep instanceof KStep.UmtxWake) {
+        waitingStep = null;
+        nextKStep(ctx);
+      }
     } else if (message instanceof PageActivated) {
       endSpinIfAny(ctx);
       waitingStep = null;
@@ -338,6 +359,7 @@ public final class CpuLp implements LogicalProcess {
 
   @Override
   public void finish(long endTime, RunMetrics metrics) {
+    tlbInvalidated(endTime);
     meter.finish(endTime);
     metrics.addCpu(meter);
     waitByClass.forEach((c, ns) -> metrics.contention(c).waitNs += ns);
@@ -714,8 +736,18 @@ public final class CpuLp implements LogicalProcess {
       } else if (op instanceof Op.Unmap u) {
         startUnmap(u, ctx);
         return;
+      } else if (op instanceof Op.PtraceWrite w) {
+        ptraceWrite(t, w, ctx);
+        return;
       } else if (op instanceof Op.ForkThreaded f) {
         forkThreaded(t, f, ctx);
+        return;
+      } else if (op instanceof Op.UmtxCalls u) {
+        meter.enter(CpuState.BUSY, now);
+        t.mutexObject = u.object();
+        t.mutexWord = u.mutex();
+        // A value no mutex word holds: the sleep returns EBUSY at once.
+        umtxCall(t, SimThread.MutexStep.PROBE_SLEEP, -1, ctx);
         return;
       } else if (op instanceof Op.MutexLock m) {
         meter.enter(CpuState.BUSY, now);
@@ -1105,8 +1137,10 @@ public final class CpuLp implements LogicalProcess {
         ctx.send(layout.memoryLp(0), work + ctx.latencyTo(layout.memoryLp(0)), new ZoneFree(cpu, r.ptes() - local));
       }
       meter.add(CpuCounter.TLB_INVALIDATIONS, 1, ctx.now());
+      tlbInvalidated(ctx.now());
       step(work, Step.KSTEP, ctx);
     } else if (k instanceof KStep.Protect p) {
+      tlbInvalidated(ctx.now());
       meter.add(CpuCounter.TLB_INVALIDATIONS, p.ptes(), ctx.now());
       long each = cost.pmapRemoveNs() + interlock() + cost.invlpgNs();
       for (int i = 1; i < p.ptes(); i++) {
@@ -1139,10 +1173,19 @@ public final class CpuLp implements LogicalProcess {
       long timeout = umtx.ptmap() ? umtx.timeoutMaxNs() : 0;
       ctx.send(homeLp(u.object()), ctx.latencyTo(homeLp(u.object())), new dfsim.core.protocol.UmtxSleep(cpu,
           t.spec.tid(), u.object(), u.mutex(), u.expected(), timeout, umtx.delayNs(), !umtx.ptmap()));
+    } else if (k instanceof KStep.Poke p) {
+      waitingStep = p;
+      ctx.send(homeLp(p.object()), ctx.latencyTo(homeLp(p.object())), new UmtxUser(cpu, p.object(), -1, UmtxUser.Op.POKE));
     } else if (k instanceof KStep.UmtxWake u) {
-      waitingStep = u;
       ctx.send(homeLp(u.object()), ctx.latencyTo(homeLp(u.object())), new UmtxWake(cpu, u.object(), u.mutex(), u.count(),
           !umtx.ptmap()));
+      if (umtx.ptmap()) {
+        // _wakeup() dequeues local sleepers and IPIs the other CPUs with sleepers on the key; it
+        // waits for nobody. (fault-page waits: its page resolution is the round trip.)
+        nextKStep(ctx);
+      } else {
+        waitingStep = u;
+      }
     }
   }
 
@@ -1157,10 +1200,33 @@ public final class CpuLp implements LogicalProcess {
   private void forkThreaded(SimThread t, Op.ForkThreaded f, LpContext ctx) {
     meter.enter(CpuState.BUSY, ctx.now());
     long work = cost.syscallNs() + cost.vmMapEntryNs() + cost.pmapRemoveNs() + interlock() + cost.invlpgNs();
+    tlbInvalidated(ctx.now());
     int home = homeLp(f.object());
     ctx.send(home, work + ctx.latencyTo(home), new dfsim.core.protocol.UmtxFork(cpu, f.object(), umtx.ptmap()));
     step(work, Step.KSTEP, ctx);
     t.ksteps = ProcessVm.newSteps();
+  }
+
+  /**
+   * procfs_rwmem()/ptrace PT_WRITE into another process's page: vm_fault_page() on that process's
+   * map (its map and object tokens), the store (a COW if the page is shared since a fork), and,
+   * with enter-pmap, pmap_enter() into that process's pmap from this CPU, outside its pm_active.
+   */
+  private void ptraceWrite(SimThread t, Op.PtraceWrite w, LpContext ctx) {
+    meter.enter(CpuState.BUSY, ctx.now());
+    int map = plan.mapTokenOf(w.object());
+    t.ksteps = ProcessVm.newSteps();
+    t.ksteps.add(new KStep.Work(cost.syscallNs()));
+    t.ksteps.add(new KStep.Acquire(map, false));
+    t.ksteps.add(new KStep.Acquire(w.object(), false));
+    t.ksteps.add(new KStep.Work(cost.vmPageLookupNs()));
+    t.ksteps.add(new KStep.Poke(w.object()));
+    if (vmFault.enterPmap()) {
+      t.ksteps.add(new KStep.Work(cost.pmapEnterNs()));
+    }
+    t.ksteps.add(new KStep.Release(w.object(), false));
+    t.ksteps.add(new KStep.Release(map, false));
+    nextKStep(ctx);
   }
 
   private void startMutex(SimThread t, int object, int mutex, SimThread.MutexStep step, LpContext ctx) {
@@ -1186,21 +1252,21 @@ public final class CpuLp implements LogicalProcess {
           t.mutex = SimThread.MutexStep.LOCK_XCHG;
           userAtomic(t, UmtxUser.Op.XCHG_2, ctx);
         } else {
-          umtxCall(t, true, ctx);
+          umtxCall(t, SimThread.MutexStep.SLEEP_CALL, 2, ctx);
         }
       }
       case LOCK_XCHG -> {
         if (u.old() == 0) {
           mutexDone(t, ctx);
         } else {
-          umtxCall(t, true, ctx);
+          umtxCall(t, SimThread.MutexStep.SLEEP_CALL, 2, ctx);
         }
       }
       case UNLOCK_DEC -> {
         if (u.old() == 1) {
           mutexDone(t, ctx);
         } else {
-          umtxCall(t, false, ctx);
+          umtxCall(t, SimThread.MutexStep.WAKE_CALL, 0, ctx);
         }
       }
       default -> throw new IllegalStateException("CPU " + cpu + " got a mutex word in step " + t.mutex);
@@ -1219,8 +1285,9 @@ public final class CpuLp implements LogicalProcess {
    * queue's spinlock; the hold is dropped when the call returns. ptmap: fuword() and a PTE read
    * through the PTmap self-map, with no lock.
    */
-  private void umtxCall(SimThread t, boolean sleep, LpContext ctx) {
-    t.mutex = sleep ? SimThread.MutexStep.SLEEP_CALL : SimThread.MutexStep.WAKE_CALL;
+  private void umtxCall(SimThread t, SimThread.MutexStep call, int expected, LpContext ctx) {
+    boolean sleep = call == SimThread.MutexStep.SLEEP_CALL || call == SimThread.MutexStep.PROBE_SLEEP;
+    t.mutex = call;
     t.umtxStart = ctx.now();
     t.umtxAsleepNs = 0;
     t.ksteps = ProcessVm.newSteps();
@@ -1233,13 +1300,14 @@ public final class CpuLp implements LogicalProcess {
       t.ksteps.add(new KStep.Work(cost.syscallNs()));
       t.ksteps.add(new KStep.Acquire(map, false));
       t.ksteps.add(new KStep.Acquire(object, false));
-      t.ksteps.add(new KStep.Work(cost.vmPageLookupNs()));
+      t.ksteps.add(new KStep.Work(cost.vmPageLookupNs()
+          + (vmFault.enterPmap() ? cost.pmapEnterNs() : 0)));
       t.ksteps.add(new KStep.Atomic(object));
       t.ksteps.add(new KStep.Activate(plan.homeOf(object, topo), vm.objectColour(object) + page));
       t.ksteps.add(new KStep.Release(object, false));
       t.ksteps.add(new KStep.Release(map, false));
     }
-    t.ksteps.add(sleep ? new KStep.UmtxSleep(object, t.mutexWord, 2) : new KStep.UmtxWake(object, t.mutexWord, 1));
+    t.ksteps.add(sleep ? new KStep.UmtxSleep(object, t.mutexWord, expected) : new KStep.UmtxWake(object, t.mutexWord, 1));
     if (!umtx.ptmap()) {
       t.ksteps.add(new KStep.Atomic(object));
     }
@@ -1249,16 +1317,22 @@ public final class CpuLp implements LogicalProcess {
   /** The umtx call returned: its kernel time, asleep time excluded; then the mutex goes on. */
   private void afterUmtxCall(SimThread t, LpContext ctx) {
     long kernelNs = ctx.now() - t.umtxStart - t.umtxAsleepNs;
-    if (t.mutex == SimThread.MutexStep.SLEEP_CALL) {
+    boolean sleep = t.mutex == SimThread.MutexStep.SLEEP_CALL || t.mutex == SimThread.MutexStep.PROBE_SLEEP;
+    if (sleep) {
       meter.add(CpuCounter.UMTX_SLEEPS, 1, ctx.now());
       meter.record(Latency.UMTX_SLEEP, kernelNs);
       meter.opCompleted("umtx_sleep", kernelNs, ctx.now());
-      t.mutex = SimThread.MutexStep.LOCK_XCHG;
-      userAtomic(t, UmtxUser.Op.XCHG_2, ctx);
     } else {
       meter.add(CpuCounter.UMTX_WAKEUPS, 1, ctx.now());
       meter.opCompleted("umtx_wakeup", kernelNs, ctx.now());
-      mutexDone(t, ctx);
+    }
+    switch (t.mutex) {
+      case SLEEP_CALL -> {
+        t.mutex = SimThread.MutexStep.LOCK_XCHG;
+        userAtomic(t, UmtxUser.Op.XCHG_2, ctx);
+      }
+      case PROBE_SLEEP -> umtxCall(t, SimThread.MutexStep.PROBE_WAKE, 0, ctx);
+      default -> mutexDone(t, ctx);
     }
   }
 
@@ -1268,12 +1342,14 @@ public final class CpuLp implements LogicalProcess {
     long now = ctx.now();
     switch (u.outcome()) {
       case BUSY -> {
+        cowDone(u.cowNs(), u.cowIpis(), ctx);
         // Still on the CPU, polling: the call returns EBUSY.
         waitingStep = null;
         meter.enter(CpuState.BUSY, now);
         nextKStep(ctx);
       }
       case SLEEPING -> {
+        cowDone(u.cowNs(), u.cowIpis(), ctx);
         waitingStep = null;
         t.asleepSince = now;
         runq.remove(t);
@@ -1527,8 +1603,25 @@ public final class CpuLp implements LogicalProcess {
     return pages > PmapSettings.MAX_INVAL_PAGES ? cost.tlbFlushNs() : pages * cost.invlpgNs();
   }
 
+  /** This CPU's TLB was invalidated (or the run ended): a stale translation is gone. */
+  private void tlbInvalidated(long now) {
+    if (staleSince >= 0) {
+      meter.add(CpuCounter.STALE_MAPPING_NS, now - staleSince, now);
+      staleSince = -1;
+    }
+  }
+
+  /** A reply told this CPU that its write copied a page (COW): time it and count its IPIs. */
+  private void cowDone(long cowNs, int ipis, LpContext ctx) {
+    if (cowNs > 0) {
+      meter.add(CpuCounter.IPIS_SENT, ipis, ctx.now());
+      meter.opCompleted("cow", cowNs, ctx.now());
+    }
+  }
+
   /** A target of an invalidation IPI: invalidate, then clear its bit in the originator's done mask. */
   private void onShootdown(TlbShootdown d, LpContext ctx) {
+    tlbInvalidated(ctx.now());
     meter.add(CpuCounter.IPIS_RECEIVED, 1, ctx.now());
     meter.add(CpuCounter.TLB_INVALIDATIONS, 1, ctx.now());
     int lp = layout.cpuLp(d.origin());

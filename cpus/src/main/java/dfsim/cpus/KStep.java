@@ -46,6 +46,9 @@ sealed interface KStep {
   /** The sleep of umtx_sleep() on mutex word {@code mutex} of {@code object}, expecting {@code expected}. */
   record UmtxSleep(int object, int mutex, int expected) implements KStep {}
 
+  /** A store to {@code object}'s page by another process (procfs/ptrace): a COW if shared. */
+  record Poke(int object) implements KStep {}
+
   /** The wakeup of umtx_wakeup() on mutex word {@code mutex} of {@code object}. */
   record UmtxWake(int object, int mutex, int count) implements KStep {}
 

@@ -50,7 +50,7 @@ final class SimThread {
   /** Woken from a umtx sleep: go on with the call's kernel steps when next run. */
   boolean resumeKernel;
 
-  enum MutexStep { NONE, LOCK_TRY, LOCK_XCHG, UNLOCK_DEC, SLEEP_CALL, WAKE_CALL }
+  enum MutexStep { NONE, LOCK_TRY, LOCK_XCHG, UNLOCK_DEC, SLEEP_CALL, WAKE_CALL, PROBE_SLEEP, PROBE_WAKE }
 
   /** When a sleeping thread's timeout fires. */
   long wakeAt;

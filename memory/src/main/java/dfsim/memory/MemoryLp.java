@@ -19,6 +19,8 @@ import dfsim.core.protocol.ObjectRefDone;
 import dfsim.core.protocol.PageActivate;
 import dfsim.core.protocol.PageActivated;
 import dfsim.core.protocol.PageAlloc;
+import dfsim.core.protocol.CowInvalidate;
+import dfsim.core.protocol.StaleMapping;
 import dfsim.core.protocol.UmtxFork;
 import dfsim.core.protocol.UmtxSleep;
 import dfsim.core.protocol.UmtxSleepDone;
@@ -38,6 +40,7 @@ import dfsim.core.sim.LpContext;
 import dfsim.core.sim.SimMessage;
 import dfsim.core.topology.LpLayout;
 import dfsim.core.topology.Topology;
+import dfsim.memory.UmtxWords.Cow;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -87,6 +90,10 @@ public final class MemoryLp implements LogicalProcess {
   private List<LockEvent> trace;
 
   private final UmtxWords umtx = new UmtxWords();
+  /** kernel.vm-fault-page.enter-pmap. */
+  private final boolean enterPmap;
+
+
   private final ContentionStats mapStats = new ContentionStats();
 
   /** The end of a umtx sleeper's poll of the word ({@code kern.umtx_delay}). */
@@ -98,8 +105,10 @@ public final class MemoryLp implements LogicalProcess {
   /** One token event at this home: a grant or release, shared or exclusive, of an object to a CPU. */
   public record LockEvent(long time, int objectId, int cpu, boolean shared, boolean grant) {}
 
-  public MemoryLp(int node, LpLayout layout, Costs cost, VmPageSettings vm, long tickNs, WorkloadPlan plan) {
+  public MemoryLp(int node, LpLayout layout, Costs cost, VmPageSettings vm, long tickNs, boolean enterPmap,
+      WorkloadPlan plan) {
     this.node = node;
+    this.enterPmap = enterPmap;
     this.vm = vm;
     this.tickNs = tickNs;
     this.plan = plan;
@@ -394,8 +403,15 @@ public final class MemoryLp implements LogicalProcess {
   private void onUmtxUser(UmtxUser u, LpContext ctx) {
     UmtxWords.Word w = umtx.word(u.object(), u.mutex());
     long now = ctx.now();
-    // A locked op needs the page writable: after a fork that is a COW fault copying it first.
-    long cow = cowIfShared(u.object()) ? cowFaultNs() : 0;
+    // A locked op (or a debugger's store) needs the page writable: after a fork that is a COW
+    // fault copying it first.
+    Cow c = cow(u.object(), u.cpu(), u.op() == UmtxUser.Op.POKE, ctx);
+    long cow = c.ns();
+    if (u.op() == UmtxUser.Op.POKE) {
+      int lp = layout.cpuLp(u.cpu());
+      ctx.send(lp, ctx.latencyTo(lp) + cow, new UmtxUserDone(u.mutex(), w.value, cow, c.ipis()));
+      return;
+    }
     long start = Math.max(now + cow, w.lineFreeAt);
     long transfer = w.lastOwner >= 0 ? topo.transferNs(w.lastOwner, u.cpu()) : 0;
     w.lineFreeAt = start + transfer;
@@ -405,9 +421,10 @@ public final class MemoryLp implements LogicalProcess {
       case CMPXCHG_0_1 -> w.value = old == 0 ? 1 : old;
       case XCHG_2 -> w.value = 2;
       case DEC -> w.value = 0;
+      default -> throw new IllegalStateException("umtx op " + u.op());
     }
     int lp = layout.cpuLp(u.cpu());
-    ctx.send(lp, ctx.latencyTo(lp) + (start - now) + transfer, new UmtxUserDone(u.mutex(), old));
+    ctx.send(lp, ctx.latencyTo(lp) + (start - now) + transfer, new UmtxUserDone(u.mutex(), old, cow, c.ipis()));
     if (w.value != old) {
       // Pollers reading the word see the change (the poll's fuword()/DMAP read leaves with EBUSY).
       for (java.util.Iterator<UmtxWords.Sleeper> it = w.sleepers.iterator(); it.hasNext(); ) {
@@ -427,7 +444,11 @@ public final class MemoryLp implements LogicalProcess {
   private void replySleep(UmtxWords.Sleeper s, UmtxSleepDone.Outcome outcome, long afterNs, boolean ipi,
       LpContext ctx) {
     int lp = layout.cpuLp(s.request.cpu());
-    ctx.send(lp, afterNs + ctx.latencyTo(lp), new UmtxSleepDone(s.request.tid(), s.request.mutex(), outcome, ipi));
+    // The call's first reply carries the COW its write resolution made.
+    Cow c = s.cow == null ? Cow.NONE : s.cow;
+    s.cow = null;
+    ctx.send(lp, afterNs + ctx.latencyTo(lp),
+        new UmtxSleepDone(s.request.tid(), s.request.mutex(), outcome, ipi, c.ns(), c.ipis()));
   }
 
   /**
@@ -444,6 +465,56 @@ public final class MemoryLp implements LogicalProcess {
     return true;
   }
 
+  /**
+   * The COW of a write by {@code cpu} to object's page if it is shared since a fork. The faulting
+   * process's own write replaces the PTE under the interlock: an IPI round to the other CPUs of
+   * its pm_active. A foreign write (procfs/ptrace) with enter-pmap replaces it from outside
+   * pm_active: no IPI, and those CPUs keep a stale translation. Without enter-pmap (385c96e4)
+   * the copy removes the old page from the pmaps: an IPI round to the whole pm_active.
+   */
+  private Cow cow(int object, int cpu, boolean foreign, LpContext ctx) {
+    if (!cowIfShared(object)) {
+      return Cow.NONE;
+    }
+    List<Integer> others = new ArrayList<>();
+    for (int c : pmActiveOf(object)) {
+      if (c != cpu) {
+        others.add(c);
+      }
+    }
+    long ns = cowFaultNs();
+    int rounds = 0;
+    if (foreign && enterPmap) {
+      for (int c : others) {
+        ctx.send(layout.cpuLp(c), ctx.latencyTo(layout.cpuLp(c)) + ns, new StaleMapping());
+      }
+    } else {
+      rounds = (foreign ? 0 : 1) + (enterPmap ? 0 : 1);
+    }
+    int ipis = 0;
+    for (int r = 0; r < rounds && !others.isEmpty(); r++) {
+      long round = topo.latencies().ipiNs() + (others.size() - 1) * cost.ipiExtraReceiverNs();
+      for (int c : others) {
+        ctx.send(layout.cpuLp(c), ns + topo.latencies().ipiNs(), new CowInvalidate(cpu));
+      }
+      ns += round;
+      ipis += others.size();
+    }
+    return new Cow(ns, ipis);
+  }
+
+  /** The CPUs whose threads belong to the process owning {@code object} (its pmap's pm_active). */
+  private List<Integer> pmActiveOf(int object) {
+    java.util.TreeSet<Integer> cpus = new java.util.TreeSet<>();
+    int owner = plan.threads().isEmpty() ? 0 : plan.threads().get(0).pid();
+    for (dfsim.core.program.ThreadSpec t : plan.threads()) {
+      if (t.pid() == owner) {
+        cpus.add(t.cpu());
+      }
+    }
+    return new ArrayList<>(cpus);
+  }
+
   /** A COW fault on the mutex page: trap, lookup, a page allocation and copy, pmap_enter(). */
   private long cowFaultNs() {
     return cost.trapNs() + cost.vmPageLookupNs() + cost.vmPageAllocNs() + cost.pageCopyNs() + cost.pmapEnterNs();
@@ -452,14 +523,15 @@ public final class MemoryLp implements LogicalProcess {
   private void onUmtxSleep(UmtxSleep u, LpContext ctx) {
     UmtxWords.Word w = umtx.word(u.object(), u.mutex());
     UmtxWords.Sleeper s = new UmtxWords.Sleeper(u, umtx.nextSeq());
-    long cow = u.forceCow() && cowIfShared(u.object()) ? cowFaultNs() : 0;
+    Cow c = u.forceCow() ? cow(u.object(), u.cpu(), false, ctx) : Cow.NONE;
     s.gen = umtx.page(u.object()).gen;
+    s.cow = c;
     if (w.value != u.expected()) {
-      replySleep(s, UmtxSleepDone.Outcome.BUSY, cow, ctx);
+      replySleep(s, UmtxSleepDone.Outcome.BUSY, c.ns(), ctx);
       return;
     }
     w.sleepers.add(s);
-    ctx.schedule(cow + u.pollNs(), new UmtxPollEnd(u.object(), u.mutex(), u.tid(), s.seq));
+    ctx.schedule(c.ns() + u.pollNs(), new UmtxPollEnd(u.object(), u.mutex(), u.tid(), s.seq));
   }
 
   /** The poll ran out: tsleep_interlock(), re-check the word, and sleep (with its callout if any). */
@@ -501,7 +573,8 @@ public final class MemoryLp implements LogicalProcess {
    */
   private void onUmtxWake(UmtxWake u, LpContext ctx) {
     UmtxWords.Word w = umtx.word(u.object(), u.mutex());
-    long cow = u.forceCow() && cowIfShared(u.object()) ? cowFaultNs() : 0;
+    Cow c = u.forceCow() ? cow(u.object(), u.cpu(), false, ctx) : Cow.NONE;
+    long cow = c.ns();
     int gen = umtx.page(u.object()).gen;
     int woken = 0;
     int ipis = 0;
@@ -521,12 +594,13 @@ public final class MemoryLp implements LogicalProcess {
       long ipi = s.request.cpu() == u.cpu() ? 0 : topo.latencies().ipiNs();
       ipis += ipi > 0 ? 1 : 0;
       replySleep(s, UmtxSleepDone.Outcome.WOKEN, cow + ipi, ipi > 0, ctx);
-      if (++woken == u.count()) {
+      // wakeup_domain_one() for a count of 1, wakeup_domain() (all) for any other.
+      if (++woken == 1 && u.count() == 1) {
         break;
       }
     }
     int lp = layout.cpuLp(u.cpu());
-    ctx.send(lp, cow + ctx.latencyTo(lp), new UmtxWakeDone(u.mutex(), woken, ipis, woken == 0 && elsewhere));
+    ctx.send(lp, cow + ctx.latencyTo(lp), new UmtxWakeDone(u.mutex(), woken, ipis, woken == 0 && elsewhere, cow, c.ipis()));
   }
 
   private void slept(UmtxWords.Sleeper s, long now) {

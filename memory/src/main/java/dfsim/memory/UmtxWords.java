@@ -21,11 +21,18 @@ final class UmtxWords {
     long asleepAt;
     /** The generation of the physical page it sleeps on (its key). */
     int gen;
+    /** The COW its call made, reported with its first reply, or null. */
+    Cow cow;
 
     Sleeper(UmtxSleep request, long seq) {
       this.request = request;
       this.seq = seq;
     }
+  }
+
+  /** What a COW of a mutex page cost its writer: ns and invalidation IPIs sent. */
+  record Cow(long ns, int ipis) {
+    static final Cow NONE = new Cow(0, 0);
   }
 
   static final class Word {

@@ -48,7 +48,8 @@ public final class ModelFactory {
           dfsim.core.config.UmtxSettings.from(s), plan));
     }
     for (int n = 0; n < topo.nodes(); n++) {
-      lps.add(new MemoryLp(n, layout, cost, vm, sim.tickNs(), plan));
+      lps.add(new MemoryLp(n, layout, cost, vm, sim.tickNs(),
+          dfsim.core.config.VmFaultSettings.from(s).enterPmap(), plan));
     }
     for (int so = 0; so < topo.sockets(); so++) {
       lps.add(new LwktSchedulerLp(so, layout, plan));

@@ -17,7 +17,9 @@ import java.util.SplittableRandom;
  * is timed too (ops "umtx_sleep", "umtx_wakeup": kernel time, time asleep excluded).
  *
  * <p>{@code cow-fork}: the same, while thread 0 forks the process every {@code fork-interval}
- * (the child exits at once): the mutex page turns copy-on-write under the sleepers.
+ * (the child exits at once): the mutex page turns copy-on-write under the sleepers; with
+ * {@code ptrace-interval}, a debugger process (one more thread, on the next CPU) stores into the
+ * mutex page through procfs/ptrace that often.
  */
 public final class UmtxMutex {
   public static final String OP = "mutex";
@@ -30,10 +32,15 @@ public final class UmtxMutex {
 
   /** {@code cow-fork}: umtx-mutex with thread 0 forking every {@code workload.cow-fork.fork-interval}. */
   public static WorkloadPlan cowFork(Settings s, Topology topo) {
-    return plan(s, topo, "cow-fork", s.durationNs("workload.cow-fork.fork-interval", 1000, 1_000_000_000_000L));
+    return plan(s, topo, "cow-fork", s.durationNs("workload.cow-fork.fork-interval", 1000, 1_000_000_000_000L),
+        s.durationNs("workload.cow-fork.ptrace-interval", 0, 1_000_000_000_000L));
   }
 
   private static WorkloadPlan plan(Settings s, Topology topo, String kind, long forkEveryNs) {
+    return plan(s, topo, kind, forkEveryNs, 0);
+  }
+
+  private static WorkloadPlan plan(Settings s, Topology topo, String kind, long forkEveryNs, long ptraceEveryNs) {
     String k = "workload." + kind + ".";
     Placement place = Placement.from(s, topo);
     if (place.processes() != 1) {
@@ -43,13 +50,43 @@ public final class UmtxMutex {
     int mutexes = s.intIn(k + "mutexes", 1, 1024);
     long holdNs = s.durationNs(k + "hold", 0, 1_000_000_000L);
     long thinkNs = s.durationNs(k + "think", 0, 1_000_000_000L);
+    boolean always = s.choice(k + "syscalls", Syscalls.class) == Syscalls.ALWAYS;
     int home = topo.nodeOf(place.cpuOf(0));
     // Object 0: the heap page holding the mutex words; object 1: the process's vm_map token.
     List<VmObjectSpec> objects = List.of(new VmObjectSpec(0, home, 1, VmObjectSpec.Kind.ANON),
         new VmObjectSpec(1, home, 0, VmObjectSpec.Kind.MAP));
-    return new WorkloadPlan(kind, OP, place.threads(), objects,
-        spec -> new Loop(mutexes, holdNs, thinkNs, spec.tid() == 0 ? forkEveryNs : 0), true);
+    List<dfsim.core.program.ThreadSpec> threads = new java.util.ArrayList<>(place.threads());
+    int debugger = threads.size();
+    if (ptraceEveryNs > 0) {
+      threads.add(new dfsim.core.program.ThreadSpec(debugger, 1, place.priority(), place.cpuOf(debugger)));
+    }
+    return new WorkloadPlan(kind, OP, threads, objects,
+        spec -> spec.tid() == debugger ? new Debugger(ptraceEveryNs)
+            : new Loop(mutexes, holdNs, thinkNs, spec.tid() == 0 ? forkEveryNs : 0, always), true);
   }
+
+  /** A debugger: every interval, a store into the process's mutex page through ptrace. */
+  static final class Debugger implements Program {
+    private final long everyNs;
+    private boolean store;
+
+    Debugger(long everyNs) {
+      this.everyNs = everyNs;
+    }
+
+    @Override
+    public Op next(long now, SplittableRandom random) {
+      store = !store;
+      return store ? new Op.Compute(everyNs) : new Op.PtraceWrite(0);
+    }
+  }
+
+  /**
+   * {@code syscalls}: contested = umtx calls only when a mutex is contested (libthread_xu);
+   * always = each op also calls umtx_sleep() with a stale value (it returns EBUSY at once) and
+   * umtx_wakeup() after unlocking, so that every thread count, one included, times the calls.
+   */
+  public enum Syscalls { CONTESTED, ALWAYS }
 
   static final class Loop implements Program {
     private final int mutexes;
@@ -60,7 +97,10 @@ public final class UmtxMutex {
     private int step;
     private int mutex;
 
-    Loop(int mutexes, long holdNs, long thinkNs, long forkEveryNs) {
+    private final boolean always;
+
+    Loop(int mutexes, long holdNs, long thinkNs, long forkEveryNs, boolean always) {
+      this.always = always;
       this.forkEveryNs = forkEveryNs;
       this.nextForkAt = forkEveryNs;
       this.mutexes = mutexes;
@@ -71,7 +111,9 @@ public final class UmtxMutex {
     @Override
     public Op next(long now, SplittableRandom random) {
       if (step == 0 && forkEveryNs > 0 && now >= nextForkAt) {
+        // The fork takes this round's place: then the thinking, as after an op.
         nextForkAt += forkEveryNs;
+        step = 6;
         return new Op.ForkThreaded(0);
       }
       switch (step++) {
@@ -85,6 +127,12 @@ public final class UmtxMutex {
         case 3:
           return new Op.MutexUnlock(0, mutex);
         case 4:
+          if (always) {
+            return new Op.UmtxCalls(0, mutex);
+          }
+          step = 6;
+          return new Op.End(OP);
+        case 5:
           return new Op.End(OP);
         default:
           step = 0;

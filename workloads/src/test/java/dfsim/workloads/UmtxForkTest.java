@@ -20,7 +20,7 @@ final class UmtxForkTest {
     return TestModels.run(ModelFactory.build(TestModels.settings(
         "sim { end-time = 60ms, warmup = 0ms }\n"
             + "kernel.umtx { impl = " + impl + ", timeout-max = 30ms }\n"
-            + "workload { kind = cow-fork, threads = 16, cow-fork.fork-interval = 1ms }")));
+            + "workload { kind = cow-fork, threads = 32, cow-fork.fork-interval = 1ms }")));
   }
 
   private static long total(RunMetrics m, CpuCounter k) {

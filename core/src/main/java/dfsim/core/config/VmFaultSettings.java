@@ -1,7 +1,12 @@
 package dfsim.core.config;
 
-/** {@code kernel.vm-fault.lock-mode}: how faults, fork and exec lock VM objects (501747bf, MODEL §6). */
-public record VmFaultSettings(LockMode lockMode) {
+/**
+ * {@code kernel.vm-fault.lock-mode}: how faults, fork and exec lock VM objects (501747bf, MODEL
+ * §6); {@code kernel.vm-fault-page.enter-pmap}: whether vm_fault_page() enters the page into the
+ * target pmap (before 385c96e4) or returns it held, a COW copy then removing the old page from
+ * every pmap (MODEL §5).
+ */
+public record VmFaultSettings(LockMode lockMode, boolean enterPmap) {
 
   /** {@code kernel.vm-fault.lock-mode}. */
   public enum LockMode {
@@ -16,6 +21,7 @@ public record VmFaultSettings(LockMode lockMode) {
   }
 
   public static VmFaultSettings from(Settings s) {
-    return new VmFaultSettings(s.choice("kernel.vm-fault.lock-mode", LockMode.class));
+    return new VmFaultSettings(s.choice("kernel.vm-fault.lock-mode", LockMode.class),
+        s.bool("kernel.vm-fault-page.enter-pmap"));
   }
 }

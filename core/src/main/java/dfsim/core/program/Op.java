@@ -72,4 +72,16 @@ public sealed interface Op {
    * copy-on-write; the child exits at once (it is not simulated).
    */
   record ForkThreaded(int object) implements Op {}
+
+  /**
+   * umtx_sleep() on mutex word {@code mutex} with a value it does not hold (EBUSY at once), then
+   * umtx_wakeup() of one: the calls' cost with nothing to wait for.
+   */
+  record UmtxCalls(int object, int mutex) implements Op {}
+
+  /**
+   * A store into another process's page {@code object} through procfs/ptrace (a debugger):
+   * vm_fault_page() on that process's map from this CPU, which is not in its pm_active.
+   */
+  record PtraceWrite(int object) implements Op {}
 }

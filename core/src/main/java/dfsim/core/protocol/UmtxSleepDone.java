@@ -5,9 +5,11 @@ import dfsim.core.sim.SimMessage;
 /**
  * The mutex page's home -> the sleeper's CPU: the word changed (BUSY, during the poll or at the
  * interlocked re-check), the thread went to sleep (SLEEPING), was woken (by an IPI when the
- * waker ran on another CPU), or timed out.
+ * waker ran on another CPU), or timed out. The first reply carries the cost and IPIs of a COW
+ * the call's write resolution made.
  */
-public record UmtxSleepDone(int tid, int mutex, Outcome outcome, boolean ipi) implements SimMessage {
+public record UmtxSleepDone(int tid, int mutex, Outcome outcome, boolean ipi, long cowNs, int cowIpis)
+    implements SimMessage {
 
   /** How a umtx_sleep() call goes on. */
   public enum Outcome { BUSY, SLEEPING, WOKEN, TIMEDOUT }

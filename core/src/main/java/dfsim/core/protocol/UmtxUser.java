@@ -9,6 +9,9 @@ import dfsim.core.sim.SimMessage;
  */
 public record UmtxUser(int cpu, int object, int mutex, Op op) implements SimMessage {
 
-  /** The userland operations on a mutex word. */
-  public enum Op { CMPXCHG_0_1, XCHG_2, DEC }
+  /**
+   * The userland operations on a mutex word; POKE is a store to the mutex page by another
+   * process through procfs/ptrace (vm_fault_page() on a foreign map), leaving the word alone.
+   */
+  public enum Op { CMPXCHG_0_1, XCHG_2, DEC, POKE }
 }

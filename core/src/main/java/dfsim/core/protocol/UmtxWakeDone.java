@@ -7,4 +7,5 @@ import dfsim.core.sim.SimMessage;
  * whether it was lost: it woke nobody while sleepers of the same word sleep on the page's old
  * physical address (a copy-on-write moved the page under them).
  */
-public record UmtxWakeDone(int mutex, int woken, int ipis, boolean lost) implements SimMessage {}
+public record UmtxWakeDone(int mutex, int woken, int ipis, boolean lost, long cowNs, int cowIpis)
+    implements SimMessage {}

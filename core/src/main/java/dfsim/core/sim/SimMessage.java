@@ -10,6 +10,8 @@ import dfsim.core.protocol.ObjectLockRequest;
 import dfsim.core.protocol.ObjectPageBusy;
 import dfsim.core.protocol.ObjectRef;
 import dfsim.core.protocol.ObjectRefDone;
+import dfsim.core.protocol.CowInvalidate;
+import dfsim.core.protocol.StaleMapping;
 import dfsim.core.protocol.UmtxFork;
 import dfsim.core.protocol.UmtxUser;
 import dfsim.core.protocol.UmtxUserDone;
@@ -73,6 +75,8 @@ import dfsim.core.protocol.ZoneFree;
     @JsonSubTypes.Type(value = ObjectRef.class, name = "ObjectRef"),
     @JsonSubTypes.Type(value = ObjectRefDone.class, name = "ObjectRefDone"),
     @JsonSubTypes.Type(value = UmtxFork.class, name = "UmtxFork"),
+    @JsonSubTypes.Type(value = CowInvalidate.class, name = "CowInvalidate"),
+    @JsonSubTypes.Type(value = StaleMapping.class, name = "StaleMapping"),
     @JsonSubTypes.Type(value = UmtxUser.class, name = "UmtxUser"),
     @JsonSubTypes.Type(value = UmtxUserDone.class, name = "UmtxUserDone"),
     @JsonSubTypes.Type(value = UmtxSleep.class, name = "UmtxSleep"),
