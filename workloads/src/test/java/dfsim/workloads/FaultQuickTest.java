@@ -25,44 +25,37 @@ final class FaultQuickTest {
             + ", pages-per-pass = " + pages + ", compute = 500ns } }")));
   }
 
-  private static long total(RunMetrics m, CpuCounter c) {
-    long sum = 0;
-    for (int i = 0; i < m.cpuCount(); i++) {
-      sum += m.counter(i, c);
-    }
-    return sum;
-  }
 
   private static double hitRate(RunMetrics m) {
-    long hits = total(m, CpuCounter.VM_PAGE_HASH_HITS);
-    return (double) hits / (hits + total(m, CpuCounter.VM_PAGE_HASH_MISSES));
+    long hits = TestModels.total(m, CpuCounter.VM_PAGE_HASH_HITS);
+    return (double) hits / (hits + TestModels.total(m, CpuCounter.VM_PAGE_HASH_MISSES));
   }
 
   @Test
   void withoutQuickEveryFaultTakesTheObjectLock() {
     RunMetrics m = run("off", "set4", "file", 256);
-    assertEquals(0, total(m, CpuCounter.VM_PAGE_HASH_HITS) + total(m, CpuCounter.VM_PAGE_HASH_MISSES));
-    long faults = total(m, CpuCounter.FAULTS);
+    assertEquals(0, TestModels.total(m, CpuCounter.VM_PAGE_HASH_HITS) + TestModels.total(m, CpuCounter.VM_PAGE_HASH_MISSES));
+    long faults = TestModels.total(m, CpuCounter.FAULTS);
     long acquires = m.contention(LockClass.VM_OBJECT).acquires;
     // Faults still waiting at the end have not been granted.
     assertTrue(acquires <= faults && acquires >= faults - 16, acquires + " locks for " + faults + " faults");
-    assertEquals(0, total(m, CpuCounter.PAGE_ALLOCS), "a file's pages are resident: nothing to allocate");
+    assertEquals(0, TestModels.total(m, CpuCounter.PAGE_ALLOCS), "a file's pages are resident: nothing to allocate");
   }
 
   @Test
   void hashHitsSkipTheObjectLockAndItsWait() {
     RunMetrics locked = run("off", "set4", "file", 256);
     RunMetrics quick = run("on", "set4", "file", 256);
-    long faults = total(quick, CpuCounter.FAULTS);
-    long misses = total(quick, CpuCounter.VM_PAGE_HASH_MISSES);
+    long faults = TestModels.total(quick, CpuCounter.FAULTS);
+    long misses = TestModels.total(quick, CpuCounter.VM_PAGE_HASH_MISSES);
     // Only the first touch of each page misses: 4 files x 1024 pages.
     assertEquals(4 * 1024, misses);
     assertTrue(quick.contention(LockClass.VM_OBJECT).acquires <= misses);
-    double lockedWait = (double) locked.contention(LockClass.VM_OBJECT).waitNs / total(locked, CpuCounter.FAULTS);
+    double lockedWait = (double) locked.contention(LockClass.VM_OBJECT).waitNs / TestModels.total(locked, CpuCounter.FAULTS);
     double quickWait = (double) quick.contention(LockClass.VM_OBJECT).waitNs / faults;
     // What wait is left is the first pass, every thread missing on its first touches at once.
     assertTrue(quickWait * 3 < lockedWait, "object-lock wait per fault " + quickWait + " vs " + lockedWait);
-    assertTrue(faults > total(locked, CpuCounter.FAULTS), "lock-free soft faults are faster");
+    assertTrue(faults > TestModels.total(locked, CpuCounter.FAULTS), "lock-free soft faults are faster");
   }
 
   @Test
@@ -72,19 +65,19 @@ final class FaultQuickTest {
     RunMetrics direct = run("on", "direct", "file", 512);
     RunMetrics set4 = run("on", "set4", "file", 512);
     int firstTouches = 4 * 4 * 512;
-    assertEquals(firstTouches, total(set4, CpuCounter.VM_PAGE_HASH_MISSES), "set4 misses only first touches");
-    assertTrue(total(direct, CpuCounter.VM_PAGE_HASH_MISSES) > 3 * firstTouches,
-        "direct misses " + total(direct, CpuCounter.VM_PAGE_HASH_MISSES));
+    assertEquals(firstTouches, TestModels.total(set4, CpuCounter.VM_PAGE_HASH_MISSES), "set4 misses only first touches");
+    assertTrue(TestModels.total(direct, CpuCounter.VM_PAGE_HASH_MISSES) > 3 * firstTouches,
+        "direct misses " + TestModels.total(direct, CpuCounter.VM_PAGE_HASH_MISSES));
     assertTrue(hitRate(direct) < 0.5, "direct hit rate " + hitRate(direct));
-    assertTrue(total(set4, CpuCounter.FAULTS) > total(direct, CpuCounter.FAULTS));
+    assertTrue(TestModels.total(set4, CpuCounter.FAULTS) > TestModels.total(direct, CpuCounter.FAULTS));
   }
 
   @Test
   void anonymousMemoryNeverTriesTheHash() {
     // A threaded process's anonymous object is OBJ_ONEMAPPING, and zero-fill faults write.
     RunMetrics m = run("on", "set4", "shared", 64);
-    assertEquals(0, total(m, CpuCounter.VM_PAGE_HASH_HITS) + total(m, CpuCounter.VM_PAGE_HASH_MISSES));
-    assertTrue(total(m, CpuCounter.PAGE_ALLOCS) > 0);
+    assertEquals(0, TestModels.total(m, CpuCounter.VM_PAGE_HASH_HITS) + TestModels.total(m, CpuCounter.VM_PAGE_HASH_MISSES));
+    assertTrue(TestModels.total(m, CpuCounter.PAGE_ALLOCS) > 0);
   }
 
   @Test

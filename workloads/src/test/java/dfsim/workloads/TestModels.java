@@ -26,6 +26,27 @@ final class TestModels {
     return RunMetrics.collect(b.model().lps(), b.topology().cpus(), end);
   }
 
+  /** Returns a counter summed over every CPU. */
+  static long total(RunMetrics m, dfsim.core.metrics.CpuCounter k) {
+    long n = 0;
+    for (int c = 0; c < m.cpuCount(); c++) {
+      n += m.counter(c, k);
+    }
+    return n;
+  }
+
+  /** Returns the stats of operation {@code name} merged over every CPU. */
+  static dfsim.core.metrics.OpStats op(RunMetrics m, String name) {
+    dfsim.core.metrics.OpStats all = new dfsim.core.metrics.OpStats();
+    for (int c = 0; c < m.cpuCount(); c++) {
+      dfsim.core.metrics.OpStats s = m.cpu(c).ops().get(name);
+      if (s != null) {
+        all.add(s);
+      }
+    }
+    return all;
+  }
+
   /** A program that performs the given operations once, then exits. */
   static Program script(Op... ops) {
     List<Op> list = new ArrayList<>(List.of(ops));

@@ -23,13 +23,6 @@ final class UmtxForkTest {
             + "workload { kind = cow-fork, threads = 32, cow-fork.fork-interval = 1ms }")));
   }
 
-  private static long total(RunMetrics m, CpuCounter k) {
-    long n = 0;
-    for (int c = 0; c < m.cpuCount(); c++) {
-      n += m.counter(c, k);
-    }
-    return n;
-  }
 
   private static long memory(RunMetrics m, String key) {
     long max = 0;
@@ -42,16 +35,16 @@ final class UmtxForkTest {
   @Test
   void oldKernelStrandsSleepersForever() {
     RunMetrics m = run("fault-page");
-    assertTrue(total(m, CpuCounter.UMTX_LOST_WAKEUPS) > 0, "wakeups went to the new page");
+    assertTrue(TestModels.total(m, CpuCounter.UMTX_LOST_WAKEUPS) > 0, "wakeups went to the new page");
     assertTrue(memory(m, "umtx_asleep_at_end") > 0, "sleepers left asleep at the end");
     assertTrue(memory(m, "umtx_longest_sleep_ns") > CAP_NS, "stranded longer than any cap");
-    assertTrue(total(m, CpuCounter.UMTX_TIMEOUTS) == 0, "fault-page sleeps have no timeout");
+    assertTrue(TestModels.total(m, CpuCounter.UMTX_TIMEOUTS) == 0, "fault-page sleeps have no timeout");
   }
 
   @Test
   void newKernelNeverLeavesASleeperPastTheCap() {
     RunMetrics m = run("ptmap");
-    assertTrue(total(m, CpuCounter.UMTX_SLEEPS) > 1000);
+    assertTrue(TestModels.total(m, CpuCounter.UMTX_SLEEPS) > 1000);
     // The callout fires on the tick at or after the cap.
     assertTrue(memory(m, "umtx_longest_sleep_ns") <= CAP_NS + 10_000_000L,
         "longest sleep " + memory(m, "umtx_longest_sleep_ns"));

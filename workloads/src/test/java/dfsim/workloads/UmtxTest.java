@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dfsim.core.metrics.CpuCounter;
 import dfsim.core.metrics.LockClass;
-import dfsim.core.metrics.OpStats;
 import dfsim.core.metrics.RunMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,24 +27,7 @@ final class UmtxTest {
             + ", syscalls = " + syscalls + " } }")));
   }
 
-  private static OpStats op(RunMetrics m, String name) {
-    OpStats all = new OpStats();
-    for (int c = 0; c < m.cpuCount(); c++) {
-      OpStats s = m.cpu(c).ops().get(name);
-      if (s != null) {
-        all.add(s);
-      }
-    }
-    return all;
-  }
 
-  private static long total(RunMetrics m, CpuCounter k) {
-    long n = 0;
-    for (int c = 0; c < m.cpuCount(); c++) {
-      n += m.counter(c, k);
-    }
-    return n;
-  }
 
   @ParameterizedTest(name = "{0} threads")
   @ValueSource(ints = {8, 16, 32})
@@ -53,9 +35,9 @@ final class UmtxTest {
     RunMetrics one = run("ptmap", 1, "always", 1024);
     RunMetrics many = run("ptmap", threads, "always", 1024);
     for (String call : new String[] {"umtx_sleep", "umtx_wakeup"}) {
-      double base = op(one, call).meanNs();
-      double at = op(many, call).meanNs();
-      assertTrue(op(one, call).count() > 100, call + " is called by one thread");
+      double base = TestModels.op(one, call).meanNs();
+      double at = TestModels.op(many, call).meanNs();
+      assertTrue(TestModels.op(one, call).count() > 100, call + " is called by one thread");
       assertTrue(at <= 1.5 * base, call + ": " + at + " ns at " + threads + " threads vs " + base + " at 1");
     }
     assertEquals(0, many.contention(LockClass.VM_MAP).acquires + many.contention(LockClass.VM_OBJECT).acquires,
@@ -68,8 +50,8 @@ final class UmtxTest {
     RunMetrics one = run("fault-page", 1, "always", 1024);
     RunMetrics many = run("fault-page", threads, "always", 1024);
     for (String call : new String[] {"umtx_sleep", "umtx_wakeup"}) {
-      double base = op(one, call).meanNs();
-      double at = op(many, call).meanNs();
+      double base = TestModels.op(one, call).meanNs();
+      double at = TestModels.op(many, call).meanNs();
       assertTrue(at >= 1.5 * base, call + ": " + at + " ns at " + threads + " threads vs " + base + " at 1");
     }
     assertTrue(many.contention(LockClass.VM_MAP).waitNs > 0, "the waits show in contention (vm_map)");
@@ -78,11 +60,11 @@ final class UmtxTest {
   @Test
   void contestedMutexesCallTheKernelOnlyWhenContested() {
     RunMetrics one = run("fault-page", 1, "contested", 4);
-    assertTrue(op(one, "mutex").count() > 100);
-    assertEquals(0, total(one, CpuCounter.UMTX_SLEEPS) + total(one, CpuCounter.UMTX_WAKEUPS));
+    assertTrue(TestModels.op(one, "mutex").count() > 100);
+    assertEquals(0, TestModels.total(one, CpuCounter.UMTX_SLEEPS) + TestModels.total(one, CpuCounter.UMTX_WAKEUPS));
     RunMetrics many = run("ptmap", 16, "contested", 4);
-    assertEquals(op(many, "umtx_sleep").count(), total(many, CpuCounter.UMTX_SLEEPS));
-    assertEquals(op(many, "umtx_wakeup").count(), total(many, CpuCounter.UMTX_WAKEUPS));
-    assertTrue(total(many, CpuCounter.UMTX_SLEEPS) > 100);
+    assertEquals(TestModels.op(many, "umtx_sleep").count(), TestModels.total(many, CpuCounter.UMTX_SLEEPS));
+    assertEquals(TestModels.op(many, "umtx_wakeup").count(), TestModels.total(many, CpuCounter.UMTX_WAKEUPS));
+    assertTrue(TestModels.total(many, CpuCounter.UMTX_SLEEPS) > 100);
   }
 }

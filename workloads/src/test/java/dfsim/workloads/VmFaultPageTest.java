@@ -25,31 +25,18 @@ final class VmFaultPageTest {
   }
 
   private static double mean(RunMetrics m, String op) {
-    OpStats all = new OpStats();
-    for (int c = 0; c < m.cpuCount(); c++) {
-      OpStats s = m.cpu(c).ops().get(op);
-      if (s != null) {
-        all.add(s);
-      }
-    }
+    OpStats all = TestModels.op(m, op);
     assertTrue(all.count() > 10, op + " happens");
     return all.meanNs();
   }
 
-  private static long total(RunMetrics m, CpuCounter k) {
-    long n = 0;
-    for (int c = 0; c < m.cpuCount(); c++) {
-      n += m.counter(c, k);
-    }
-    return n;
-  }
 
   @Test
   void staleMappingsOnlyWhenEnteringTheForeignPmap() {
     RunMetrics enter = run(true);
     RunMetrics held = run(false);
-    assertTrue(total(enter, CpuCounter.STALE_MAPPING_NS) > 0, "the debugger's COW leaves stale translations");
-    assertEquals(0, total(held, CpuCounter.STALE_MAPPING_NS));
+    assertTrue(TestModels.total(enter, CpuCounter.STALE_MAPPING_NS) > 0, "the debugger's COW leaves stale translations");
+    assertEquals(0, TestModels.total(held, CpuCounter.STALE_MAPPING_NS));
     assertTrue(mean(held, "umtx_sleep") < mean(enter, "umtx_sleep"), "umtx_sleep is cheaper without pmap_enter");
     assertTrue(mean(held, "umtx_wakeup") < mean(enter, "umtx_wakeup"), "umtx_wakeup is cheaper without pmap_enter");
     assertTrue(mean(held, "cow") > mean(enter, "cow") * 1.5, "a COW copy pays the IPI round of vm_page_protect()");
