@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
  * assembled in plan order.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-    description = "Runs variants x sweep x seeds and writes results.csv.")
+    description = "Runs variants x sweep x seeds and writes results.csv and report.html.")
 final class ExperimentCommand implements Callable<Integer> {
   @Option(names = "--engine", defaultValue = "sequential",
       description = "actors | sequential (default: ${DEFAULT-VALUE}: the points are the parallelism)")
@@ -98,6 +98,14 @@ final class ExperimentCommand implements Callable<Integer> {
       pool.shutdownNow();
     }
     Outputs.writeCsv(dir.resolve("results.csv"), rows);
+    List<String> variants = new ArrayList<>();
+    for (Map<String, Object> row : rows) {
+      if (!variants.contains((String) row.get("variant"))) {
+        variants.add((String) row.get("variant"));
+      }
+    }
+    Outputs.write(dir.resolve("report.html"),
+        Report.experiment("dfsim experiment: " + ex.name(), rows, ex.sweepKeys(), variants));
     if (!quiet) {
       System.out.print(Results.table(rows, ex.sweepKeys()));
       System.out.println("results: " + dir.resolve("results.csv"));

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code dfsim run}: one configuration, one seed, per-CPU metrics. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Runs one simulation and writes config.conf, metrics.json and cpus.csv.")
+    description = "Runs one simulation and writes config.conf, metrics.json, cpus.csv and report.html.")
 final class RunCommand implements Callable<Integer> {
   @Option(names = "--engine", defaultValue = "actors",
       description = "actors | sequential (default: ${DEFAULT-VALUE})")
@@ -53,6 +53,8 @@ final class RunCommand implements Callable<Integer> {
       return Main.RUN_FAILED;
     }
     sim.write(dir, report);
+    Outputs.write(dir.resolve("report.html"),
+        Report.run("dfsim run: " + sim.name() + ", seed " + sim.seed(), report.tree(), sim.renderedConfig()));
     if (!quiet) {
       ConsoleTable.print(report, System.out);
       System.out.println("outputs: " + dir);

@@ -1,0 +1,114 @@
+package dfsim.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * report.html: one self-contained page per run or experiment. Chart.js (bundled from its WebJar)
+ * and the page's own script and styles are inlined, and the data rides along as JSON, so the
+ * page needs no network when it is opened. A run's page shows per-CPU time by state grouped by
+ * socket and die, a CPU x time utilisation heatmap from {@code series}, the contention per lock
+ * class, the latency percentiles and the resolved config; an experiment's, one line chart per
+ * headline metric against the first sweep key (one line per variant, 95% CI bars) and the
+ * results table.
+ */
+final class Report {
+  private static final String CHART_JS = "/META-INF/resources/webjars/chartjs/4.4.3/dist/chart.umd.js";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A headline metric of an experiment: its results.csv column, CI column (or null), title, unit. */
+  record Metric(String column, String ci, String title, String unit) {}
+
+  static final List<Metric> HEADLINES = List.of(
+      new Metric("ops_per_sim_second", "ops_per_sim_second_ci95", "Throughput", "ops per simulated second"),
+      new Metric("mean_op_latency_ns", null, "Mean op latency", "ns"),
+      new Metric("p99_op_latency_ns", null, "p99 op latency", "ns"),
+      new Metric("lock_wait_ns_per_op", null, "Lock wait per op", "ns"),
+      new Metric("ipis_per_op", null, "IPIs per op", "IPIs"));
+
+  private Report() {}
+
+  /** The page of one run, from its metrics.json tree and resolved config. */
+  static String run(String title, Map<String, Object> metrics, String config) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("run", metrics);
+    String body = """
+        <h2>Time per CPU</h2>
+        <div class="chart"><canvas id="cpu-bars"></canvas></div>
+        <h2>CPU utilisation over simulated time</h2>
+        <p class="note">One row per CPU, one cell per sample of the series: the share of the sample
+        the CPU was busy (darker = busier). Time runs left to right.</p>
+        <div class="legend">0% <span style="background:hsl(140,60%,95%)"></span>
+        <span style="background:hsl(140,60%,65%)"></span><span style="background:hsl(140,60%,35%)"></span> 100% busy</div>
+        <div class="heatmap" id="heatmap"></div>
+        <h2>Contention</h2>
+        <div class="chart"><canvas id="contention"></canvas></div>
+        <h2>Latency percentiles (all CPUs)</h2>
+        <table id="percentiles"></table>
+        <h2>Resolved configuration</h2>
+        <pre>""" + escape(config) + "</pre>\n";
+    return page(title, body, data);
+  }
+
+  /** The page of an experiment, from its results.csv rows. */
+  static String experiment(String title, List<Map<String, Object>> rows, List<String> sweepKeys,
+      List<String> variants) {
+    Map<String, Object> ex = new LinkedHashMap<>();
+    ex.put("rows", rows);
+    ex.put("sweepKeys", sweepKeys);
+    ex.put("variants", variants);
+    ex.put("metrics", HEADLINES);
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("experiment", ex);
+    String body = """
+        <div id="experiment-charts"></div>
+        <h2>Results</h2>
+        <table id="results"></table>
+        """;
+    return page(title, body, data);
+  }
+
+  private static String page(String title, String body, Map<String, Object> data) {
+    String json;
+    try {
+      json = JSON.writeValueAsString(data).replace("</", "<\\/");
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("report data", e);
+    }
+    return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escape(title)
+        + "</title>\n<style>\n" + resource("/dfsim/report/report.css") + "</style>\n</head>\n<body>\n<h1>"
+        + escape(title) + "</h1>\n"
+        // Errors of the page's scripts, kept for its self-check (see report.js).
+        + "<script>window.dfsimErrors = []; window.addEventListener('error', function (e) {"
+        + " window.dfsimErrors.push(String(e.message)); }); (function () { var f = console.error;"
+        + " console.error = function () { window.dfsimErrors.push(Array.prototype.join.call(arguments, ' '));"
+        + " return f.apply(console, arguments); }; })();</script>\n"
+        + body
+        + "<pre id=\"dfsim-selfcheck\" hidden></pre>\n"
+        + "<script type=\"application/json\" id=\"dfsim-data\">" + json + "</script>\n"
+        + "<script>\n" + resource(CHART_JS) + "\n</script>\n"
+        + "<script>\n" + resource("/dfsim/report/report.js") + "</script>\n</body>\n</html>\n";
+  }
+
+  private static String resource(String path) {
+    try (InputStream in = Report.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+}

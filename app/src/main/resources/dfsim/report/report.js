@@ -1,0 +1,194 @@
+// dfsim report: draws the charts of report.html from the JSON embedded in it, with Chart.js.
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('dfsim-data').textContent);
+  var palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f',
+    '#bcbd22', '#17becf'];
+  window.dfsimCharts = [];
+
+  function chart(id, config) {
+    var c = new Chart(document.getElementById(id), config);
+    window.dfsimCharts.push({ id: id, chart: c });
+    return c;
+  }
+
+  function axes(x, y, stacked) {
+    return {
+      x: { stacked: !!stacked, title: { display: true, text: x } },
+      y: { stacked: !!stacked, beginAtZero: true, title: { display: true, text: y } }
+    };
+  }
+
+  function cpuBars(run) {
+    var cpus = run.cpus.slice().sort(function (a, b) {
+      return a.socket - b.socket || a.die - b.die || a.id - b.id;
+    });
+    var labels = cpus.map(function (c) { return 'cpu ' + c.id + ' (s' + c.socket + ' d' + c.die + ')'; });
+    function ms(k) { return cpus.map(function (c) { return c[k] / 1e6; }); }
+    chart('cpu-bars', {
+      type: 'bar',
+      data: {
+        labels: labels,
+        datasets: [
+          { label: 'busy', data: ms('busy_ns'), backgroundColor: '#2ca02c' },
+          { label: 'spin', data: ms('spin_ns'), backgroundColor: '#d62728' },
+          { label: 'idle', data: ms('idle_ns'), backgroundColor: '#c7c7c7' }
+        ]
+      },
+      options: {
+        animation: false, maintainAspectRatio: false,
+        plugins: { title: { display: true, text: 'Time per CPU by state, grouped by socket (s) and die (d)' } },
+        scales: axes('CPU', 'simulated time (ms)', true)
+      }
+    });
+  }
+
+  function heatmap(run) {
+    var s = run.series;
+    var el = document.getElementById('heatmap');
+    var n = s.samples;
+    el.style.gridTemplateColumns = '70px repeat(' + n + ', 1fr)';
+    s.cpus.forEach(function (cpu, i) {
+      var label = document.createElement('div');
+      label.className = 'row-label';
+      label.textContent = 'cpu ' + i;
+      el.appendChild(label);
+      for (var k = 0; k < n; k++) {
+        var interval = Math.min(s.interval_ns, run.run.simulated_ns - k * s.interval_ns);
+        var u = interval > 0 ? cpu.busy_ns[k] / interval : 0;
+        var cell = document.createElement('div');
+        cell.className = 'cell';
+        var light = Math.round(95 - 60 * Math.max(0, Math.min(1, u)));
+        cell.style.background = 'hsl(140, 60%, ' + light + '%)';
+        cell.title = 'cpu ' + i + ', ' + (k * s.interval_ns / 1e6).toFixed(3) + ' ms: ' + (100 * u).toFixed(1) + '% busy';
+        el.appendChild(cell);
+      }
+    });
+  }
+
+  function contention(run) {
+    var classes = Object.keys(run.contention);
+    chart('contention', {
+      type: 'bar',
+      data: {
+        labels: classes,
+        datasets: [{ label: 'spin waiting for the lock', data: classes.map(function (c) {
+          return run.contention[c].wait_ns / 1e3; }), backgroundColor: '#d62728' }]
+      },
+      options: {
+        animation: false, maintainAspectRatio: false,
+        plugins: { title: { display: true, text: 'Where the waiting went: spin time per lock class, all CPUs' } },
+        scales: axes('lock class', 'wait (us)', false)
+      }
+    });
+  }
+
+  function percentiles(run) {
+    var table = document.getElementById('percentiles');
+    var keys = Object.keys(run.totals).filter(function (k) { return /_ns$/.test(k) && typeof run.totals[k] === 'object'; });
+    var cols = ['p50', 'p90', 'p99', 'p99.9', 'max'];
+    var head = '<tr><th>latency (ns)</th>' + cols.map(function (c) { return '<th>' + c + '</th>'; }).join('') + '</tr>';
+    table.innerHTML = head + keys.map(function (k) {
+      return '<tr><th>' + k + '</th>' + cols.map(function (c) {
+        return '<td>' + (run.totals[k][c] === undefined ? '' : run.totals[k][c].toLocaleString('en')) + '</td>';
+      }).join('') + '</tr>';
+    }).join('');
+  }
+
+  // Error bars (95% CI over the seeds) drawn on a line chart's points.
+  var errorBars = {
+    id: 'dfsimErrorBars',
+    afterDatasetsDraw: function (c) {
+      var ctx = c.ctx;
+      c.data.datasets.forEach(function (d, i) {
+        if (!d.errors) { return; }
+        var meta = c.getDatasetMeta(i);
+        meta.data.forEach(function (pt, j) {
+          var e = d.errors[j];
+          if (!e) { return; }
+          var y = c.scales.y;
+          var top = y.getPixelForValue(d.data[j] + e);
+          var bottom = y.getPixelForValue(d.data[j] - e);
+          ctx.save();
+          ctx.strokeStyle = d.borderColor;
+          ctx.beginPath();
+          ctx.moveTo(pt.x, top); ctx.lineTo(pt.x, bottom);
+          ctx.moveTo(pt.x - 4, top); ctx.lineTo(pt.x + 4, top);
+          ctx.moveTo(pt.x - 4, bottom); ctx.lineTo(pt.x + 4, bottom);
+          ctx.stroke();
+          ctx.restore();
+        });
+      });
+    }
+  };
+
+  function experiment(ex) {
+    var key = ex.sweepKeys[0];
+    var xs = [];
+    ex.rows.forEach(function (r) { if (xs.indexOf(r[key]) < 0) { xs.push(r[key]); } });
+    var holder = document.getElementById('experiment-charts');
+    ex.metrics.forEach(function (m, mi) {
+      var h = document.createElement('h2');
+      h.textContent = m.title;
+      holder.appendChild(h);
+      var div = document.createElement('div');
+      div.className = 'chart';
+      var canvas = document.createElement('canvas');
+      canvas.id = 'metric-' + mi;
+      div.appendChild(canvas);
+      holder.appendChild(div);
+      var datasets = ex.variants.map(function (v, vi) {
+        var rows = xs.map(function (x) {
+          return ex.rows.filter(function (r) { return r.variant === v && r[key] === x; })[0];
+        });
+        return {
+          label: v, variant: true,
+          data: rows.map(function (r) { return r && r[m.column] !== '' ? Number(r[m.column]) : null; }),
+          errors: m.ci ? rows.map(function (r) { return r && r[m.ci] !== '' ? Number(r[m.ci]) : 0; }) : null,
+          borderColor: palette[vi % palette.length], backgroundColor: palette[vi % palette.length], tension: 0
+        };
+      });
+      chart(canvas.id, {
+        type: 'line', data: { labels: xs, datasets: datasets }, plugins: [errorBars],
+        options: {
+          animation: false, maintainAspectRatio: false,
+          plugins: { title: { display: true, text: m.title + (m.ci ? ' (bars: 95% CI over seeds)' : '') } },
+          scales: axes(key, m.unit, false)
+        }
+      });
+    });
+    var table = document.getElementById('results');
+    var cols = Object.keys(ex.rows[0] || {});
+    table.innerHTML = '<tr>' + cols.map(function (c) { return '<th>' + c + '</th>'; }).join('') + '</tr>' +
+      ex.rows.map(function (r) {
+        return '<tr>' + cols.map(function (c) { return '<td>' + r[c] + '</td>'; }).join('') + '</tr>';
+      }).join('');
+  }
+
+  if (data.run) {
+    cpuBars(data.run);
+    heatmap(data.run);
+    contention(data.run);
+    percentiles(data.run);
+  }
+  if (data.experiment) {
+    experiment(data.experiment);
+  }
+  // What rendered, for readers and tests: each chart's type, labels and datasets, the heatmap's
+  // cells, and any script error.
+  var check = {
+    errors: window.dfsimErrors || [],
+    charts: window.dfsimCharts.map(function (c) {
+      return {
+        id: c.id, type: c.chart.config.type, labels: c.chart.data.labels.length,
+        datasets: c.chart.data.datasets.map(function (d) { return d.label; }),
+        title: c.chart.options.plugins.title.text,
+        axes: [c.chart.options.scales.x.title.text, c.chart.options.scales.y.title.text]
+      };
+    }),
+    heatmapRows: document.querySelectorAll('#heatmap .row-label').length,
+    heatmapCells: document.querySelectorAll('#heatmap .cell').length
+  };
+  document.getElementById('dfsim-selfcheck').textContent = JSON.stringify(check);
+  window.dfsimReady = true;
+})();

@@ -1,0 +1,144 @@
+package dfsim.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Opens the report.html of a run and of an experiment in real headless Chromium (Debian's
+ * {@code chromium}, installed with apt-get if missing) and reads what rendered from the page's
+ * self-check: one bar group per CPU, CPUs x samples heatmap cells, one line per variant on every
+ * experiment chart, titles and axis labels, no script error. Screenshots are kept under
+ * target/report-artifacts.
+ */
+final class ReportBrowserTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path ARTIFACTS = Path.of("target", "report-artifacts");
+  private static String chromium;
+
+  @BeforeAll
+  static void findChromium() throws Exception {
+    chromium = onPath("chromium");
+    if (chromium == null) {
+      // The test setup installs Debian's chromium (a package registry is all this needs).
+      Process p = new ProcessBuilder("apt-get", "install", "-y", "-q", "chromium")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+      }
+      chromium = onPath("chromium");
+    }
+    assertTrue(chromium != null, "chromium is not installed and apt-get install chromium failed");
+    Files.createDirectories(ARTIFACTS);
+  }
+
+  private static String onPath(String name) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path p = Path.of(dir, name);
+      if (Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    return null;
+  }
+
+  /** Runs headless Chromium on {@code page} with {@code args}, bounded in time; returns stdout. */
+  private static String chromium(Path profile, Path page, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
+        "--hide-scrollbars", "--user-data-dir=" + profile, "--virtual-time-budget=10000"));
+    cmd.addAll(List.of(args));
+    cmd.add(page.toUri().toString());
+    Path out = Files.createTempFile(profile, "stdout", ".txt");
+    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    if (!p.waitFor(90, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new AssertionError("chromium did not finish within 90 s");
+    }
+    return Files.readString(out, StandardCharsets.UTF_8);
+  }
+
+  /** Loads the page and returns its self-check, after its scripts ran. */
+  private static JsonNode render(Path profile, Path page) throws Exception {
+    String dom = chromium(profile, page, "--dump-dom");
+    Matcher m = Pattern.compile("<pre id=\"dfsim-selfcheck\"[^>]*>([^<]*)</pre>").matcher(dom);
+    assertTrue(m.find(), "the page has a self-check");
+    String text = m.group(1).replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    assertTrue(!text.isEmpty(), "the page's scripts ran to the end");
+    return JSON.readTree(text);
+  }
+
+  private static void screenshot(Path profile, Path page, String name, String size) throws Exception {
+    Path png = ARTIFACTS.resolve(name).toAbsolutePath();
+    chromium(profile, page, "--window-size=" + size, "--screenshot=" + png);
+    assertTrue(Files.size(png) > 10_000, "screenshot " + png + " has content");
+  }
+
+  private static JsonNode chartById(JsonNode check, String id) {
+    for (JsonNode c : check.get("charts")) {
+      if (c.get("id").asText().equals(id)) {
+        return c;
+      }
+    }
+    throw new AssertionError("no chart " + id + " in " + check);
+  }
+
+  @Test
+  void runReportRendersEveryChart(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("run");
+    assertEquals(Main.OK, Main.execute("run", "--quiet", "--out", out.toString(), "-D", "sim.end-time=2ms",
+        "../conf/default.conf"));
+    JsonNode metrics = JSON.readTree(out.resolve("metrics.json").toFile());
+    int cpus = metrics.get("cpus").size();
+    int samples = metrics.get("series").get("samples").asInt();
+    JsonNode check = render(tmp, out.resolve("report.html"));
+    assertEquals(0, check.get("errors").size(), "no script errors: " + check.get("errors"));
+    JsonNode bars = chartById(check, "cpu-bars");
+    assertEquals(cpus, bars.get("labels").asInt(), "one bar group per CPU");
+    assertEquals(List.of("busy", "spin", "idle"), JSON.convertValue(bars.get("datasets"), List.class));
+    assertEquals(cpus, check.get("heatmapRows").asInt());
+    assertEquals(cpus * samples, check.get("heatmapCells").asInt(), "heatmap cells = CPUs x samples");
+    JsonNode contention = chartById(check, "contention");
+    assertEquals(metrics.get("contention").size(), contention.get("labels").asInt());
+    for (JsonNode c : check.get("charts")) {
+      assertTrue(!c.get("title").asText().isEmpty(), "every chart has a title");
+      assertTrue(!c.get("axes").get(0).asText().isEmpty() && !c.get("axes").get(1).asText().isEmpty(),
+          "every chart has axis labels");
+    }
+    screenshot(tmp, out.resolve("report.html"), "run-report.png", "1200,2400");
+  }
+
+  @Test
+  void experimentReportDrawsOneLinePerVariant(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("exp");
+    assertEquals(Main.OK, Main.execute("experiment", "--quiet", "--out", out.toString(), "-D", "sim.end-time=1ms",
+        "../conf/experiments/zone-pcpu.conf"));
+    List<String> lines = Files.readAllLines(out.resolve("results.csv"));
+    int points = lines.size() - 1;
+    JsonNode check = render(tmp, out.resolve("report.html"));
+    assertEquals(0, check.get("errors").size(), "no script errors: " + check.get("errors"));
+    assertEquals(Report.HEADLINES.size(), check.get("charts").size(), "one chart per headline metric");
+    for (JsonNode c : check.get("charts")) {
+      assertEquals("line", c.get("type").asText());
+      assertEquals(List.of("pcpu-off", "pcpu-on"), JSON.convertValue(c.get("datasets"), List.class),
+          "one line per variant");
+      assertEquals(points / 2, c.get("labels").asInt(), "one point per sweep value");
+      assertEquals("workload.threads", c.get("axes").get(0).asText());
+    }
+    screenshot(tmp, out.resolve("report.html"), "experiment-report.png", "1200,1400");
+  }
+}
