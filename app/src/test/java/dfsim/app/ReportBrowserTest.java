@@ -35,8 +35,11 @@ final class ReportBrowserTest {
     chromium = onPath("chromium");
     if (chromium == null) {
       // The test setup installs Debian's chromium (a package registry is all this needs).
-      Process p = new ProcessBuilder("apt-get", "install", "-y", "-q", "chromium")
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      ProcessBuilder install = new ProcessBuilder("sh", "-c",
+          "apt-get install -y -q chromium || (apt-get update -q && apt-get install -y -q chromium)")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      install.environment().put("DEBIAN_FRONTEND", "noninteractive");
+      Process p = install.start();
       if (!p.waitFor(10, TimeUnit.MINUTES)) {
         p.destroyForcibly();
       }
@@ -58,8 +61,10 @@ final class ReportBrowserTest {
 
   /** Runs headless Chromium on {@code page} with {@code args}, bounded in time; returns stdout. */
   private static String chromium(Path profile, Path page, String... args) throws Exception {
+    // No background networking: this machine's network is closed, and the page needs none.
     List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-        "--hide-scrollbars", "--user-data-dir=" + profile, "--virtual-time-budget=10000"));
+        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + profile, "--virtual-time-budget=10000"));
     cmd.addAll(List.of(args));
     cmd.add(page.toUri().toString());
     Path out = Files.createTempFile(profile, "stdout", ".txt");
