@@ -67,11 +67,19 @@ final class ExperimentCommand implements Callable<Integer> {
     List<List<Future<MetricsReport>>> futures = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(parallel);
     List<Map<String, Object>> rows = new ArrayList<>();
-    try {
+    java.util.concurrent.atomic.AtomicLong runsDone = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong events = new java.util.concurrent.atomic.AtomicLong();
+    long runs = points.stream().mapToLong(p -> p.runs().size()).sum();
+    try (ProgressReporter bar = quiet ? null : new ProgressReporter("runs", runs, runsDone::get, events::get)) {
       for (Experiment.Point p : points) {
         List<Future<MetricsReport>> fs = new ArrayList<>();
         for (Experiment.Run r : p.runs()) {
-          fs.add(pool.submit(() -> Experiment.execute(r, engine, threads)));
+          fs.add(pool.submit(() -> {
+            MetricsReport m = Experiment.execute(r, engine, threads);
+            events.addAndGet(((Number) ((Map<?, ?>) m.tree().get("run")).get("events")).longValue());
+            runsDone.incrementAndGet();
+            return m;
+          }));
         }
         futures.add(fs);
       }

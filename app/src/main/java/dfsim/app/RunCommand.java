@@ -46,8 +46,10 @@ final class RunCommand implements Callable<Integer> {
     Path dir = out != null ? out : Path.of("out", sim.name() + "-" + sim.seed());
     Outputs.checkWritable(dir);
     MetricsReport report;
-    try {
-      report = sim.run(e);
+    dfsim.core.sim.Progress progress = new dfsim.core.sim.Progress();
+    try (ProgressReporter bar = quiet ? null
+        : new ProgressReporter("ns", sim.built().sim().endTimeNs(), progress::simulatedNs, progress::events)) {
+      report = sim.run(e, progress);
     } catch (RuntimeException ex) {
       System.err.println("dfsim: run failed: " + Main.describe(ex));
       return Main.RUN_FAILED;

@@ -106,8 +106,13 @@ public final class Simulation {
 
   /** Runs the model on {@code engine} and builds the report. */
   public MetricsReport run(Engine engine) {
+    return run(engine, dfsim.core.sim.Progress.NONE);
+  }
+
+  /** Runs on {@code engine}, telling {@code progress} how far the run has got. */
+  public MetricsReport run(Engine engine, dfsim.core.sim.Progress progress) {
     long t0 = System.nanoTime();
-    EngineResult r = engine.run(built.model());
+    EngineResult r = engine.run(built.model(), progress);
     long wallMs = (System.nanoTime() - t0) / 1_000_000;
     RunMetrics metrics = RunMetrics.collect(built.model().lps(), built.topology().cpus(), r.simulatedNs());
     RunInfo info = new RunInfo(name, seed(), engine.name(), Main.version(), true, r.simulatedNs(),

@@ -50,7 +50,7 @@ public final class ActorEngine implements Engine {
   }
 
   @Override
-  public EngineResult run(SimModel model) {
+  public EngineResult run(SimModel model, dfsim.core.sim.Progress progress) {
     Config config = ConfigFactory.parseString(DISPATCHER + " { "
             + "thread-pool-executor.fixed-pool-size = " + threads + ", "
             + "fork-join-executor { parallelism-min = " + threads + ", parallelism-max = " + threads + " }, "
@@ -58,7 +58,7 @@ public final class ActorEngine implements Engine {
         .withFallback(base).withFallback(ConfigFactory.defaultReference()).resolve();
     CompletableFuture<EngineResult> result = new CompletableFuture<>();
     ActorSystem<EngineProtocol.CoordinatorCommand> system = ActorSystem.create(
-        Coordinator.create(model, result, windowSlackNs, DISPATCHER), "dfsim", config);
+        Coordinator.create(model, result, windowSlackNs, DISPATCHER, progress), "dfsim", config);
     // If the coordinator itself dies, the system stops without a result: fail instead of waiting.
     system.getWhenTerminated().thenRun(() ->
         result.completeExceptionally(new IllegalStateException("the actor system stopped before the run ended")));

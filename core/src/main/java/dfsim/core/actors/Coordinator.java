@@ -54,15 +54,18 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
   private final boolean[] done;
   private final long[] latency;
   private long windows;
+  private final dfsim.core.sim.Progress progress;
 
   static Behavior<CoordinatorCommand> create(SimModel model, CompletableFuture<EngineResult> result,
-      long windowSlackNs, String dispatcher) {
-    return Behaviors.setup(ctx -> new Coordinator(ctx, model, result, windowSlackNs, dispatcher));
+      long windowSlackNs, String dispatcher, dfsim.core.sim.Progress progress) {
+    return Behaviors.setup(ctx -> new Coordinator(ctx, model, result, windowSlackNs, dispatcher, progress));
   }
 
   private Coordinator(ActorContext<CoordinatorCommand> ctx, SimModel model,
-      CompletableFuture<EngineResult> result, long windowSlackNs, String dispatcher) {
+      CompletableFuture<EngineResult> result, long windowSlackNs, String dispatcher,
+      dfsim.core.sim.Progress progress) {
     super(ctx);
+    this.progress = progress;
     this.model = model;
     this.result = result;
     this.windowSlackNs = windowSlackNs;
@@ -143,9 +146,12 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
     }
     long endTime = model.endTimeNs();
     if (start >= endTime) {
+      progress.update(endTime, events);
       result.complete(new EngineResult(events, endTime, windows));
       return Behaviors.stopped();
     }
+    // Every LP has run everything before the earliest pending event.
+    progress.update(start, events);
     windows++;
     boolean perLp = n <= PER_LP_LIMIT;
     if (perLp) {

@@ -7,5 +7,10 @@ public interface Engine {
   String name();
 
   /** Runs {@code model} until its end time and returns what happened. */
-  EngineResult run(SimModel model);
+  default EngineResult run(SimModel model) {
+    return run(model, Progress.NONE);
+  }
+
+  /** Runs {@code model}, telling {@code progress} now and then how far it has got. */
+  EngineResult run(SimModel model, Progress progress);
 }

@@ -15,7 +15,7 @@ public final class SequentialEngine implements Engine {
   }
 
   @Override
-  public EngineResult run(SimModel model) {
+  public EngineResult run(SimModel model, Progress progress) {
     EventQueue queue = new EventQueue();
     List<LpRuntime> runtimes = new ArrayList<>(model.lps().size());
     for (LogicalProcess lp : model.lps()) {
@@ -30,8 +30,11 @@ public final class SequentialEngine implements Engine {
     while ((e = queue.peek()) != null && e.time() < end) {
       queue.poll();
       runtimes.get(e.target()).deliver(e);
-      events++;
+      if ((++events & 0xfff) == 0) {
+        progress.update(e.time(), events);
+      }
     }
+    progress.update(end, events);
     return new EngineResult(events, end, 0);
   }
 }
