@@ -179,8 +179,15 @@
   var check = {
     errors: window.dfsimErrors || [],
     charts: window.dfsimCharts.map(function (c) {
+      // Pixels the chart painted on its canvas.
+      var canvas = c.chart.canvas;
+      var px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      var painted = 0;
+      for (var i = 3; i < px.length; i += 4) {
+        if (px[i] !== 0) { painted++; }
+      }
       return {
-        id: c.id, type: c.chart.config.type, labels: c.chart.data.labels.length,
+        id: c.id, type: c.chart.config.type, labels: c.chart.data.labels.length, painted: painted,
         datasets: c.chart.data.datasets.map(function (d) { return d.label; }),
         title: c.chart.options.plugins.title.text,
         axes: [c.chart.options.scales.x.title.text, c.chart.options.scales.y.title.text]

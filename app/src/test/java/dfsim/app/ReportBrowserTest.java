@@ -120,6 +120,7 @@ final class ReportBrowserTest {
     JsonNode contention = chartById(check, "contention");
     assertEquals(metrics.get("contention").size(), contention.get("labels").asInt());
     for (JsonNode c : check.get("charts")) {
+      assertTrue(c.get("painted").asInt() > 1000, c.get("id") + " painted its canvas");
       assertTrue(!c.get("title").asText().isEmpty(), "every chart has a title");
       assertTrue(!c.get("axes").get(0).asText().isEmpty() && !c.get("axes").get(1).asText().isEmpty(),
           "every chart has axis labels");
@@ -138,6 +139,7 @@ final class ReportBrowserTest {
     assertEquals(0, check.get("errors").size(), "no script errors: " + check.get("errors"));
     assertEquals(Report.HEADLINES.size(), check.get("charts").size(), "one chart per headline metric");
     for (JsonNode c : check.get("charts")) {
+      assertTrue(c.get("painted").asInt() > 1000, c.get("id") + " painted its canvas");
       assertEquals("line", c.get("type").asText());
       assertEquals(List.of("pcpu-off", "pcpu-on"), JSON.convertValue(c.get("datasets"), List.class),
           "one line per variant");

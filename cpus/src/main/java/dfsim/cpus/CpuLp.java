@@ -171,6 +171,8 @@ public final class CpuLp implements LogicalProcess {
   private final Map<Integer, SimThread> threads = new HashMap<>();
   /** Threads blocked in tsleep() with no timeout, until a wakeup(). */
   private final Map<Integer, SimThread> blocked = new HashMap<>();
+  /** Threads asleep in umtx_sleep(), until their page's home wakes them or times them out. */
+  private final Map<Integer, SimThread> umtxAsleep = new HashMap<>();
   private final Map<LockClass, Long> waitByClass = new EnumMap<>(LockClass.class);
 
   /** The thread on the CPU, or null for the idle thread. */
@@ -1057,8 +1059,14 @@ public final class CpuLp implements LogicalProcess {
     if (f.page() < 0 || f.page() >= s.image.pages(f.segment())) {
       throw new SimulationFailure("fault on page " + f.page() + " of " + f.segment() + " outside the image");
     }
-    if (e.mapped.get(f.page())) {
+    if (e.mapped.get(f.page()) && (!f.write() || e.writable.get(f.page()))) {
       return;
+    }
+    if (e.needsCopy && !e.onVnode && f.write()) {
+      // A write through memory shared copy-on-write with another process (after fork, before
+      // exec) would shadow a private object; the model's shadows back onto the vnode only.
+      throw new SimulationFailure("thread " + t.spec.tid() + " writes " + f.segment()
+          + " memory shared copy-on-write with a forked process: not modelled (exec first)");
     }
     int vnode = s.image.vnodeObject();
     if (f.segment().fileBacked()) {
@@ -1353,7 +1361,7 @@ public final class CpuLp implements LogicalProcess {
         waitingStep = null;
         t.asleepSince = now;
         runq.remove(t);
-        blocked.put(t.spec.tid(), t);
+        umtxAsleep.put(t.spec.tid(), t);
         lwktSwitch(ctx);
       }
       case WOKEN, TIMEDOUT -> {
@@ -1363,7 +1371,9 @@ public final class CpuLp implements LogicalProcess {
         if (u.ipi()) {
           meter.add(CpuCounter.IPIS_RECEIVED, 1, now);
         }
-        blocked.remove(t.spec.tid());
+        if (umtxAsleep.remove(t.spec.tid()) == null) {
+          throw new IllegalStateException("CPU " + cpu + ": umtx wakeup of thread " + t.spec.tid() + ", which is not asleep");
+        }
         t.resumeKernel = true;
         makeRunnable(t, ctx);
       }
@@ -1478,6 +1488,10 @@ public final class CpuLp implements LogicalProcess {
         restartExclusive(FaultPhase.CHAIN_FIRST, ctx);
       }
       case CHAIN_FIRST -> {
+        if (g.residentPfn() >= 0) {
+          throw new IllegalStateException("CPU " + cpu + ": object " + fFirst + " already has page " + fPindex
+              + " that the process never mapped");
+        }
         // The shadow lacks the page: on to the vnode object, held shared, its page busied.
         fPhase = FaultPhase.CHAIN_BACKING;
         fBacking = -2;

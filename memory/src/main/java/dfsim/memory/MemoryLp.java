@@ -386,12 +386,17 @@ public final class MemoryLp implements LogicalProcess {
     }
     if (r.unbusy()) {
       o.busy.clear(r.pindex());
+      // The page's waiters go first, in the order they came (they asked before any waiter now queued).
+      List<ObjectLockRequest> woken = new ArrayList<>();
       for (Iterator<ObjectLockRequest> it = o.busyWaiters.iterator(); it.hasNext(); ) {
         ObjectLockRequest w = it.next();
         if (w.pindex() == r.pindex()) {
           it.remove();
-          o.waiters.add(w);
+          woken.add(w);
         }
+      }
+      for (int i = woken.size() - 1; i >= 0; i--) {
+        o.waiters.addFirst(woken.get(i));
       }
     }
     serveWaiters(o, ctx);
@@ -495,7 +500,8 @@ public final class MemoryLp implements LogicalProcess {
     for (int r = 0; r < rounds && !others.isEmpty(); r++) {
       long round = topo.latencies().ipiNs() + (others.size() - 1) * cost.ipiExtraReceiverNs();
       for (int c : others) {
-        ctx.send(layout.cpuLp(c), ns + topo.latencies().ipiNs(), new CowInvalidate(cpu));
+        ctx.send(layout.cpuLp(c), ns + Math.max(topo.latencies().ipiNs(), ctx.latencyTo(layout.cpuLp(c))),
+            new CowInvalidate(cpu));
       }
       ns += round;
       ipis += others.size();

@@ -58,7 +58,20 @@ public final class UmtxMutex {
     List<dfsim.core.program.ThreadSpec> threads = new java.util.ArrayList<>(place.threads());
     int debugger = threads.size();
     if (ptraceEveryNs > 0) {
-      threads.add(new dfsim.core.program.ThreadSpec(debugger, 1, place.priority(), place.cpuOf(debugger)));
+      // The debugger is another process, on a CPU outside the traced process's pm_active.
+      java.util.Set<Integer> used = new java.util.HashSet<>();
+      threads.forEach(t -> used.add(t.cpu()));
+      int cpu = -1;
+      for (int c = 0; c < topo.cpus() && cpu < 0; c++) {
+        if (!used.contains(c)) {
+          cpu = c;
+        }
+      }
+      if (cpu < 0) {
+        throw new dfsim.core.config.BadInputException("workload." + kind + ".ptrace-interval: the debugger needs a CPU "
+            + "free of the process's " + threads.size() + " threads (lower workload.threads or set workload.cpus)");
+      }
+      threads.add(new dfsim.core.program.ThreadSpec(debugger, 1, place.priority(), cpu));
     }
     return new WorkloadPlan(kind, OP, threads, objects,
         spec -> spec.tid() == debugger ? new Debugger(ptraceEveryNs)

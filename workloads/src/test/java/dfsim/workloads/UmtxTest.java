@@ -63,8 +63,11 @@ final class UmtxTest {
     assertTrue(TestModels.op(one, "mutex").count() > 100);
     assertEquals(0, TestModels.total(one, CpuCounter.UMTX_SLEEPS) + TestModels.total(one, CpuCounter.UMTX_WAKEUPS));
     RunMetrics many = run("ptmap", 16, "contested", 4);
-    assertEquals(TestModels.op(many, "umtx_sleep").count(), TestModels.total(many, CpuCounter.UMTX_SLEEPS));
-    assertEquals(TestModels.op(many, "umtx_wakeup").count(), TestModels.total(many, CpuCounter.UMTX_WAKEUPS));
-    assertTrue(TestModels.total(many, CpuCounter.UMTX_SLEEPS) > 100);
+    long ops = TestModels.op(many, "mutex").count();
+    long sleeps = TestModels.total(many, CpuCounter.UMTX_SLEEPS);
+    long wakeups = TestModels.total(many, CpuCounter.UMTX_WAKEUPS);
+    assertTrue(sleeps > 100 && wakeups > 100, "16 threads on 4 mutexes contend");
+    // An unlock wakes only when the word says someone waits: at most one wakeup per op.
+    assertTrue(wakeups <= ops + 16, wakeups + " wakeups for " + ops + " ops");
   }
 }
