@@ -1138,8 +1138,7 @@ public final class CpuLp implements LogicalProcess {
       ctx.send(homeLp(x.object()), ctx.latencyTo(homeLp(x.object())),
           new ObjectLockRequest(x.object(), LockIntent.TERMINATE, 0, 0, cpu));
     } else if (k instanceof KStep.RemovePtes r) {
-      int local = zone.pcpuCache() ? Math.min(r.ptes(), Math.max(0, zone.zmaxPcpu() - pvPcpu)) : 0;
-      pvPcpu += local;
+      int local = pvFreesToOwnList(r.ptes());
       long work = r.ptes() * cost.pmapRemoveNs() + local * cost.zonePcpuNs() + cost.tlbFlushNs();
       if (r.ptes() > local) {
         ctx.send(layout.memoryLp(0), work + ctx.latencyTo(layout.memoryLp(0)), new ZoneFree(cpu, r.ptes() - local));
@@ -1169,7 +1168,7 @@ public final class CpuLp implements LogicalProcess {
           new ObjectLockRelease(r.object(), -1, -1, cpu, r.shared(), 0, false));
       nextKStep(ctx);
     } else if (k instanceof KStep.Atomic a) {
-      waitingStep = new KStep.Ref(a.object(), 0, 0);
+      waitingStep = a;
       ctx.send(homeLp(a.object()), ctx.latencyTo(homeLp(a.object())), new ObjectRef(a.object(), 0, cpu));
     } else if (k instanceof KStep.Activate a) {
       waitingStep = a;
@@ -1211,8 +1210,9 @@ public final class CpuLp implements LogicalProcess {
     tlbInvalidated(ctx.now());
     int home = homeLp(f.object());
     ctx.send(home, work + ctx.latencyTo(home), new dfsim.core.protocol.UmtxFork(cpu, f.object(), umtx.ptmap()));
-    step(work, Step.KSTEP, ctx);
     t.ksteps = ProcessVm.newSteps();
+    t.ksteps.add(new KStep.Work(work));
+    nextKStep(ctx);
   }
 
   /**
@@ -1222,19 +1222,29 @@ public final class CpuLp implements LogicalProcess {
    */
   private void ptraceWrite(SimThread t, Op.PtraceWrite w, LpContext ctx) {
     meter.enter(CpuState.BUSY, ctx.now());
-    int map = plan.mapTokenOf(w.object());
     t.ksteps = ProcessVm.newSteps();
     t.ksteps.add(new KStep.Work(cost.syscallNs()));
-    t.ksteps.add(new KStep.Acquire(map, false));
-    t.ksteps.add(new KStep.Acquire(w.object(), false));
-    t.ksteps.add(new KStep.Work(cost.vmPageLookupNs()));
-    t.ksteps.add(new KStep.Poke(w.object()));
+    KStep poke = new KStep.Poke(w.object());
     if (vmFault.enterPmap()) {
-      t.ksteps.add(new KStep.Work(cost.pmapEnterNs()));
+      vmFaultPage(t.ksteps, w.object(), cost.vmPageLookupNs(), poke, new KStep.Work(cost.pmapEnterNs()));
+    } else {
+      vmFaultPage(t.ksteps, w.object(), cost.vmPageLookupNs(), poke);
     }
-    t.ksteps.add(new KStep.Release(w.object(), false));
-    t.ksteps.add(new KStep.Release(map, false));
     nextKStep(ctx);
+  }
+
+  /**
+   * vm_fault_page() on {@code object}'s page: under the process's map token and the object's
+   * token, both exclusive, {@code lookupNs} of lookup and then {@code underLocks}.
+   */
+  private void vmFaultPage(java.util.Deque<KStep> steps, int object, long lookupNs, KStep... underLocks) {
+    int map = plan.mapTokenOf(object);
+    steps.add(new KStep.Acquire(map, false));
+    steps.add(new KStep.Acquire(object, false));
+    steps.add(new KStep.Work(lookupNs));
+    steps.addAll(java.util.List.of(underLocks));
+    steps.add(new KStep.Release(object, false));
+    steps.add(new KStep.Release(map, false));
   }
 
   private void startMutex(SimThread t, int object, int mutex, SimThread.MutexStep step, LpContext ctx) {
@@ -1303,17 +1313,10 @@ public final class CpuLp implements LogicalProcess {
     if (umtx.ptmap()) {
       t.ksteps.add(new KStep.Work(cost.syscallNs() + cost.vmPageLookupNs()));
     } else {
-      int map = plan.mapTokenOf(object);
       int page = t.mutexWord / 1024;
       t.ksteps.add(new KStep.Work(cost.syscallNs()));
-      t.ksteps.add(new KStep.Acquire(map, false));
-      t.ksteps.add(new KStep.Acquire(object, false));
-      t.ksteps.add(new KStep.Work(cost.vmPageLookupNs()
-          + (vmFault.enterPmap() ? cost.pmapEnterNs() : 0)));
-      t.ksteps.add(new KStep.Atomic(object));
-      t.ksteps.add(new KStep.Activate(plan.homeOf(object, topo), vm.objectColour(object) + page));
-      t.ksteps.add(new KStep.Release(object, false));
-      t.ksteps.add(new KStep.Release(map, false));
+      vmFaultPage(t.ksteps, object, cost.vmPageLookupNs() + (vmFault.enterPmap() ? cost.pmapEnterNs() : 0),
+          new KStep.Atomic(object), new KStep.Activate(plan.homeOf(object, topo), vm.objectColour(object) + page));
     }
     t.ksteps.add(sleep ? new KStep.UmtxSleep(object, t.mutexWord, expected) : new KStep.UmtxWake(object, t.mutexWord, 1));
     if (!umtx.ptmap()) {
@@ -1403,9 +1406,9 @@ public final class CpuLp implements LogicalProcess {
   }
 
   private void onRefDone(ObjectRefDone r, LpContext ctx) {
-    KStep.Ref k = (KStep.Ref) waitingStep;
+    KStep k0 = waitingStep;
     waitingStep = null;
-    if (!r.applied()) {
+    if (!r.applied() && k0 instanceof KStep.Ref k) {
       // vm_object_deallocate() at 3 refs or fewer: the exclusive token after all.
       running.ksteps.addFirst(new KStep.Hold(k.object(), false, k.lockedWorkNs(), k.delta()));
     }
@@ -1574,9 +1577,7 @@ public final class CpuLp implements LogicalProcess {
     unmapPtes = n;
     unmapFreed = freed;
     unmapLocked = locked;
-    // Each removed PTE frees its pv entry: to this CPU's list below zmax_pcpu, else globally.
-    int local = zone.pcpuCache() ? Math.min(n, Math.max(0, zone.zmaxPcpu() - pvPcpu)) : 0;
-    pvPcpu += local;
+    int local = pvFreesToOwnList(n);
     long work = beforeNs + n * cost.pmapRemoveNs();
     int pid = running.spec.pid();
     int[] active = pmActive[pid];
@@ -1603,6 +1604,16 @@ public final class CpuLp implements LogicalProcess {
     shootdownTargets = targets;
     unmapLocalFrees = local;
     step(work, Step.SHOOTDOWN_SENT, ctx);
+  }
+
+  /**
+   * zfree() of the pv entries of {@code n} removed PTEs: to this CPU's own list while it is below
+   * zmax_pcpu; returns how many went there (the rest go to the zone's global list).
+   */
+  private int pvFreesToOwnList(int n) {
+    int local = zone.pcpuCache() ? Math.min(n, Math.max(0, zone.zmaxPcpu() - pvPcpu)) : 0;
+    pvPcpu += local;
+    return local;
   }
 
   /** The interlock of pmap_inval_init()/pmap_inval_done() on the pmap's pm_active_lock. */

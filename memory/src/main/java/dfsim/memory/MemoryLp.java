@@ -92,6 +92,8 @@ public final class MemoryLp implements LogicalProcess {
   private final UmtxWords umtx = new UmtxWords();
   /** kernel.vm-fault-page.enter-pmap. */
   private final boolean enterPmap;
+  /** The CPUs of the umtx process's pm_active, from the plan. */
+  private final List<Integer> umtxPmActive;
 
 
   private final ContentionStats mapStats = new ContentionStats();
@@ -109,6 +111,7 @@ public final class MemoryLp implements LogicalProcess {
       WorkloadPlan plan) {
     this.node = node;
     this.enterPmap = enterPmap;
+    this.umtxPmActive = firstProcessCpus(plan);
     this.vm = vm;
     this.tickNs = tickNs;
     this.plan = plan;
@@ -406,17 +409,18 @@ public final class MemoryLp implements LogicalProcess {
 
   /** A userland atomic on the word: it waits for the line, which moves from its last writer. */
   private void onUmtxUser(UmtxUser u, LpContext ctx) {
-    UmtxWords.Word w = umtx.word(u.object(), u.mutex());
     long now = ctx.now();
     // A locked op (or a debugger's store) needs the page writable: after a fork that is a COW
     // fault copying it first.
     Cow c = cow(u.object(), u.cpu(), u.op() == UmtxUser.Op.POKE, ctx);
     long cow = c.ns();
     if (u.op() == UmtxUser.Op.POKE) {
+      // A store elsewhere on the page: no mutex word changes.
       int lp = layout.cpuLp(u.cpu());
-      ctx.send(lp, ctx.latencyTo(lp) + cow, new UmtxUserDone(u.mutex(), w.value, cow, c.ipis()));
+      ctx.send(lp, ctx.latencyTo(lp) + cow, new UmtxUserDone(u.mutex(), 0, cow, c.ipis()));
       return;
     }
+    UmtxWords.Word w = umtx.word(u.object(), u.mutex());
     long start = Math.max(now + cow, w.lineFreeAt);
     long transfer = w.lastOwner >= 0 ? topo.transferNs(w.lastOwner, u.cpu()) : 0;
     w.lineFreeAt = start + transfer;
@@ -482,7 +486,7 @@ public final class MemoryLp implements LogicalProcess {
       return Cow.NONE;
     }
     List<Integer> others = new ArrayList<>();
-    for (int c : pmActiveOf(object)) {
+    for (int c : umtxPmActive) {
       if (c != cpu) {
         others.add(c);
       }
@@ -509,8 +513,11 @@ public final class MemoryLp implements LogicalProcess {
     return new Cow(ns, ipis);
   }
 
-  /** The CPUs whose threads belong to the process owning {@code object} (its pmap's pm_active). */
-  private List<Integer> pmActiveOf(int object) {
+  /**
+   * The pm_active of the process whose page holds the umtx words: the CPUs of the plan's first
+   * process (the umtx workloads run one process; a debugger is another).
+   */
+  private static List<Integer> firstProcessCpus(WorkloadPlan plan) {
     java.util.TreeSet<Integer> cpus = new java.util.TreeSet<>();
     int owner = plan.threads().isEmpty() ? 0 : plan.threads().get(0).pid();
     for (dfsim.core.program.ThreadSpec t : plan.threads()) {
@@ -518,7 +525,7 @@ public final class MemoryLp implements LogicalProcess {
         cpus.add(t.cpu());
       }
     }
-    return new ArrayList<>(cpus);
+    return List.copyOf(cpus);
   }
 
   /** A COW fault on the mutex page: trap, lookup, a page allocation and copy, pmap_enter(). */
