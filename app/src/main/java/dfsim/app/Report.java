@@ -54,7 +54,30 @@ final class Report {
         <table id="percentiles"></table>
         <h2>Resolved configuration</h2>
         <pre>""" + escape(config) + "</pre>\n";
-    return page(title, body, data);
+    return page(title, body, data, "/dfsim/report/report.js");
+  }
+
+  /**
+   * The live page of {@code run --serve}: it polls {@code /api/status} and redraws the run's
+   * progress and per-CPU time by state (see live.js).
+   */
+  static String live(String title) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("status", "/api/status");
+    data.put("pollMs", LiveServer.SAMPLE_EVERY_MS * 2);
+    String body = """
+        <p class="status"><b id="state">starting</b>: simulated <span id="sim-time" data-ns="0">0</span>
+        of <span id="end-time">?</span> ms, <span id="events">0</span> events,
+        <span id="events-per-s">0</span> events/s, wall <span id="wall">0</span> s</p>
+        <p class="status" id="digest"></p>
+        <progress id="progress" max="1" value="0"></progress>
+        <h2>Time per CPU so far</h2>
+        <div class="chart"><canvas id="live-bars"></canvas></div>
+        <p class="note">The same figures as metrics.json's <code>cpus</code>, for the simulated time
+        reached: <a href="/metrics">/metrics</a> (Prometheus text format, labelled cpu and socket) and
+        <a href="/api/status">/api/status</a> (JSON).</p>
+        """;
+    return page(title, body, data, "/dfsim/report/live.js");
   }
 
   /** The page of an experiment, from its results.csv rows. */
@@ -72,10 +95,10 @@ final class Report {
         <h2>Results</h2>
         <table id="results"></table>
         """;
-    return page(title, body, data);
+    return page(title, body, data, "/dfsim/report/report.js");
   }
 
-  private static String page(String title, String body, Map<String, Object> data) {
+  private static String page(String title, String body, Map<String, Object> data, String script) {
     String json;
     try {
       json = JSON.writeValueAsString(data).replace("</", "<\\/");
@@ -94,7 +117,8 @@ final class Report {
         + "<pre id=\"dfsim-selfcheck\" hidden></pre>\n"
         + "<script type=\"application/json\" id=\"dfsim-data\">" + json + "</script>\n"
         + "<script>\n" + resource(CHART_JS) + "\n</script>\n"
-        + "<script>\n" + resource("/dfsim/report/report.js") + "</script>\n</body>\n</html>\n";
+        + "<script>\n" + resource("/dfsim/report/cpu-bars.js") + "</script>\n"
+        + "<script>\n" + resource(script) + "</script>\n</body>\n</html>\n";
   }
 
   private static String resource(String path) {

@@ -34,6 +34,16 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "prints only the digest line")
   boolean quiet;
 
+  @Option(names = "--serve", description = "serves a live view on 127.0.0.1 while the run goes on")
+  boolean serve;
+
+  @Option(names = "--port", defaultValue = "8642",
+      description = "port of the live view; 0 picks a free one (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--serve-after", description = "keeps the live view up after the run, until Ctrl-C (implies --serve)")
+  boolean serveAfter;
+
   @Parameters(arity = "0..1", paramLabel = "CONFIG",
       description = "HOCON config file (default: the embedded conf/default.conf)")
   Path config;
@@ -46,22 +56,57 @@ final class RunCommand implements Callable<Integer> {
     Path dir = out != null ? out : Path.of("out", sim.name() + "-" + sim.seed());
     Outputs.checkWritable(dir);
     MetricsReport report;
-    dfsim.core.sim.Progress progress = new dfsim.core.sim.Progress();
-    try (ProgressReporter bar = quiet ? null
-        : new ProgressReporter("ns", sim.built().sim().endTimeNs(), progress::simulatedNs, progress::events)) {
-      report = sim.run(e, progress);
-    } catch (RuntimeException ex) {
-      System.err.println("dfsim: run failed: " + Main.describe(ex));
-      return Main.RUN_FAILED;
+    LiveServer live = serve || serveAfter ? new LiveServer(sim, e.name(), port) : null;
+    try {
+      dfsim.core.sim.Progress progress = live != null ? live.progress() : new dfsim.core.sim.Progress();
+      if (live != null) {
+        // Before anything else on stdout, so that a reader of the first line finds it.
+        System.out.println("live view: " + live.url());
+        System.out.flush();
+      }
+      try (ProgressReporter bar = quiet ? null
+          : new ProgressReporter("ns", sim.built().sim().endTimeNs(), progress::simulatedNs, progress::events)) {
+        report = sim.run(e, progress);
+      } catch (RuntimeException ex) {
+        String why = Main.describe(ex);
+        if (live != null) {
+          live.failed(why);
+        }
+        System.err.println("dfsim: run failed: " + why);
+        return Main.RUN_FAILED;
+      }
+      sim.write(dir, report);
+      Outputs.write(dir.resolve("report.html"),
+          Report.run("dfsim run: " + sim.name() + ", seed " + sim.seed(), report.tree(), sim.renderedConfig()));
+      if (live != null) {
+        live.completed(report.digest());
+      }
+      if (!quiet) {
+        ConsoleTable.print(report, System.out);
+        System.out.println("outputs: " + dir);
+      }
+      System.out.println("result digest: " + report.digest());
+      System.out.flush();
+      if (serveAfter) {
+        System.err.println("live view stays up at " + live.url() + " until Ctrl-C");
+        awaitInterrupt();
+      }
+      return Main.OK;
+    } finally {
+      if (live != null) {
+        live.close();
+      }
     }
-    sim.write(dir, report);
-    Outputs.write(dir.resolve("report.html"),
-        Report.run("dfsim run: " + sim.name() + ", seed " + sim.seed(), report.tree(), sim.renderedConfig()));
-    if (!quiet) {
-      ConsoleTable.print(report, System.out);
-      System.out.println("outputs: " + dir);
+  }
+
+  /** Blocks until the JVM is told to stop (Ctrl-C, SIGTERM). */
+  private static void awaitInterrupt() {
+    java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "dfsim-serve-stop"));
+    try {
+      stop.await();
+    } catch (InterruptedException ignored) {
+      Thread.currentThread().interrupt();
     }
-    System.out.println("result digest: " + report.digest());
-    return Main.OK;
   }
 }

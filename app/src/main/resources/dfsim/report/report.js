@@ -20,27 +20,7 @@
   }
 
   function cpuBars(run) {
-    var cpus = run.cpus.slice().sort(function (a, b) {
-      return a.socket - b.socket || a.die - b.die || a.id - b.id;
-    });
-    var labels = cpus.map(function (c) { return 'cpu ' + c.id + ' (s' + c.socket + ' d' + c.die + ')'; });
-    function ms(k) { return cpus.map(function (c) { return c[k] / 1e6; }); }
-    chart('cpu-bars', {
-      type: 'bar',
-      data: {
-        labels: labels,
-        datasets: [
-          { label: 'busy', data: ms('busy_ns'), backgroundColor: '#2ca02c' },
-          { label: 'spin', data: ms('spin_ns'), backgroundColor: '#d62728' },
-          { label: 'idle', data: ms('idle_ns'), backgroundColor: '#c7c7c7' }
-        ]
-      },
-      options: {
-        animation: false, maintainAspectRatio: false,
-        plugins: { title: { display: true, text: 'Time per CPU by state, grouped by socket (s) and die (d)' } },
-        scales: axes('CPU', 'simulated time (ms)', true)
-      }
-    });
+    chart('cpu-bars', window.dfsimCpuBars(run.cpus, 'Time per CPU by state, grouped by socket (s) and die (d)'));
   }
 
   function heatmap(run) {

@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,8 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Opens the report.html of a run and of an experiment in real headless Chromium (Debian's
- * {@code chromium}, installed with apt-get if missing) and reads what rendered from the page's
+ * Opens the report.html of a run and of an experiment in real headless {@link Chromium} and reads what rendered from the page's
  * self-check: one bar group per CPU, CPUs x samples heatmap cells, one line per variant on every
  * experiment chart, titles and axis labels, no script error. Screenshots are kept under
  * target/report-artifacts.
@@ -28,58 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
 final class ReportBrowserTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path ARTIFACTS = Path.of("target", "report-artifacts");
-  private static String chromium;
 
   @BeforeAll
-  static void findChromium() throws Exception {
-    chromium = onPath("chromium");
-    if (chromium == null) {
-      // The test setup installs Debian's chromium (a package registry is all this needs).
-      ProcessBuilder install = new ProcessBuilder("sh", "-c",
-          "apt-get install -y -q chromium || (apt-get update -q && apt-get install -y -q chromium)")
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-      install.environment().put("DEBIAN_FRONTEND", "noninteractive");
-      Process p = install.start();
-      if (!p.waitFor(10, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-      }
-      chromium = onPath("chromium");
-    }
-    assertTrue(chromium != null, "chromium is not installed and apt-get install chromium failed");
+  static void setUp() throws Exception {
+    Chromium.binary();
     Files.createDirectories(ARTIFACTS);
-  }
-
-  private static String onPath(String name) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      Path p = Path.of(dir, name);
-      if (Files.isExecutable(p)) {
-        return p.toString();
-      }
-    }
-    return null;
-  }
-
-  /** Runs headless Chromium on {@code page} with {@code args}, bounded in time; returns stdout. */
-  private static String chromium(Path profile, Path page, String... args) throws Exception {
-    // No background networking: this machine's network is closed, and the page needs none.
-    List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + profile, "--virtual-time-budget=10000"));
-    cmd.addAll(List.of(args));
-    cmd.add(page.toUri().toString());
-    Path out = Files.createTempFile(profile, "stdout", ".txt");
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    if (!p.waitFor(90, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      throw new AssertionError("chromium did not finish within 90 s");
-    }
-    return Files.readString(out, StandardCharsets.UTF_8);
   }
 
   /** Loads the page and returns its self-check, after its scripts ran. */
   private static JsonNode render(Path profile, Path page) throws Exception {
-    String dom = chromium(profile, page, "--dump-dom");
+    String dom = Chromium.run(profile, page.toUri().toString(), "--dump-dom");
     Matcher m = Pattern.compile("<pre id=\"dfsim-selfcheck\"[^>]*>([^<]*)</pre>").matcher(dom);
     assertTrue(m.find(), "the page has a self-check");
     String text = m.group(1).replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
@@ -89,7 +42,7 @@ final class ReportBrowserTest {
 
   private static void screenshot(Path profile, Path page, String name, String size) throws Exception {
     Path png = ARTIFACTS.resolve(name).toAbsolutePath();
-    chromium(profile, page, "--window-size=" + size, "--screenshot=" + png);
+    Chromium.run(profile, page.toUri().toString(), "--window-size=" + size, "--screenshot=" + png);
     assertTrue(Files.size(png) > 10_000, "screenshot " + png + " has content");
   }
 

@@ -368,6 +368,15 @@ public final class CpuLp implements LogicalProcess {
     metrics.contention(LockClass.PMAP_INTERLOCK).add(interlockStats);
   }
 
+  @Override
+  public void observe(long nowNs, dfsim.core.metrics.LiveCpus out) {
+    out.addMeter(meter, nowNs);
+    if (staleSince >= 0 && nowNs > staleSince) {
+      // finish() closes an open stale window at the end; a live view counts it up to now
+      out.addToCpu(cpu, CpuCounter.STALE_MAPPING_NS, nowNs - staleSince);
+    }
+  }
+
   /** Returns this CPU's meter (for tests). */
   public CpuMeter meter() {
     return meter;

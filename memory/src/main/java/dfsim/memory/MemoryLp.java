@@ -210,6 +210,13 @@ public final class MemoryLp implements LogicalProcess {
   }
 
   @Override
+  public void observe(long nowNs, dfsim.core.metrics.LiveCpus out) {
+    for (int c = 0; c < holdByCpu.length; c++) {
+      out.addToCpu(c, CpuCounter.LOCK_HOLD_NS, holdByCpu[c]);
+    }
+  }
+
+  @Override
   public void finish(long endTime, RunMetrics metrics) {
     metrics.contention(LockClass.VM_OBJECT).add(objectStats);
     metrics.contention(LockClass.VM_MAP).add(mapStats);

@@ -146,7 +146,7 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
     }
     long endTime = model.endTimeNs();
     if (start >= endTime) {
-      progress.update(endTime, events);
+      progress.finished(endTime, events);
       result.complete(new EngineResult(events, endTime, windows));
       return Behaviors.stopped();
     }

@@ -102,6 +102,16 @@ public final class CpuMeter {
     return counters[c.ordinal()];
   }
 
+  /**
+   * Returns a state's time up to {@code now} without closing the open interval, for a live view:
+   * at the end of the run it equals {@link #stateNs} after {@link #finish}. An LP ahead of
+   * {@code now} (a parallel engine's window) counts up to its own clock.
+   */
+  public long liveStateNs(CpuState s, long now) {
+    long open = state == s ? Math.max(0, now - since) : 0;
+    return stateNs[s.ordinal()] + open;
+  }
+
   /** Returns the value of a state's time inside the measured window (after warm-up). */
   public long measuredStateNs(CpuState s) {
     return stateNs[s.ordinal()] - (stateAtWarmup == null ? stateNs[s.ordinal()] : stateAtWarmup[s.ordinal()]);

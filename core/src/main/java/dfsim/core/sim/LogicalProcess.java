@@ -28,6 +28,12 @@ public interface LogicalProcess {
     return nextEventTime;
   }
 
+  /**
+   * Adds this LP's per-CPU figures as of {@code nowNs} to a live view without changing any state.
+   * Called by the engine between events, never concurrently with {@link #handle}.
+   */
+  default void observe(long nowNs, dfsim.core.metrics.LiveCpus out) {}
+
   /** Closes every open interval at {@code endTime} and adds this LP's results to {@code metrics}. */
   void finish(long endTime, RunMetrics metrics);
 }

@@ -34,7 +34,7 @@ public final class SequentialEngine implements Engine {
         progress.update(e.time(), events);
       }
     }
-    progress.update(end, events);
+    progress.finished(end, events);
     return new EngineResult(events, end, 0);
   }
 }
