@@ -5,18 +5,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dfsim.core.sim.BareLoop;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code dfsim bench --quick} measures every engine, agrees on one digest, writes bench.json and
- * ends with the ratio line. It checks the report's shape, never a speed.
+ * ends with the ratio line. It checks the report's shape and what must hold on any machine (the
+ * bare loop replays exactly the engine's events, the 1024-CPU box runs in -Xmx2g, page state is
+ * within 32 bytes per page), never a speed.
  */
 final class BenchCommandTest {
   @TempDir
   Path tmp;
+
+  @Test
+  void theBareLoopReplaysTheEnginesEvents() {
+    List<String> shorter = List.of("sim.end-time=5ms");
+    BareLoop bare = BareLoop.record(Simulation.prepare(null, shorter, null).built().model());
+    long events = ((Number) ((Map<?, ?>) Simulation.prepare(null, shorter, null).runOn("sequential", 1).tree()
+        .get("run")).get("events")).longValue();
+    assertTrue(events > 10_000);
+    assertEquals(events, bare.run());
+    assertEquals(events, bare.run(), "a replay can be repeated");
+  }
 
   @Test
   void quickBenchReportsRatiosAndEndsWithTheRatioLine() throws IOException {
@@ -24,13 +40,24 @@ final class BenchCommandTest {
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.lastLine().matches("actors/sequential events-per-second ratio: \\d+\\.\\d\\d"), r.lastLine());
     JsonNode b = new ObjectMapper().readTree(tmp.resolve("bench.json").toFile());
-    for (String e : new String[] {"sequential", "actors-1", "actors-2"}) {
+    for (String e : new String[] {"bare-loop", "sequential", "actors-1", "actors-2"}) {
       assertEquals(5, b.get("engines").get(e).get("events_per_second").size(), e);
       assertTrue(b.get("engines").get(e).get("median_events_per_second").asLong() > 0, e);
     }
-    assertTrue(b.get("ratios").get("actors-1/sequential").asDouble() > 0);
+    for (String ratio : new String[] {"sequential/bare-loop", "actors-1/sequential", "actors-2/sequential"}) {
+      assertTrue(b.get("ratios").get(ratio).asDouble() > 0, ratio);
+    }
     assertEquals(64, b.get("digest").asText().length());
-    double perPage = b.get("page_state_bytes_per_page").asDouble();
-    assertTrue(perPage > 0 && perPage <= 32, "page state: " + perPage + " bytes per page");
+    JsonNode points = b.get("scaling").get("points");
+    assertEquals(8, points.size(), "16, 64, 256 and 1024 CPUs on both engines");
+    assertEquals(1024, points.get(3).get("cpus").asInt());
+    assertTrue(b.get("scaling").get("ns_per_event_growth_16_to_1024").get("sequential").asDouble() > 0);
+    assertTrue(b.get("experiment").get("parallel/serial").asDouble() > 0);
+    assertEquals(0, b.get("box_1024").get("exit").asInt(), "the 1024-CPU box runs in -Xmx2g");
+    for (double perPage : new double[] {b.get("page_state_bytes_per_page").asDouble(),
+        b.get("box_1024").get("page_state_bytes_per_page").asDouble()}) {
+      assertTrue(perPage > 0 && perPage <= 32, "page state: " + perPage + " bytes per page");
+    }
+    assertTrue(b.get("peak_heap_mb").asLong() > 0);
   }
 }

@@ -7,8 +7,7 @@ import dfsim.core.actors.EngineProtocol.LpCommand;
 import dfsim.core.actors.EngineProtocol.LpFailed;
 import dfsim.core.actors.EngineProtocol.RunWindow;
 import dfsim.core.actors.EngineProtocol.WindowDone;
-import dfsim.core.sim.Event;
-import dfsim.core.sim.EventQueue;
+import dfsim.core.sim.EventHeap;
 import dfsim.core.sim.LogicalProcess;
 import dfsim.core.sim.LpRuntime;
 import dfsim.core.sim.SimModel;
@@ -30,8 +29,8 @@ final class LpActor extends AbstractBehavior<LpCommand> {
   private final LpRuntime runtime;
   private final int id;
   /** The LP's own events (self-events) and those other LPs sent it, each in the total order. */
-  private final EventQueue own = new EventQueue();
-  private final EventQueue remote = new EventQueue();
+  private final EventHeap own = new EventHeap();
+  private final EventHeap remote = new EventHeap();
   private final int[] sentTo;
   private final long[] minTimeTo;
   private final int[] touched;
@@ -76,7 +75,7 @@ final class LpActor extends AbstractBehavior<LpCommand> {
 
   private Behavior<LpCommand> onDeliver(Deliver d) {
     received++;
-    remote.add(new Event(d.time(), d.source(), d.sequence(), id, d.message()));
+    remote.add(d.time(), d.source(), d.sequence(), id, d.message());
     if (waiting != null && received >= waiting.expectedReceived()) {
       runWindow();
     }
@@ -95,10 +94,16 @@ final class LpActor extends AbstractBehavior<LpCommand> {
     long end = waiting.end();
     waiting = null;
     guarded(() -> {
-      Event e;
-      while ((e = next()) != null && e.time() < end) {
-        (e == own.peek() ? own : remote).poll();
-        runtime.deliver(e);
+      while (true) {
+        EventHeap h = own.firstPrecedes(remote) ? own : remote;
+        long t = h.peekTime();
+        if (t >= end) {
+          break;
+        }
+        int source = h.peekSource();
+        dfsim.core.sim.SimMessage m = h.peekMessage();
+        h.pop();
+        runtime.deliver(t, source, m);
         events++;
       }
     });
@@ -134,8 +139,8 @@ final class LpActor extends AbstractBehavior<LpCommand> {
     touchedCount = 0;
     // The LP bounds its sends from its own events; a queued message from a peer may make it
     // send at that message's time.
-    long ownTime = time(own.peek());
-    long remoteTime = time(remote.peek());
+    long ownTime = own.peekTime();
+    long remoteTime = remote.peekTime();
     long bound = ownTime == Long.MAX_VALUE ? Long.MAX_VALUE
         : Math.max(ownTime, runtime.lp().nextSendBound(ownTime));
     coordinator.tell(new WindowDone(id, Math.min(ownTime, remoteTime), Math.min(bound, remoteTime),
@@ -143,32 +148,17 @@ final class LpActor extends AbstractBehavior<LpCommand> {
     events = 0;
   }
 
-  /** Returns the first pending event of both queues in the total order, or null. */
-  private Event next() {
-    Event a = own.peek();
-    Event b = remote.peek();
-    if (a == null) {
-      return b;
-    }
-    return b == null || a.precedes(b) ? a : b;
-  }
-
-  private static long time(Event e) {
-    return e == null ? Long.MAX_VALUE : e.time();
-  }
-
   /** The LP runtime's outbox: self-events stay here, the rest go straight to the peer. */
-  private void post(Event e) {
-    int target = e.target();
+  private void post(long time, int source, long sequence, int target, dfsim.core.sim.SimMessage message) {
     if (target == id) {
-      own.add(e);
+      own.add(time, source, sequence, target, message);
       return;
     }
-    Registered.check(e.message(), id, target);
+    Registered.check(message, id, target);
     if (sentTo[target]++ == 0) {
       touched[touchedCount++] = target;
     }
-    minTimeTo[target] = Math.min(minTimeTo[target], e.time());
-    peers.get(target).tell(new Deliver(e.time(), e.source(), e.sequence(), e.message()));
+    minTimeTo[target] = Math.min(minTimeTo[target], time);
+    peers.get(target).tell(new Deliver(time, source, sequence, message));
   }
 }

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 public final class LpRuntime implements LpContext {
   /** Where an engine puts the events an LP creates. */
   public interface Outbox {
-    void post(Event event);
+    void post(long time, int source, long sequence, int target, SimMessage message);
   }
 
   private final LogicalProcess lp;
@@ -33,13 +33,13 @@ public final class LpRuntime implements LpContext {
   }
 
   /** Delivers one event to the LP. The engine guarantees the total order. */
-  public void deliver(Event e) {
-    if (e.time() < now) {
+  public void deliver(long time, int source, SimMessage message) {
+    if (time < now) {
       throw new CausalityViolation("LP " + lp.id() + " at t=" + now + " got an event for t="
-          + e.time() + " from LP " + e.source() + " (" + e.message().getClass().getSimpleName() + ")");
+          + time + " from LP " + source + " (" + message.getClass().getSimpleName() + ")");
     }
-    now = e.time();
-    lp.handle(e.message(), e.source(), this);
+    now = time;
+    lp.handle(message, source, this);
   }
 
   /** Starts the LP at time 0. */
@@ -84,7 +84,7 @@ public final class LpRuntime implements LpContext {
           + " to LP " + target + " with delay " + delayNs + " ns, below the link latency " + min + " ns");
     }
     sent++;
-    outbox.post(new Event(now + delayNs, lp.id(), sequence++, target, message));
+    outbox.post(now + delayNs, lp.id(), sequence++, target, message);
   }
 
   @Override
@@ -93,6 +93,6 @@ public final class LpRuntime implements LpContext {
       throw new CausalityViolation("LP " + lp.id() + " scheduled "
           + message.getClass().getSimpleName() + " " + delayNs + " ns in the past");
     }
-    outbox.post(new Event(now + delayNs, lp.id(), sequence++, lp.id(), message));
+    outbox.post(now + delayNs, lp.id(), sequence++, lp.id(), message);
   }
 }

@@ -1,8 +1,5 @@
 package dfsim.core.sim;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * One thread, one event queue: the reference every other engine is tested against. Events at or
  * after the end time are not delivered.
@@ -16,22 +13,25 @@ public final class SequentialEngine implements Engine {
 
   @Override
   public EngineResult run(SimModel model, Progress progress) {
-    EventQueue queue = new EventQueue();
-    List<LpRuntime> runtimes = new ArrayList<>(model.lps().size());
+    EventHeap queue = new EventHeap();
+    LpRuntime[] runtimes = new LpRuntime[model.lps().size()];
     for (LogicalProcess lp : model.lps()) {
-      runtimes.add(new LpRuntime(lp, model, queue::add));
+      runtimes[lp.id()] = new LpRuntime(lp, model, queue::add);
     }
     for (LpRuntime rt : runtimes) {
       rt.start();
     }
     long end = model.endTimeNs();
     long events = 0;
-    Event e;
-    while ((e = queue.peek()) != null && e.time() < end) {
-      queue.poll();
-      runtimes.get(e.target()).deliver(e);
+    long t;
+    while ((t = queue.peekTime()) < end) {
+      int source = queue.peekSource();
+      int target = queue.peekTarget();
+      SimMessage m = queue.peekMessage();
+      queue.pop();
+      runtimes[target].deliver(t, source, m);
       if ((++events & 0xfff) == 0) {
-        progress.update(e.time(), events);
+        progress.update(t, events);
       }
     }
     progress.finished(end, events);

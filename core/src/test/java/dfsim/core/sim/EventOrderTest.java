@@ -20,26 +20,46 @@ import org.junit.jupiter.api.Test;
 final class EventOrderTest {
   record Ping(int n) implements SimMessage {}
 
+  /** An event as the reference queue orders it. */
+  record Ev(long time, int source, long sequence, int target, Ping message) {}
+
+  private static final Comparator<Ev> ORDER =
+      Comparator.comparingLong(Ev::time).thenComparingInt(Ev::source).thenComparingLong(Ev::sequence);
+
   @Test
   void heapMatchesReferenceQueue() {
     SplittableRandom r = new SplittableRandom(42);
-    EventQueue heap = new EventQueue();
-    PriorityQueue<Event> ref = new PriorityQueue<>(Comparator.naturalOrder());
+    EventHeap heap = new EventHeap();
+    PriorityQueue<Ev> ref = new PriorityQueue<>(ORDER);
     long[] seq = new long[8];
     for (int i = 0; i < 50_000; i++) {
       if (r.nextInt(3) > 0 || ref.isEmpty()) {
         int src = r.nextInt(8);
-        Event e = new Event(r.nextLong(200), src, seq[src]++, 0, new Ping(i));
-        heap.add(e);
+        Ev e = new Ev(r.nextLong(200), src, seq[src]++, r.nextInt(5), new Ping(i));
+        heap.add(e.time(), e.source(), e.sequence(), e.target(), e.message());
         ref.add(e);
       } else {
-        assertEquals(ref.poll(), heap.poll());
+        assertEquals(ref.poll(), pop(heap));
       }
     }
     while (!ref.isEmpty()) {
-      assertEquals(ref.poll(), heap.poll());
+      assertEquals(ref.poll(), pop(heap));
     }
     assertTrue(heap.isEmpty());
+    assertEquals(Long.MAX_VALUE, heap.peekTime());
+  }
+
+  private static Ev pop(EventHeap h) {
+    Ev e = new Ev(h.peekTime(), h.peekSource(), h.peekSequence(), h.peekTarget(), (Ping) h.peekMessage());
+    h.pop();
+    return e;
+  }
+
+  @Test
+  void keysOutOfRangeAreRefused() {
+    EventHeap heap = new EventHeap();
+    assertThrows(IllegalArgumentException.class, () -> heap.add(0, 1 << 23, 0, 0, new Ping(0)));
+    assertThrows(IllegalArgumentException.class, () -> heap.add(0, 0, 1L << 40, 0, new Ping(0)));
   }
 
   /** An LP that logs what it receives and sends what it is told at start. */
@@ -102,9 +122,9 @@ final class EventOrderTest {
   void outOfOrderDeliveryIsRefused() {
     Probe a = new Probe(0);
     SimModel model = new SimModel(List.of(a), (x, y) -> 5, 5, 100, 1);
-    LpRuntime rt = new LpRuntime(a, model, e -> {});
-    rt.deliver(new Event(50, 0, 0, 0, new Ping(1)));
-    assertThrows(CausalityViolation.class, () -> rt.deliver(new Event(49, 0, 1, 0, new Ping(2))));
+    LpRuntime rt = new LpRuntime(a, model, (t, src, seq, to, m) -> {});
+    rt.deliver(50, 0, new Ping(1));
+    assertThrows(CausalityViolation.class, () -> rt.deliver(49, 0, new Ping(2)));
   }
 
   @Test
