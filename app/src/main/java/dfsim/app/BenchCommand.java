@@ -106,10 +106,9 @@ final class BenchCommand implements Callable<Integer> {
       long bareEvents = bare.run();
       record(eps, wallMs, 0, round, bareEvents, System.nanoTime() - t0, "bare-loop");
       for (int e = 0; e < ENGINES.length; e++) {
-        Simulation sim = Simulation.prepare(null, List.of(), null);
-        t0 = System.nanoTime();
-        MetricsReport r = sim.runOn(ENGINES[e][1], Integer.parseInt(ENGINES[e][2]));
-        long ns = System.nanoTime() - t0;
+        Timed run = timed(Simulation.prepare(null, List.of(), null), ENGINES[e][1], Integer.parseInt(ENGINES[e][2]));
+        MetricsReport r = run.report();
+        long ns = run.ns();
         if (digest == null) {
           digest = r.digest();
         } else if (!digest.equals(r.digest())) {
@@ -172,13 +171,9 @@ final class BenchCommand implements Callable<Integer> {
     long[] events = new long[BOXES.length];
     for (int round = -1; round < rounds; round++) {
       for (int b = 0; b < BOXES.length; b++) {
-        Simulation sim = Simulation.prepare(null, boxOverrides(b, BOX_END_TIME[b]), null);
-        // Building a box of 16 Mi pages leaves garbage that would be collected inside the next timing.
-        System.gc();
-        long t0 = System.nanoTime();
-        MetricsReport r = sim.runOn("sequential", 1);
-        long t = System.nanoTime() - t0;
-        events[b] = events(r);
+        Timed run = timedBox(b, BOX_END_TIME[b], "sequential");
+        long t = run.ns();
+        events[b] = events(run.report());
         if (round >= 0) {
           ns[b][round] = t;
         }
@@ -195,15 +190,13 @@ final class BenchCommand implements Callable<Integer> {
           Arrays.stream(ns[b]).map(x -> x / 1_000_000).boxed().toList()));
     }
     for (int b = 0; b < BOXES.length; b++) {
-      Simulation sim = Simulation.prepare(null, boxOverrides(b, BOX_END_TIME_ACTORS[b]), null);
-      System.gc();
-      long t0 = System.nanoTime();
-      MetricsReport r = sim.runOn("actors", 1);
-      long t = System.nanoTime() - t0;
-      actPerEvent[b] = (double) t / events(r);
-      points.add(point(b, "actors-1", BOX_END_TIME_ACTORS[b], events(r), actPerEvent[b], List.of(t / 1_000_000)));
+      Timed run = timedBox(b, BOX_END_TIME_ACTORS[b], "actors");
+      long t = run.ns();
+      long n = events(run.report());
+      actPerEvent[b] = (double) t / n;
+      points.add(point(b, "actors-1", BOX_END_TIME_ACTORS[b], n, actPerEvent[b], List.of(t / 1_000_000)));
       System.out.printf(Locale.ROOT, "scaling %d CPUs, actors(1 thread): %.2f s, %,d events, %.0f ns/event%n",
-          cpus(b), t / 1e9, events(r), actPerEvent[b]);
+          cpus(b), t / 1e9, n, actPerEvent[b]);
     }
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("workload", "fault-storm, object = private, one single-threaded process per CPU, 4 GiB per node");
@@ -217,6 +210,24 @@ final class BenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "wall time per event, 1024 vs 16 CPUs: sequential %.2fx, actors(1 thread) %.2fx%n",
         seqPerEvent[last] / seqPerEvent[0], actPerEvent[last] / actPerEvent[0]);
     return s;
+  }
+
+  /** One timed {@code engine.run} and its report. */
+  private record Timed(long ns, MetricsReport report) {}
+
+  /** Runs a prepared simulation on {@code engine} with {@code threads}, timing only the run. */
+  private static Timed timed(Simulation sim, String engine, int threads) {
+    long t0 = System.nanoTime();
+    MetricsReport r = sim.runOn(engine, threads);
+    return new Timed(System.nanoTime() - t0, r);
+  }
+
+  /** Builds scaling box {@code b} for {@code endTime} and times its run on {@code engine} (1 thread). */
+  private static Timed timedBox(int b, String endTime, String engine) {
+    Simulation sim = Simulation.prepare(null, boxOverrides(b, endTime), null);
+    // Building a box of 16 Mi pages leaves garbage that would be collected inside the timing.
+    System.gc();
+    return timed(sim, engine, 1);
   }
 
   private static Map<String, Object> point(int b, String engine, String endTime, long events, double nsPerEvent,
@@ -333,13 +344,13 @@ final class BenchCommand implements Callable<Integer> {
   private Map<String, Object> box1024() throws IOException, InterruptedException {
     int b = BOXES.length - 1;
     Path tmp = Files.createTempDirectory("dfsim-bench-1024");
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx2g", "-Xss4m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--engine",
-        "sequential", "--quiet", "--out", tmp.resolve("out").toString()));
+    List<String> args = new ArrayList<>(List.of("run", "--engine", "sequential", "--quiet", "--out",
+        tmp.resolve("out").toString()));
     for (String o : boxOverrides(b, "1ms")) {
-      cmd.add("-D");
-      cmd.add(o);
+      args.add("-D");
+      args.add(o);
     }
+    List<String> cmd = ChildJvm.command(List.of("-Xmx2g", "-Xss4m"), args);
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile()).start();
     boolean done = p.waitFor(10, TimeUnit.MINUTES);

@@ -10,6 +10,7 @@ import dfsim.core.actors.EngineProtocol.WindowDone;
 import dfsim.core.sim.EventHeap;
 import dfsim.core.sim.LogicalProcess;
 import dfsim.core.sim.LpRuntime;
+import dfsim.core.sim.SimMessage;
 import dfsim.core.sim.SimModel;
 import java.util.Arrays;
 import java.util.List;
@@ -101,7 +102,7 @@ final class LpActor extends AbstractBehavior<LpCommand> {
           break;
         }
         int source = h.peekSource();
-        dfsim.core.sim.SimMessage m = h.peekMessage();
+        SimMessage m = h.peekMessage();
         h.pop();
         runtime.deliver(t, source, m);
         events++;
@@ -149,7 +150,7 @@ final class LpActor extends AbstractBehavior<LpCommand> {
   }
 
   /** The LP runtime's outbox: self-events stay here, the rest go straight to the peer. */
-  private void post(long time, int source, long sequence, int target, dfsim.core.sim.SimMessage message) {
+  private void post(long time, int source, long sequence, int target, SimMessage message) {
     if (target == id) {
       own.add(time, source, sequence, target, message);
       return;

@@ -58,7 +58,7 @@ public final class BareLoop {
     LpRuntime[] runtimes = new LpRuntime[model.lps().size()];
     for (LogicalProcess lp : model.lps()) {
       runtimes[lp.id()] = new LpRuntime(lp, model, (t, source, sequence, target, m) -> {
-        index.put(key(source, sequence), posted.size());
+        index.put(EventHeap.key(source, sequence), posted.size());
         posted.add(new long[] {t, source, target});
         parentOf.add(current[0]);
         queue.add(t, source, sequence, target, m);
@@ -70,7 +70,7 @@ public final class BareLoop {
     long t;
     while ((t = queue.peekTime()) < model.endTimeNs()) {
       int source = queue.peekSource();
-      current[0] = index.remove(key(source, queue.peekSequence()));
+      current[0] = index.remove(queue.peekKey());
       int target = queue.peekTarget();
       SimMessage m = queue.peekMessage();
       queue.pop();
@@ -121,9 +121,5 @@ public final class BareLoop {
       events++;
     }
     return events;
-  }
-
-  private static long key(int source, long sequence) {
-    return ((long) source << 40) | sequence;
   }
 }

@@ -42,7 +42,7 @@ public final class EventHeap {
       target = Arrays.copyOf(target, n);
       message = Arrays.copyOf(message, n);
     }
-    long k = ((long) source << SEQUENCE_BITS) | sequence;
+    long k = key(source, sequence);
     int i = size++;
     while (i > 0) {
       int parent = (i - 1) >>> 1;
@@ -54,6 +54,16 @@ public final class EventHeap {
       i = parent;
     }
     set(i, t, k, to, m);
+  }
+
+  /** Returns the key of an event: its source and sequence in one long, ordered as the pair. */
+  static long key(int source, long sequence) {
+    return ((long) source << SEQUENCE_BITS) | sequence;
+  }
+
+  /** Returns the first event's key (source and sequence). */
+  long peekKey() {
+    return key[0];
   }
 
   /** Returns the first event's time, or {@link Long#MAX_VALUE} when empty. */
