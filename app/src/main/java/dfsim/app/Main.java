@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dfsim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Simulates DragonFly BSD SMP mechanisms on a many-core NUMA box.",
-    subcommands = {RunCommand.class, ExperimentCommand.class, BenchCommand.class})
+    subcommands = {RunCommand.class, ExperimentCommand.class, ClusterCommand.class, NodeCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int BAD_INPUT = 2;
@@ -52,7 +52,8 @@ public final class Main implements Runnable {
    * else (a bug in the simulator) with its type and where it was thrown.
    */
   static String describe(Throwable t) {
-    if (t instanceof SimulationFailure || t instanceof CausalityViolation || t instanceof BadInputException) {
+    if (t instanceof SimulationFailure || t instanceof CausalityViolation || t instanceof BadInputException
+        || t instanceof dfsim.core.actors.NodeLost) {
       return t.getMessage();
     }
     StackTraceElement[] at = t.getStackTrace();

@@ -58,7 +58,7 @@ final class Results {
       v[15][i] = opMean(w, "umtx_sleep");
       v[16][i] = opMean(w, "umtx_wakeup");
       v[17][i] = opMean(w, "cow");
-      wallMs += (Long) ((Map<String, Object>) tree.get("run")).get("wall_ms");
+      wallMs += ((Number) ((Map<String, Object>) tree.get("run")).get("wall_ms")).longValue();
     }
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("variant", p.variant());

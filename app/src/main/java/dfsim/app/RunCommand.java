@@ -3,12 +3,10 @@ package dfsim.app;
 import dfsim.core.metrics.MetricsReport;
 import dfsim.core.sim.Engine;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code dfsim run}: one configuration, one seed, per-CPU metrics. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -22,17 +20,8 @@ final class RunCommand implements Callable<Integer> {
       description = "dispatcher threads of the actor engine (default: ${DEFAULT-VALUE})")
   int threads;
 
-  @Option(names = "--seed", description = "overrides sim.seed")
-  Long seed;
-
-  @Option(names = "--out", description = "output directory (default: out/<config>-<seed>/)")
-  Path out;
-
-  @Option(names = "-D", paramLabel = "key=value", description = "overrides one config key")
-  List<String> overrides = new ArrayList<>();
-
-  @Option(names = "--quiet", description = "prints only the digest line")
-  boolean quiet;
+  @Mixin
+  RunOptions run;
 
   @Option(names = "--serve", description = "serves a live view on 127.0.0.1 while the run goes on")
   boolean serve;
@@ -44,16 +33,12 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--serve-after", description = "keeps the live view up after the run, until Ctrl-C (implies --serve)")
   boolean serveAfter;
 
-  @Parameters(arity = "0..1", paramLabel = "CONFIG",
-      description = "HOCON config file (default: the embedded conf/default.conf)")
-  Path config;
-
   @Override
   public Integer call() {
     Simulation.checkEngine(engine, threads);
-    Simulation sim = Simulation.prepare(config, overrides, seed);
+    Simulation sim = run.prepare();
     Engine e = sim.engine(engine, threads);
-    Path dir = out != null ? out : Path.of("out", sim.name() + "-" + sim.seed());
+    Path dir = run.dir(sim);
     Outputs.checkWritable(dir);
     MetricsReport report;
     LiveServer live = serve || serveAfter ? new LiveServer(sim, e.name(), port) : null;
@@ -64,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
         System.out.println("live view: " + live.url());
         System.out.flush();
       }
-      try (ProgressReporter bar = quiet ? null
+      try (ProgressReporter bar = run.quiet ? null
           : new ProgressReporter("ns", sim.built().sim().endTimeNs(), progress::simulatedNs, progress::events)) {
         report = sim.run(e, progress);
       } catch (RuntimeException ex) {
@@ -75,18 +60,11 @@ final class RunCommand implements Callable<Integer> {
         System.err.println("dfsim: run failed: " + why);
         return Main.RUN_FAILED;
       }
-      sim.write(dir, report);
-      Outputs.write(dir.resolve("report.html"),
-          Report.run("dfsim run: " + sim.name() + ", seed " + sim.seed(), report.tree(), sim.renderedConfig()));
+      write(sim, dir, report);
       if (live != null) {
         live.completed(report.digest());
       }
-      if (!quiet) {
-        ConsoleTable.print(report, System.out);
-        System.out.println("outputs: " + dir);
-      }
-      System.out.println("result digest: " + report.digest());
-      System.out.flush();
+      print(dir, report, run.quiet);
       if (serveAfter) {
         System.err.println("live view stays up at " + live.url() + " until Ctrl-C");
         awaitInterrupt();
@@ -97,6 +75,23 @@ final class RunCommand implements Callable<Integer> {
         live.close();
       }
     }
+  }
+
+  /** Writes a run's outputs, the same for a run on one JVM or on a cluster. */
+  static void write(Simulation sim, Path dir, MetricsReport report) {
+    sim.write(dir, report);
+    Outputs.write(dir.resolve("report.html"),
+        Report.run("dfsim run: " + sim.name() + ", seed " + sim.seed(), report.tree(), sim.renderedConfig()));
+  }
+
+  /** Prints a run's per-CPU table and, last, the digest line. */
+  static void print(Path dir, MetricsReport report, boolean quiet) {
+    if (!quiet) {
+      ConsoleTable.print(report, System.out);
+      System.out.println("outputs: " + dir);
+    }
+    System.out.println("result digest: " + report.digest());
+    System.out.flush();
   }
 
   /** Blocks until the JVM is told to stop (Ctrl-C, SIGTERM). */

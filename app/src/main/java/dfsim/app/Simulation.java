@@ -56,6 +56,51 @@ public final class Simulation {
     return new Simulation(name, s, ModelFactory.build(s));
   }
 
+  /**
+   * Builds from a configuration another node shipped (config.conf's text): resolved again here,
+   * so that {@link #hash} tells whether this node reads it as the sender did.
+   */
+  public static Simulation fromShipped(String name, String text) {
+    Config parsed;
+    try {
+      parsed = ConfigFactory.parseString(text);
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new BadInputException("shipped config: " + ConfigLoader.oneLine(e));
+    }
+    return fromConfig(name, ConfigLoader.resolve(parsed));
+  }
+
+  /** Returns the SHA-256 of config.conf's text: equal on two nodes iff they resolved the same. */
+  public String hash() {
+    return hash(renderedConfig());
+  }
+
+  /** Returns the SHA-256 of a config.conf text. */
+  static String hash(String rendered) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(rendered.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Returns each socket's LPs, as a cluster places them. */
+  public int[][] socketLps() {
+    dfsim.core.topology.LpLayout layout = new dfsim.core.topology.LpLayout(built.topology());
+    int[][] out = new int[built.topology().sockets()][];
+    for (int s = 0; s < out.length; s++) {
+      out[s] = layout.socketLps(s);
+    }
+    return out;
+  }
+
+  /** Returns the resolved configuration (including the pekko section). */
+  public Config config() {
+    return settings.config();
+  }
+
   /** Checks the CLI's {@code --engine} and {@code --threads} before anything is loaded. */
   public static void checkEngine(String engineName, int threads) {
     if (!engineName.equals("sequential") && !engineName.equals("actors")) {
@@ -114,8 +159,8 @@ public final class Simulation {
     long t0 = System.nanoTime();
     EngineResult r = engine.run(built.model(), progress);
     long wallMs = (System.nanoTime() - t0) / 1_000_000;
-    RunMetrics metrics = RunMetrics.collect(built.model().lps(), built.topology().cpus(), r.simulatedNs());
-    RunInfo info = new RunInfo(name, seed(), engine.name(), Main.version(), true, r.simulatedNs(),
+    RunMetrics metrics = engine.metrics(built.model(), built.topology().cpus(), r.simulatedNs());
+    RunInfo info = new RunInfo(name, seed(), engine.name(), engine.nodes(), Main.version(), true, r.simulatedNs(),
         built.sim().warmupNs(), r.events(), r.windows(), wallMs);
     return MetricsReport.build(info, metrics, built.topology(), built.plan().kind(), built.plan().opName());
   }

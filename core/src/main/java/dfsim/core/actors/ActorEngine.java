@@ -44,6 +44,14 @@ public final class ActorEngine implements Engine {
     this.windowSlackNs = windowSlackNs;
   }
 
+  /** Returns the settings that give the default dispatcher {@code threads} threads. */
+  static Config dispatcher(int threads) {
+    return ConfigFactory.parseString(DISPATCHER + " { "
+        + "thread-pool-executor.fixed-pool-size = " + threads + ", "
+        + "fork-join-executor { parallelism-min = " + threads + ", parallelism-max = " + threads + " }, "
+        + "affinity-pool-executor { parallelism-min = " + threads + ", parallelism-max = " + threads + " } }");
+  }
+
   @Override
   public String name() {
     return "actors";
@@ -51,14 +59,10 @@ public final class ActorEngine implements Engine {
 
   @Override
   public EngineResult run(SimModel model, dfsim.core.sim.Progress progress) {
-    Config config = ConfigFactory.parseString(DISPATCHER + " { "
-            + "thread-pool-executor.fixed-pool-size = " + threads + ", "
-            + "fork-join-executor { parallelism-min = " + threads + ", parallelism-max = " + threads + " }, "
-            + "affinity-pool-executor { parallelism-min = " + threads + ", parallelism-max = " + threads + " } }")
-        .withFallback(base).withFallback(ConfigFactory.defaultReference()).resolve();
+    Config config = dispatcher(threads).withFallback(base).withFallback(ConfigFactory.defaultReference()).resolve();
     CompletableFuture<EngineResult> result = new CompletableFuture<>();
     ActorSystem<EngineProtocol.CoordinatorCommand> system = ActorSystem.create(
-        Coordinator.create(model, result, windowSlackNs, DISPATCHER, progress), "dfsim", config);
+        Coordinator.create(model, result, windowSlackNs, Coordinator.local(DISPATCHER), progress), "dfsim", config);
     // If the coordinator itself dies, the system stops without a result: fail instead of waiting.
     system.getWhenTerminated().thenRun(() ->
         result.completeExceptionally(new IllegalStateException("the actor system stopped before the run ended")));

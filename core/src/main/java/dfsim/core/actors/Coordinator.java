@@ -55,17 +55,58 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
   private final long[] latency;
   private long windows;
   private final dfsim.core.sim.Progress progress;
+  private final Placement placement;
+
+  /** Where the LP actors live: spawned by the coordinator, or already on a cluster's workers. */
+  interface Placement {
+    /** Returns the LP actors, indexed by LP id; may spawn them as the coordinator's children. */
+    List<ActorRef<LpCommand>> lps(ActorContext<CoordinatorCommand> ctx, SimModel model);
+
+    /** Starts every LP: each gets its peers and the coordinator through an {@link Init}. */
+    void init(List<ActorRef<LpCommand>> lps, ActorRef<CoordinatorCommand> coordinator);
+
+    /** Opens LP {@code lp}'s window; it may wait for {@link #flush}. */
+    default void runWindow(int lp, ActorRef<LpCommand> ref, RunWindow w) {
+      ref.tell(w);
+    }
+
+    /** Sends what {@link #runWindow} held back: every window of this round is open. */
+    default void flush() {}
+  }
+
+  /** The LP actors as the coordinator's children on {@code dispatcher}, in one JVM. */
+  static Placement local(String dispatcher) {
+    return new Placement() {
+      @Override
+      public List<ActorRef<LpCommand>> lps(ActorContext<CoordinatorCommand> ctx, SimModel model) {
+        var props = org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(dispatcher);
+        List<ActorRef<LpCommand>> out = new ArrayList<>();
+        for (int i = 0; i < model.lps().size(); i++) {
+          out.add(ctx.spawn(LpActor.create(model.lps().get(i), model), "lp-" + i, props));
+        }
+        return out;
+      }
+
+      @Override
+      public void init(List<ActorRef<LpCommand>> lps, ActorRef<CoordinatorCommand> coordinator) {
+        for (ActorRef<LpCommand> lp : lps) {
+          lp.tell(new Init(lps, coordinator));
+        }
+      }
+    };
+  }
 
   static Behavior<CoordinatorCommand> create(SimModel model, CompletableFuture<EngineResult> result,
-      long windowSlackNs, String dispatcher, dfsim.core.sim.Progress progress) {
-    return Behaviors.setup(ctx -> new Coordinator(ctx, model, result, windowSlackNs, dispatcher, progress));
+      long windowSlackNs, Placement placement, dfsim.core.sim.Progress progress) {
+    return Behaviors.setup(ctx -> new Coordinator(ctx, model, result, windowSlackNs, placement, progress));
   }
 
   private Coordinator(ActorContext<CoordinatorCommand> ctx, SimModel model,
-      CompletableFuture<EngineResult> result, long windowSlackNs, String dispatcher,
+      CompletableFuture<EngineResult> result, long windowSlackNs, Placement placement,
       dfsim.core.sim.Progress progress) {
     super(ctx);
     this.progress = progress;
+    this.placement = placement;
     this.model = model;
     this.result = result;
     this.windowSlackNs = windowSlackNs;
@@ -93,14 +134,12 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
           latency[i * n + j] = i == j ? 0 : model.minDelay(i, j);
         }
       }
-      var props = org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(dispatcher);
-      ActorRef<LpCommand> lp = ctx.spawn(LpActor.create(model.lps().get(i), model), "lp-" + i, props);
-      ctx.watch(lp);
-      lps.add(lp);
     }
+    lps.addAll(placement.lps(ctx, model));
     for (ActorRef<LpCommand> lp : lps) {
-      lp.tell(new Init(lps, ctx.getSelf()));
+      ctx.watch(lp);
     }
+    placement.init(List.copyOf(lps), ctx.getSelf());
     outstanding = n;
   }
 
@@ -108,10 +147,19 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
   public Receive<CoordinatorCommand> createReceive() {
     return newReceiveBuilder()
         .onMessage(WindowDone.class, this::onWindowDone)
+        .onMessage(EngineProtocol.WindowsDone.class, this::onWindowsDone)
         .onMessage(LpFailed.class, this::onFailed)
         .onSignal(Terminated.class, t -> fail(new CausalityViolation(
             "LP actor " + t.getRef().path().name() + " stopped in the middle of the run")))
         .build();
+  }
+
+  private Behavior<CoordinatorCommand> onWindowsDone(EngineProtocol.WindowsDone batch) {
+    Behavior<CoordinatorCommand> next = this;
+    for (WindowDone d : batch.done()) {
+      next = onWindowDone(d);
+    }
+    return next;
   }
 
   private Behavior<CoordinatorCommand> onWindowDone(WindowDone d) {
@@ -165,9 +213,10 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
       horizon = Math.min(endTime, saturatedAdd(horizon, windowSlackNs));
       if (nextEvent[j] < horizon) {
         outstanding++;
-        lps.get(j).tell(new RunWindow(horizon, expected[j]));
+        placement.runWindow(j, lps.get(j), new RunWindow(horizon, expected[j], windows));
       }
     }
+    placement.flush();
     return this;
   }
 

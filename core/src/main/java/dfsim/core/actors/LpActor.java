@@ -39,7 +39,15 @@ final class LpActor extends AbstractBehavior<LpCommand> {
   private List<ActorRef<LpCommand>> peers;
   private ActorRef<CoordinatorCommand> coordinator;
   private long received;
+  /** Of {@link #received}, how many were sent in the round this LP runs next (or runs now). */
+  private long receivedThisRound;
+  /** The round of the last window this LP was given, and the rounds of messages it sends. */
+  private long round;
   private RunWindow waiting;
+  /** Messages already here from rounds after {@link #round}: the rounds and their counts. */
+  private long[] aheadRound = new long[4];
+  private long[] aheadCount = new long[4];
+  private int ahead;
   private long events;
   private boolean failed;
 
@@ -64,6 +72,10 @@ final class LpActor extends AbstractBehavior<LpCommand> {
         .onMessage(Deliver.class, this::onDeliver)
         .onMessage(RunWindow.class, this::onRunWindow)
         .onMessage(Init.class, this::onInit)
+        .onMessage(EngineProtocol.Quiesce.class, q -> {
+          q.replyTo().tell(new ClusterProtocol.Quiesced(id));
+          return this;
+        })
         .build();
   }
 
@@ -76,19 +88,60 @@ final class LpActor extends AbstractBehavior<LpCommand> {
 
   private Behavior<LpCommand> onDeliver(Deliver d) {
     received++;
+    if (d.round() == round) {
+      receivedThisRound++;
+    } else if (d.round() > round) {
+      countAhead(d.round());
+    }
     remote.add(d.time(), d.source(), d.sequence(), id, d.message());
-    if (waiting != null && received >= waiting.expectedReceived()) {
+    if (waiting != null && ready(waiting)) {
       runWindow();
     }
     return this;
   }
 
+  /**
+   * Counts a message sent in a round this LP has not been given yet. Which of those rounds it
+   * runs next is not known yet, so each keeps its own count (there are rarely more than one or two).
+   */
+  private void countAhead(long r) {
+    for (int i = 0; i < ahead; i++) {
+      if (aheadRound[i] == r) {
+        aheadCount[i]++;
+        return;
+      }
+    }
+    if (ahead == aheadRound.length) {
+      aheadRound = Arrays.copyOf(aheadRound, ahead * 2);
+      aheadCount = Arrays.copyOf(aheadCount, ahead * 2);
+    }
+    aheadRound[ahead] = r;
+    aheadCount[ahead++] = 1;
+  }
+
   private Behavior<LpCommand> onRunWindow(RunWindow w) {
+    round = w.round();
+    receivedThisRound = 0;
+    int kept = 0;
+    for (int i = 0; i < ahead; i++) {
+      if (aheadRound[i] == round) {
+        receivedThisRound = aheadCount[i];
+      } else if (aheadRound[i] > round) {
+        aheadRound[kept] = aheadRound[i];
+        aheadCount[kept++] = aheadCount[i];
+      }
+    }
+    ahead = kept;
     waiting = w;
-    if (received >= w.expectedReceived()) {
+    if (ready(w)) {
       runWindow();
     }
     return this;
+  }
+
+  /** Every message sent to this LP before {@code w}'s round has arrived. */
+  private boolean ready(RunWindow w) {
+    return received - receivedThisRound >= w.expectedReceived();
   }
 
   private void runWindow() {
@@ -160,6 +213,6 @@ final class LpActor extends AbstractBehavior<LpCommand> {
       touched[touchedCount++] = target;
     }
     minTimeTo[target] = Math.min(minTimeTo[target], time);
-    peers.get(target).tell(new Deliver(time, source, sequence, message));
+    peers.get(target).tell(new Deliver(time, source, sequence, round, message));
   }
 }

@@ -29,6 +29,14 @@ public final class CpuMeter {
   private long[] stateAtWarmup;
   private long[] countersAtWarmup;
 
+  /**
+   * A meter as plain data, so that a CPU measured on another JVM of a cluster reaches the report
+   * unchanged (histograms in HdrHistogram's exact compressed encoding).
+   */
+  public record Saved(int cpu, long intervalNs, long warmupNs, CpuState state, long since,
+      long[] stateNs, long[] counters, long[][] stateSeries, long[][] counterSeries, byte[][] latency,
+      Map<String, OpStats.Saved> ops, long[] stateAtWarmup, long[] countersAtWarmup) {}
+
   public CpuMeter(int cpu, long endNs, long intervalNs, long warmupNs) {
     this.cpu = cpu;
     this.intervalNs = intervalNs;
@@ -42,6 +50,41 @@ public final class CpuMeter {
     if (warmupNs == 0) {
       snapshot();
     }
+  }
+
+  private CpuMeter(Saved s) {
+    this.cpu = s.cpu();
+    this.intervalNs = s.intervalNs();
+    this.warmupNs = s.warmupNs();
+    this.state = s.state();
+    this.since = s.since();
+    System.arraycopy(s.stateNs(), 0, stateNs, 0, stateNs.length);
+    System.arraycopy(s.counters(), 0, counters, 0, counters.length);
+    this.stateSeries = s.stateSeries();
+    this.counterSeries = s.counterSeries();
+    for (int i = 0; i < latency.length; i++) {
+      latency[i] = Histograms.decode(s.latency()[i]);
+    }
+    s.ops().forEach((name, o) -> ops.put(name, OpStats.restore(o)));
+    this.stateAtWarmup = s.stateAtWarmup();
+    this.countersAtWarmup = s.countersAtWarmup();
+  }
+
+  /** Returns this meter as plain data. */
+  public Saved save() {
+    byte[][] lat = new byte[latency.length][];
+    for (int i = 0; i < lat.length; i++) {
+      lat[i] = Histograms.encode(latency[i]);
+    }
+    Map<String, OpStats.Saved> savedOps = new TreeMap<>();
+    ops.forEach((name, o) -> savedOps.put(name, o.save()));
+    return new Saved(cpu, intervalNs, warmupNs, state, since, stateNs.clone(), counters.clone(),
+        stateSeries, counterSeries, lat, savedOps, stateAtWarmup, countersAtWarmup);
+  }
+
+  /** Returns the meter {@link #save} gave. */
+  public static CpuMeter restore(Saved s) {
+    return new CpuMeter(s);
   }
 
   public int cpu() {

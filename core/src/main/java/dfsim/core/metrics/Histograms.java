@@ -13,6 +13,24 @@ public final class Histograms {
     return new Histogram(3);
   }
 
+  /** Returns {@code h} in HdrHistogram's compressed encoding (exact: every count is kept). */
+  public static byte[] encode(Histogram h) {
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+    int n = h.encodeIntoCompressedByteBuffer(buf);
+    return java.util.Arrays.copyOf(buf.array(), n);
+  }
+
+  /** Returns the histogram {@link #encode} gave, resizing as values grow like {@link #create}'s. */
+  public static Histogram decode(byte[] bytes) {
+    try {
+      Histogram h = Histogram.decodeFromCompressedByteBuffer(java.nio.ByteBuffer.wrap(bytes), 2);
+      h.setAutoResize(true);
+      return h;
+    } catch (java.util.zip.DataFormatException e) {
+      throw new IllegalArgumentException("not an encoded histogram: " + e.getMessage(), e);
+    }
+  }
+
   /** Returns p50, p90, p99, p99.9 and max of {@code h} (all 0 when empty). */
   public static Map<String, Object> percentiles(Histogram h) {
     Map<String, Object> m = new LinkedHashMap<>();

@@ -26,6 +26,12 @@ public final class MetricsReport {
     this.digest = digest;
   }
 
+  /** Returns the report a metrics.json tree holds (one written on another node of a cluster). */
+  @SuppressWarnings("unchecked")
+  public static MetricsReport of(Map<String, Object> tree) {
+    return new MetricsReport(tree, (String) ((Map<String, Object>) tree.get("run")).get("digest"));
+  }
+
   /** Returns the tree to write as metrics.json. */
   public Map<String, Object> tree() {
     return root;
@@ -107,6 +113,7 @@ public final class MetricsReport {
     r.put("config", run.config());
     r.put("seed", run.seed());
     r.put("engine", run.engine());
+    r.put("nodes", run.nodes());
     r.put("version", run.version());
     r.put("complete", run.complete());
     r.put("simulated_ns", run.simulatedNs());

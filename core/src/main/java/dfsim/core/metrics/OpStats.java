@@ -6,7 +6,30 @@ import org.HdrHistogram.Histogram;
 public final class OpStats {
   private long count;
   private long totalNs;
-  private final Histogram latency = Histograms.create();
+  private final Histogram latency;
+
+  /** The stats as plain data, to cross a JVM boundary. */
+  public record Saved(long count, long totalNs, byte[] latency) {}
+
+  public OpStats() {
+    this.latency = Histograms.create();
+  }
+
+  private OpStats(Saved s) {
+    this.count = s.count();
+    this.totalNs = s.totalNs();
+    this.latency = Histograms.decode(s.latency());
+  }
+
+  /** Returns these stats as plain data. */
+  public Saved save() {
+    return new Saved(count, totalNs, Histograms.encode(latency));
+  }
+
+  /** Returns the stats {@link #save} gave. */
+  public static OpStats restore(Saved s) {
+    return new OpStats(s);
+  }
 
   /** Records one completed operation. */
   public void record(long latencyNs) {

@@ -5,6 +5,7 @@ public record RunInfo(
     String config,
     long seed,
     String engine,
+    int nodes,
     String version,
     boolean complete,
     long simulatedNs,

@@ -32,6 +32,55 @@ public final class RunMetrics {
     return m;
   }
 
+  /**
+   * A piece of the metrics as plain data: one CPU's meter, or (with {@code cpu} null) the
+   * additive rest, so that each JVM of a cluster can ship what its LPs reported in messages of
+   * bounded size and the coordinator can {@link #merge} them into the same metrics one JVM gives.
+   */
+  public record Part(CpuMeter.Saved cpu, Map<Integer, long[]> extras, Map<LockClass, long[]> contention,
+      Map<Integer, Map<String, Object>> memory) {}
+
+  /** Returns what was reported here: one part per CPU meter, then the rest. */
+  public java.util.List<Part> parts() {
+    java.util.List<Part> out = new java.util.ArrayList<>();
+    for (CpuMeter m : cpus) {
+      if (m != null) {
+        out.add(new Part(m.save(), Map.of(), Map.of(), Map.of()));
+      }
+    }
+    Map<Integer, long[]> extras = new java.util.TreeMap<>();
+    for (int c = 0; c < cpuExtras.length; c++) {
+      if (java.util.Arrays.stream(cpuExtras[c]).anyMatch(v -> v != 0)) {
+        extras.put(c, cpuExtras[c].clone());
+      }
+    }
+    Map<LockClass, long[]> locks = new EnumMap<>(LockClass.class);
+    contention.forEach((c, s) -> locks.put(c, new long[] {s.acquires, s.contended, s.waitNs, s.transfers, s.holdNs}));
+    out.add(new Part(null, extras, locks, new java.util.TreeMap<>(memory)));
+    return out;
+  }
+
+  /** Adds a part that another JVM's LPs reported. */
+  public void merge(Part p) {
+    if (p.cpu() != null) {
+      addCpu(CpuMeter.restore(p.cpu()));
+    }
+    p.extras().forEach((c, v) -> {
+      for (int i = 0; i < v.length; i++) {
+        cpuExtras[c][i] += v[i];
+      }
+    });
+    p.contention().forEach((c, v) -> {
+      ContentionStats s = contention.get(c);
+      s.acquires += v[0];
+      s.contended += v[1];
+      s.waitNs += v[2];
+      s.transfers += v[3];
+      s.holdNs += v[4];
+    });
+    p.memory().forEach(this::addMemoryNode);
+  }
+
   /** Adds a CPU's meter. */
   public void addCpu(CpuMeter m) {
     if (cpus[m.cpu()] != null) {

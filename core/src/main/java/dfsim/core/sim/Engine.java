@@ -13,4 +13,17 @@ public interface Engine {
 
   /** Runs {@code model}, telling {@code progress} now and then how far it has got. */
   EngineResult run(SimModel model, Progress progress);
+
+  /** Returns how many JVMs the engine runs on. */
+  default int nodes() {
+    return 1;
+  }
+
+  /**
+   * After {@link #run}: lets every LP close its intervals at {@code endNs} and report. The LPs
+   * are in this JVM unless the engine placed them elsewhere.
+   */
+  default dfsim.core.metrics.RunMetrics metrics(SimModel model, int cpus, long endNs) {
+    return dfsim.core.metrics.RunMetrics.collect(model.lps(), cpus, endNs);
+  }
 }

@@ -51,6 +51,27 @@ public final class LpLayout implements LinkLatency {
     return tokenManagerLp(token % sockets);
   }
 
+  /**
+   * Returns the LPs of {@code socket}, in id order: its CPUs, the memory LPs of its dies with
+   * memory, its scheduler and its token manager. A cluster places whole sockets on one JVM.
+   */
+  public int[] socketLps(int socket) {
+    java.util.List<Integer> ids = new java.util.ArrayList<>();
+    for (int c = 0; c < cpus; c++) {
+      if (topology.socketOf(c) == socket) {
+        ids.add(cpuLp(c));
+      }
+    }
+    for (int n = 0; n < nodes; n++) {
+      if (topology.dieOfNode(n) / topology.diesPerSocket() == socket) {
+        ids.add(memoryLp(n));
+      }
+    }
+    ids.add(schedulerLp(socket));
+    ids.add(tokenManagerLp(socket));
+    return ids.stream().mapToInt(Integer::intValue).toArray();
+  }
+
   /** Returns the die an LP sits on. */
   public int dieOf(int lp) {
     if (lp < cpus) {

@@ -1,0 +1,36 @@
+package dfsim.app;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The options of one run that {@code run} and {@code cluster} share (DESIGN §6). */
+final class RunOptions {
+  @Option(names = "--seed", description = "overrides sim.seed")
+  Long seed;
+
+  @Option(names = "--out", description = "output directory (default: out/<config>-<seed>/)")
+  Path out;
+
+  @Option(names = "-D", paramLabel = "key=value", description = "overrides one config key")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--quiet", description = "prints only the digest line")
+  boolean quiet;
+
+  @Parameters(arity = "0..1", paramLabel = "CONFIG",
+      description = "HOCON config file (default: the embedded conf/default.conf)")
+  Path config;
+
+  /** Loads and checks the run's configuration. */
+  Simulation prepare() {
+    return Simulation.prepare(config, overrides, seed);
+  }
+
+  /** Returns the output directory of {@code sim}'s run. */
+  Path dir(Simulation sim) {
+    return out != null ? out : Path.of("out", sim.name() + "-" + sim.seed());
+  }
+}

@@ -1,0 +1,257 @@
+package dfsim.core.actors;
+
+import dfsim.core.actors.ClusterProtocol.Assign;
+import dfsim.core.actors.ClusterProtocol.Collect;
+import dfsim.core.actors.ClusterProtocol.Collected;
+import dfsim.core.actors.ClusterProtocol.CoordinatorLost;
+import dfsim.core.actors.ClusterProtocol.Hosted;
+import dfsim.core.actors.ClusterProtocol.PointDone;
+import dfsim.core.actors.ClusterProtocol.PointFailed;
+import dfsim.core.actors.ClusterProtocol.Quiesced;
+import dfsim.core.actors.ClusterProtocol.Refused;
+import dfsim.core.actors.ClusterProtocol.RunPoint;
+import dfsim.core.actors.ClusterProtocol.Shutdown;
+import dfsim.core.actors.ClusterProtocol.ShutdownAck;
+import dfsim.core.actors.ClusterProtocol.StartLps;
+import dfsim.core.actors.ClusterProtocol.WorkerCommand;
+import dfsim.core.actors.ClusterProtocol.WorkerEvent;
+import dfsim.core.actors.EngineProtocol.Init;
+import dfsim.core.actors.EngineProtocol.LpCommand;
+import dfsim.core.config.BadInputException;
+import dfsim.core.metrics.RunMetrics;
+import dfsim.core.sim.LogicalProcess;
+import dfsim.core.sim.SimModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+/**
+ * The agent of a worker node: it registers with the cluster's receptionist, builds the model of
+ * the configuration the coordinator ships (refusing one that resolves differently here or comes
+ * from another dfsim version), hosts the LP actors of its sockets, hands their metrics back after
+ * the run, and runs whole experiment points. It ends the node when the coordinator says so or is
+ * lost.
+ */
+public final class ClusterWorker extends AbstractBehavior<WorkerCommand> {
+  /** What the application gives a worker: reading shipped configurations and running points. */
+  public interface Host {
+    /** Returns the hash of the configuration this node resolves from {@code config}. */
+    String hash(String config);
+
+    /** Returns this node's dfsim version. */
+    String version();
+
+    /** Returns the model of a shipped configuration; throws {@link BadInputException} if it is refused. */
+    Hostable build(String config);
+
+    /** Runs one experiment point whole and returns its metrics.json text. */
+    String runPoint(String name, String config, String engine, int threads);
+  }
+
+  /** A model to host and its CPU count (the size of the metrics its LPs report into). */
+  public record Hostable(SimModel model, int cpus) {}
+
+  /** A point finished on the point thread. */
+  private record PointResult(RunPoint point, String json, RuntimeException failure) implements WorkerEvent {}
+
+  private final Host host;
+  private final Address coordinator;
+  private final CompletableFuture<Integer> exit;
+  private final Consumer<String> say;
+  private final ExecutorService points = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "dfsim-point");
+    t.setDaemon(true);
+    return t;
+  });
+  private Hostable hosted;
+  private final List<LogicalProcess> lps = new ArrayList<>();
+  private final List<ActorRef<LpCommand>> refs = new ArrayList<>();
+  private ActorRef<EngineProtocol.CoordinatorCommand> hub;
+  private Collect collecting;
+  private int quiesced;
+  private boolean ending;
+
+  static Behavior<WorkerCommand> create(Host host, Address coordinator, CompletableFuture<Integer> exit,
+      Consumer<String> say) {
+    return Behaviors.setup(ctx -> new ClusterWorker(ctx, host, coordinator, exit, say));
+  }
+
+  private ClusterWorker(ActorContext<WorkerCommand> ctx, Host host, Address coordinator,
+      CompletableFuture<Integer> exit, Consumer<String> say) {
+    super(ctx);
+    this.host = host;
+    this.coordinator = coordinator;
+    this.exit = exit;
+    this.say = say;
+    ctx.getSystem().receptionist().tell(Receptionist.register(ClusterProtocol.WORKER_KEY, ctx.getSelf()));
+    ActorRef<ClusterEvent.UnreachableMember> reach = ctx.messageAdapter(ClusterEvent.UnreachableMember.class,
+        e -> new CoordinatorLost(e.member().address().toString()));
+    ActorRef<ClusterEvent.MemberRemoved> removed = ctx.messageAdapter(ClusterEvent.MemberRemoved.class,
+        e -> new CoordinatorLost(e.member().address().toString()));
+    Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(reach, ClusterEvent.UnreachableMember.class));
+    Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(removed, ClusterEvent.MemberRemoved.class));
+  }
+
+  @Override
+  public Receive<WorkerCommand> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Assign.class, this::onAssign)
+        .onMessage(StartLps.class, this::onStart)
+        .onMessage(Collect.class, this::onCollect)
+        .onMessage(Quiesced.class, this::onQuiesced)
+        .onMessage(Shutdown.class, this::onShutdown)
+        .onMessage(RunPoint.class, this::onRunPoint)
+        .onMessage(PointResult.class, this::onPointResult)
+        .onMessage(CoordinatorLost.class, this::onLost)
+        .onSignal(PostStop.class, s -> {
+          points.shutdownNow();
+          return this;
+        })
+        .build();
+  }
+
+  /** Returns why this node refuses a configuration, or null if it takes it. */
+  private String refusal(String config, String hash, String version) {
+    if (!version.equals(host.version())) {
+      return "dfsim version " + host.version() + " here, " + version + " on the coordinator";
+    }
+    try {
+      String mine = host.hash(config);
+      if (!mine.equals(hash)) {
+        return "the configuration resolves to hash " + mine.substring(0, 12) + " here, "
+            + hash.substring(0, 12) + " on the coordinator";
+      }
+    } catch (BadInputException e) {
+      return "the configuration is refused here: " + e.getMessage();
+    }
+    return null;
+  }
+
+  private Behavior<WorkerCommand> refuse(ActorRef<ClusterProtocol.CoordinatorEvent> to, String why) {
+    to.tell(new Refused(getContext().getSelf(), why));
+    say.accept("refused the run: " + why);
+    ending = true;
+    exit.complete(ClusterNode.EXIT_BAD_INPUT);
+    return this;
+  }
+
+  private Behavior<WorkerCommand> onAssign(Assign a) {
+    String why = refusal(a.config(), a.hash(), a.version());
+    if (why != null) {
+      return refuse(a.replyTo(), why);
+    }
+    try {
+      hosted = host.build(a.config());
+    } catch (BadInputException e) {
+      return refuse(a.replyTo(), "the configuration is refused here: " + e.getMessage());
+    }
+    SimModel model = hosted.model();
+    var props = DispatcherSelector.fromConfig(ActorEngine.DISPATCHER);
+    for (int id : a.lps()) {
+      LogicalProcess lp = model.lps().get(id);
+      lps.add(lp);
+      refs.add(getContext().spawn(LpActor.create(lp, model), "lp-" + id, props));
+    }
+    hub = getContext().spawn(WindowHub.create(a.lps(), List.copyOf(refs)), "hub", props);
+    a.replyTo().tell(new Hosted(getContext().getSelf(), a.lps(), List.copyOf(refs), hub));
+    return this;
+  }
+
+  private Behavior<WorkerCommand> onStart(StartLps s) {
+    hub.tell(new EngineProtocol.HubStart(s.coordinator()));
+    for (ActorRef<LpCommand> lp : refs) {
+      lp.tell(new Init(s.peers(), hub));
+    }
+    return this;
+  }
+
+  private Behavior<WorkerCommand> onCollect(Collect c) {
+    collecting = c;
+    quiesced = 0;
+    for (ActorRef<LpCommand> lp : refs) {
+      lp.tell(new EngineProtocol.Quiesce(getContext().getSelf()));
+    }
+    if (refs.isEmpty()) {
+      sendMetrics();
+    }
+    return this;
+  }
+
+  private Behavior<WorkerCommand> onQuiesced(Quiesced q) {
+    if (++quiesced == refs.size()) {
+      sendMetrics();
+    }
+    return this;
+  }
+
+  /** Every hosted LP has answered after its last window: its state is safe to read here. */
+  private void sendMetrics() {
+    RunMetrics metrics = new RunMetrics(hosted == null ? 0 : hosted.cpus());
+    for (LogicalProcess lp : lps) {
+      lp.finish(collecting.endNs(), metrics);
+    }
+    List<RunMetrics.Part> parts = metrics.parts();
+    for (int i = 0; i < parts.size(); i++) {
+      collecting.replyTo().tell(new Collected(getContext().getSelf(), parts.get(i), i == parts.size() - 1));
+    }
+  }
+
+  private Behavior<WorkerCommand> onShutdown(Shutdown s) {
+    ending = true;
+    s.replyTo().tell(new ShutdownAck(getContext().getSelf()));
+    exit.complete(ClusterNode.EXIT_OK);
+    return this;
+  }
+
+  private Behavior<WorkerCommand> onRunPoint(RunPoint p) {
+    String why = refusal(p.config(), p.hash(), p.version());
+    if (why != null) {
+      return refuse(p.replyTo(), why);
+    }
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(
+        () -> host.runPoint(p.name(), p.config(), p.engine(), p.threads()), points),
+        (json, failure) -> new PointResult(p, json,
+            failure == null ? null : failure.getCause() instanceof RuntimeException r ? r
+                : new IllegalStateException(String.valueOf(failure))));
+    return this;
+  }
+
+  private Behavior<WorkerCommand> onPointResult(PointResult r) {
+    RunPoint p = r.point();
+    if (r.failure() != null) {
+      p.replyTo().tell(new PointFailed(getContext().getSelf(), p.id(), String.valueOf(r.failure().getMessage()),
+          r.failure() instanceof BadInputException));
+      return this;
+    }
+    List<String> chunks = ClusterProtocol.chunks(r.json());
+    for (int i = 0; i < chunks.size(); i++) {
+      p.replyTo().tell(new PointDone(getContext().getSelf(), p.id(), i, chunks.size(), chunks.get(i)));
+    }
+    return this;
+  }
+
+  private Behavior<WorkerCommand> onLost(CoordinatorLost l) {
+    if (!ending && l.address().equals(coordinator.toString())) {
+      ending = true;
+      say.accept("lost the coordinator at " + ClusterNode.hostPort(coordinator) + "; this node stops");
+      exit.complete(ClusterNode.EXIT_RUN_FAILED);
+    }
+    return this;
+  }
+}
