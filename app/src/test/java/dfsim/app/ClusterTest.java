@@ -122,6 +122,44 @@ class ClusterTest {
     }
   }
 
+  /**
+   * Stopping the coordinator, politely (Ctrl-C, SIGTERM) or not (SIGKILL), stops every worker JVM
+   * it started: a shutdown hook in the one case, the workers' watch on their stdin in the other.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"SIGTERM", "SIGKILL"})
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void stoppingTheCoordinatorStopsItsWorkers(String signal) throws Exception {
+    Path log = tmp.resolve("cluster.log");
+    Process cluster = Jvm.start(log, "cluster", "--nodes", "3", "--quiet", "--out", tmp.resolve("out").toString(),
+        "../conf/default.conf");
+    List<ProcessHandle> jvms = new ArrayList<>();
+    try {
+      long formedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.readString(log).contains("cluster formed")) {
+        assertTrue(cluster.isAlive() && System.nanoTime() < formedBy, Files.readString(log));
+        Thread.sleep(100);
+      }
+      jvms.addAll(cluster.descendants().toList());
+      assertEquals(2, jvms.size(), "two worker JVMs");
+      if (signal.equals("SIGTERM")) {
+        cluster.destroy();
+      } else {
+        cluster.destroyForcibly();
+      }
+      assertTrue(cluster.waitFor(30, TimeUnit.SECONDS), "the coordinator did not end");
+      long goneBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (jvms.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < goneBy) {
+        Thread.sleep(100);
+      }
+      assertEquals(List.of(), jvms.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList(),
+          "worker JVMs left running after " + signal);
+    } finally {
+      cluster.destroyForcibly();
+      jvms.forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
   /** An experiment's points spread over a cluster give the results of a local run. */
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
