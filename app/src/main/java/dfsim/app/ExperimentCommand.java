@@ -149,11 +149,11 @@ final class ExperimentCommand implements Callable<Integer> {
   @SuppressWarnings("unchecked")
   private List<List<MetricsReport>> runOnCluster(ClusterCommand.Cluster cluster, List<Experiment.Point> points,
       java.util.concurrent.atomic.AtomicLong runsDone) {
-    List<String[]> shipped = new ArrayList<>();
+    List<dfsim.core.actors.ClusterEngine.Point> shipped = new ArrayList<>();
     for (Experiment.Point p : points) {
       for (Experiment.Run r : p.runs()) {
         String text = Simulation.render(r.config());
-        shipped.add(new String[] {r.name(), text, Simulation.hash(text)});
+        shipped.add(new dfsim.core.actors.ClusterEngine.Point(r.name(), text, Simulation.hash(text)));
       }
     }
     List<String> texts;

@@ -101,28 +101,38 @@ final class NodeCommand implements Callable<Integer> {
   /** Reads shipped configurations as {@code run} would, and runs points as {@code experiment} would. */
   static final class Host implements ClusterWorker.Host {
     @Override
-    public String hash(String config) {
-      return Simulation.fromShipped("node", config).hash();
-    }
-
-    @Override
     public String version() {
       return System.getProperty(VERSION_PROPERTY, Main.version());
     }
 
     @Override
-    public ClusterWorker.Hostable build(String config) {
-      Simulation sim = Simulation.fromShipped("node", config);
-      return new ClusterWorker.Hostable(sim.built().model(), sim.built().topology().cpus());
-    }
+    public ClusterWorker.Shipped read(String name, String config) {
+      Simulation sim = Simulation.fromShipped(name, config);
+      return new ClusterWorker.Shipped() {
+        @Override
+        public String hash() {
+          return sim.hash();
+        }
 
-    @Override
-    public String runPoint(String name, String config, String engine, int threads) {
-      try {
-        return JSON.writeValueAsString(Simulation.fromShipped(name, config).runOn(engine, threads).tree());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+        @Override
+        public dfsim.core.sim.SimModel model() {
+          return sim.built().model();
+        }
+
+        @Override
+        public int cpus() {
+          return sim.built().topology().cpus();
+        }
+
+        @Override
+        public String run(String engine, int threads) {
+          try {
+            return JSON.writeValueAsString(sim.runOn(engine, threads).tree());
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      };
     }
   }
 }

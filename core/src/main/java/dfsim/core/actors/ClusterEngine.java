@@ -16,6 +16,9 @@ import java.util.concurrent.ExecutionException;
  * one-JVM engines.
  */
 public final class ClusterEngine implements Engine {
+  /** One experiment run to ship: its name, config.conf's text and that text's hash. */
+  public record Point(String name, String config, String hash) {}
+
   private final ClusterNode node;
   private final int workers;
   private final Duration joinTimeout;
@@ -74,14 +77,13 @@ public final class ClusterEngine implements Engine {
 
   /**
    * Runs experiment points on {@code workers} worker nodes of {@code node}, each whole on one
-   * node, and returns their metrics.json texts in the order of {@code points} (name, config,
-   * hash triples); {@code onDone} runs once per finished point.
+   * node, and returns their metrics.json texts in the order of {@code points}; {@code onDone}
+   * runs once per finished point.
    */
   public static List<String> runPoints(ClusterNode node, int workers, Duration joinTimeout, String version,
-      String engine, int threads, List<String[]> points, Runnable onDone) {
-    List<ClusterPoints.Point> ps = points.stream().map(p -> new ClusterPoints.Point(p[0], p[1], p[2])).toList();
+      String engine, int threads, List<Point> points, Runnable onDone) {
     CompletableFuture<List<String>> outcome = new CompletableFuture<>();
-    node.system().systemActorOf(ClusterPoints.create(ps, version, engine, threads, workers, joinTimeout,
+    node.system().systemActorOf(ClusterPoints.create(points, version, engine, threads, workers, joinTimeout,
         onDone, outcome), "points", org.apache.pekko.actor.typed.Props.empty());
     return await(outcome);
   }

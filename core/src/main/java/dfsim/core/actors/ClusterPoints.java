@@ -24,10 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * result (every run is deterministic), so the texts come back in plan order whatever the spread.
  */
 final class ClusterPoints extends ClusterSession {
-  /** One run: its name, resolved configuration and the configuration's hash. */
-  record Point(String name, String config, String hash) {}
-
-  private final List<Point> points;
+  private final List<ClusterEngine.Point> points;
   private final String version;
   private final String engine;
   private final int threads;
@@ -38,14 +35,14 @@ final class ClusterPoints extends ClusterSession {
   private int next;
   private int finished;
 
-  static Behavior<CoordinatorEvent> create(List<Point> points, String version, String engine, int threads,
+  static Behavior<CoordinatorEvent> create(List<ClusterEngine.Point> points, String version, String engine, int threads,
       int workers, Duration joinTimeout, Runnable onDone, CompletableFuture<List<String>> outcome) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
         new ClusterPoints(ctx, timers, points, version, engine, threads, workers, joinTimeout, onDone, outcome)));
   }
 
   private ClusterPoints(ActorContext<CoordinatorEvent> ctx, TimerScheduler<CoordinatorEvent> timers,
-      List<Point> points, String version, String engine, int threads, int workers, Duration joinTimeout,
+      List<ClusterEngine.Point> points, String version, String engine, int threads, int workers, Duration joinTimeout,
       Runnable onDone, CompletableFuture<List<String>> outcome) {
     super(ctx, timers, workers, joinTimeout);
     this.points = List.copyOf(points);
@@ -71,7 +68,7 @@ final class ClusterPoints extends ClusterSession {
 
   private void dispatch(ActorRef<WorkerCommand> w) {
     if (next < points.size()) {
-      Point p = points.get(next);
+      ClusterEngine.Point p = points.get(next);
       w.tell(new RunPoint(next, p.name(), p.config(), p.hash(), version, engine, threads, getContext().getSelf()));
       next++;
     }

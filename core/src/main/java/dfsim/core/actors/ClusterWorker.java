@@ -49,26 +49,39 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * lost.
  */
 public final class ClusterWorker extends AbstractBehavior<WorkerCommand> {
-  /** What the application gives a worker: reading shipped configurations and running points. */
+  /** What the application gives a worker: reading shipped configurations as this node would. */
   public interface Host {
-    /** Returns the hash of the configuration this node resolves from {@code config}. */
-    String hash(String config);
-
     /** Returns this node's dfsim version. */
     String version();
 
-    /** Returns the model of a shipped configuration; throws {@link BadInputException} if it is refused. */
-    Hostable build(String config);
-
-    /** Runs one experiment point whole and returns its metrics.json text. */
-    String runPoint(String name, String config, String engine, int threads);
+    /**
+     * Reads a shipped configuration (config.conf's text) as this node resolves it, building its
+     * model once; throws {@link BadInputException} if this node refuses it.
+     */
+    Shipped read(String name, String config);
   }
 
-  /** A model to host and its CPU count (the size of the metrics its LPs report into). */
-  public record Hostable(SimModel model, int cpus) {}
+  /** A shipped configuration as this node read it. */
+  public interface Shipped {
+    /** Returns the hash of the configuration as resolved here. */
+    String hash();
 
-  /** A point finished on the point thread. */
-  private record PointResult(RunPoint point, String json, RuntimeException failure) implements WorkerEvent {}
+    /** Returns the model to host LPs of. */
+    SimModel model();
+
+    /** Returns the CPU count (the size of the metrics the LPs report into). */
+    int cpus();
+
+    /** Runs the configuration whole (an experiment point) and returns its metrics.json text. */
+    String run(String engine, int threads);
+  }
+
+  /** A configuration read here, or why this node refuses it. */
+  private record Read(Shipped shipped, String refusal) {}
+
+  /** A point ended on the point thread: its metrics.json text, a refusal or a failure. */
+  private record PointResult(RunPoint point, String json, String refusal, RuntimeException failure)
+      implements WorkerEvent {}
 
   private final Host host;
   private final Address coordinator;
@@ -79,7 +92,7 @@ public final class ClusterWorker extends AbstractBehavior<WorkerCommand> {
     t.setDaemon(true);
     return t;
   });
-  private Hostable hosted;
+  private Shipped hosted;
   private final List<LogicalProcess> lps = new ArrayList<>();
   private final List<ActorRef<LpCommand>> refs = new ArrayList<>();
   private ActorRef<EngineProtocol.CoordinatorCommand> hub;
@@ -126,21 +139,22 @@ public final class ClusterWorker extends AbstractBehavior<WorkerCommand> {
         .build();
   }
 
-  /** Returns why this node refuses a configuration, or null if it takes it. */
-  private String refusal(String config, String hash, String version) {
+  /** Reads a shipped configuration, refusing another version or a different hash here. */
+  private Read read(String name, String config, String hash, String version) {
     if (!version.equals(host.version())) {
-      return "dfsim version " + host.version() + " here, " + version + " on the coordinator";
+      return new Read(null, "dfsim version " + host.version() + " here, " + version + " on the coordinator");
     }
+    Shipped shipped;
     try {
-      String mine = host.hash(config);
-      if (!mine.equals(hash)) {
-        return "the configuration resolves to hash " + mine.substring(0, 12) + " here, "
-            + hash.substring(0, 12) + " on the coordinator";
-      }
+      shipped = host.read(name, config);
     } catch (BadInputException e) {
-      return "the configuration is refused here: " + e.getMessage();
+      return new Read(null, "the configuration is refused here: " + e.getMessage());
     }
-    return null;
+    if (!shipped.hash().equals(hash)) {
+      return new Read(null, "the configuration resolves to hash " + shipped.hash().substring(0, 12) + " here, "
+          + hash.substring(0, 12) + " on the coordinator");
+    }
+    return new Read(shipped, null);
   }
 
   private Behavior<WorkerCommand> refuse(ActorRef<ClusterProtocol.CoordinatorEvent> to, String why) {
@@ -152,15 +166,11 @@ public final class ClusterWorker extends AbstractBehavior<WorkerCommand> {
   }
 
   private Behavior<WorkerCommand> onAssign(Assign a) {
-    String why = refusal(a.config(), a.hash(), a.version());
-    if (why != null) {
-      return refuse(a.replyTo(), why);
+    Read r = read("node", a.config(), a.hash(), a.version());
+    if (r.refusal() != null) {
+      return refuse(a.replyTo(), r.refusal());
     }
-    try {
-      hosted = host.build(a.config());
-    } catch (BadInputException e) {
-      return refuse(a.replyTo(), "the configuration is refused here: " + e.getMessage());
-    }
+    hosted = r.shipped();
     SimModel model = hosted.model();
     var props = DispatcherSelector.fromConfig(ActorEngine.DISPATCHER);
     for (int id : a.lps()) {
@@ -219,21 +229,22 @@ public final class ClusterWorker extends AbstractBehavior<WorkerCommand> {
     return this;
   }
 
+  /** Reads and runs a point on the point thread, so that the agent stays responsive meanwhile. */
   private Behavior<WorkerCommand> onRunPoint(RunPoint p) {
-    String why = refusal(p.config(), p.hash(), p.version());
-    if (why != null) {
-      return refuse(p.replyTo(), why);
-    }
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(
-        () -> host.runPoint(p.name(), p.config(), p.engine(), p.threads()), points),
-        (json, failure) -> new PointResult(p, json,
-            failure == null ? null : failure.getCause() instanceof RuntimeException r ? r
-                : new IllegalStateException(String.valueOf(failure))));
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
+      Read r = read(p.name(), p.config(), p.hash(), p.version());
+      return r.refusal() != null ? new PointResult(p, null, r.refusal(), null)
+          : new PointResult(p, r.shipped().run(p.engine(), p.threads()), null, null);
+    }, points), (result, failure) -> result != null ? result : new PointResult(p, null, null,
+        failure.getCause() instanceof RuntimeException e ? e : new IllegalStateException(String.valueOf(failure))));
     return this;
   }
 
   private Behavior<WorkerCommand> onPointResult(PointResult r) {
     RunPoint p = r.point();
+    if (r.refusal() != null) {
+      return refuse(p.replyTo(), r.refusal());
+    }
     if (r.failure() != null) {
       p.replyTo().tell(new PointFailed(getContext().getSelf(), p.id(), String.valueOf(r.failure().getMessage()),
           r.failure() instanceof BadInputException));
