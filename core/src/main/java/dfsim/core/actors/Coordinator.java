@@ -25,7 +25,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * Runs conservative windows. In each window every LP j runs its events before its horizon: its
  * earliest input time, the earliest any message (including replies to its own) could reach it
- * (see {@link #earliestInputTimes}). On large boxes the cheaper global window end, min over LPs
+ * (see {@link InputHorizons}). On large boxes the cheaper global window end, min over LPs
  * of (earliest send + least outgoing latency), is used instead. Only LPs with events before
  * their horizon are woken. A window ends when every woken LP has
  * reported; each LP runs its next window only once it has received every message that the
@@ -50,9 +50,8 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
   private int outstanding;
   private long events;
   private final long[] eit;
-  private final long[] eot;
-  private final boolean[] done;
-  private final long[] latency;
+  /** Per-LP horizons, or null above {@link #PER_LP_LIMIT} LPs. */
+  private final InputHorizons horizons;
   private long windows;
   private final dfsim.core.sim.Progress progress;
   private final Placement placement;
@@ -117,9 +116,7 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
     expected = new long[n];
     incoming = new long[n];
     eit = new long[n];
-    eot = new long[n];
-    done = new boolean[n];
-    latency = new long[n <= PER_LP_LIMIT ? n * n : 0];
+    horizons = n <= PER_LP_LIMIT ? new InputHorizons(model) : null;
     Arrays.fill(incoming, Long.MAX_VALUE);
     for (int i = 0; i < n; i++) {
       long min = Long.MAX_VALUE;
@@ -129,11 +126,6 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
         }
       }
       minOut[i] = min == Long.MAX_VALUE ? model.lookaheadNs() : min;
-      if (n <= PER_LP_LIMIT) {
-        for (int j = 0; j < n; j++) {
-          latency[i * n + j] = i == j ? 0 : model.minDelay(i, j);
-        }
-      }
     }
     lps.addAll(placement.lps(ctx, model));
     for (ActorRef<LpCommand> lp : lps) {
@@ -201,9 +193,9 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
     // Every LP has run everything before the earliest pending event.
     progress.update(start, events);
     windows++;
-    boolean perLp = n <= PER_LP_LIMIT;
+    boolean perLp = horizons != null;
     if (perLp) {
-      earliestInputTimes(n);
+      horizons.compute(sendBound, eit);
     }
     for (int j = 0; j < n; j++) {
       if (nextEvent[j] >= endTime) {
@@ -218,44 +210,6 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
     }
     placement.flush();
     return this;
-  }
-
-  /**
-   * Computes each LP's earliest input time: EIT(j) = min over k != j of EOT(k) + latency(k, j),
-   * where EOT(k) = min(k's send bound, EIT(k)) since an LP may answer a message at once. A
-   * shortest-path closure (Dijkstra over the LPs; every latency is > 0), so that round trips are
-   * bounded too: an LP never runs past a reply to its own messages.
-   */
-  private void earliestInputTimes(int n) {
-    java.util.Arrays.fill(eit, Long.MAX_VALUE);
-    for (int i = 0; i < n; i++) {
-      eot[i] = sendBound[i];
-      done[i] = false;
-    }
-    for (int round = 0; round < n; round++) {
-      int u = -1;
-      for (int i = 0; i < n; i++) {
-        if (!done[i] && eot[i] != Long.MAX_VALUE && (u < 0 || eot[i] < eot[u])) {
-          u = i;
-        }
-      }
-      if (u < 0) {
-        break;
-      }
-      done[u] = true;
-      long base = eot[u];
-      for (int v = 0; v < n; v++) {
-        if (v != u) {
-          long t = base + latency[u * n + v];
-          if (t < eit[v]) {
-            eit[v] = t;
-            if (t < eot[v]) {
-              eot[v] = t;
-            }
-          }
-        }
-      }
-    }
   }
 
   private static long saturatedAdd(long a, long b) {

@@ -1,0 +1,99 @@
+package dfsim.core.actors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dfsim.core.sim.LinkLatency;
+import dfsim.core.sim.SimModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The closed form of the earliest input times gives Dijkstra's times whenever the latencies obey
+ * the triangle inequality, and latencies that do not are left to Dijkstra.
+ */
+final class InputHorizonsTest {
+
+  private static SimModel model(int n, LinkLatency latency) {
+    List<ActorEngineTest.Relay> lps = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      lps.add(new ActorEngineTest.Relay(i, n, 0));
+    }
+    return new SimModel(lps, latency, 10, 1_000_000, 1);
+  }
+
+  /** A box's hierarchy: LPs in dies of 4, dies in sockets of 2 (10 / 20 / 70 / 150 ns). */
+  private static long box(int a, int b) {
+    if (a / 2 == b / 2) {
+      return 10;
+    }
+    if (a / 4 == b / 4) {
+      return 20;
+    }
+    return a / 8 == b / 8 ? 70 : 150;
+  }
+
+  private static void assertSameAsDijkstra(InputHorizons h, int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    long[] bounds = new long[n];
+    long[] fast = new long[n];
+    long[] slow = new long[n];
+    for (int trial = 0; trial < 2_000; trial++) {
+      for (int i = 0; i < n; i++) {
+        // Idle LPs (no send bound) are common: a third of them here, sometimes all.
+        // Bounds spread wide (few LPs near the least) or packed within a latency of each other.
+        long spread = trial % 2 == 0 ? 1_000 : 100;
+        bounds[i] = trial % 97 == 0 || r.nextInt(3) == 0 ? Long.MAX_VALUE : r.nextLong(spread);
+      }
+      h.closedForm(bounds, fast);
+      h.dijkstra(bounds, slow);
+      assertArrayEquals(slow, fast, "send bounds " + java.util.Arrays.toString(bounds));
+    }
+  }
+
+  @Test
+  void closedFormEqualsDijkstraOnBoxLatencies() {
+    for (int n : new int[] {2, 3, 22, 40}) {
+      InputHorizons h = new InputHorizons(model(n, InputHorizonsTest::box));
+      assertTrue(h.metric(), n + " LPs");
+      assertSameAsDijkstra(h, n, n);
+    }
+  }
+
+  @Test
+  void closedFormEqualsDijkstraOnRandomMetricLatencies() {
+    // LPs at random points on a line, latency = distance + 10: a metric with no hierarchy.
+    SplittableRandom r = new SplittableRandom(7);
+    long[] x = r.longs(30, 0, 500).toArray();
+    InputHorizons h = new InputHorizons(model(30, (a, b) -> Math.abs(x[a] - x[b]) + 10));
+    assertTrue(h.metric());
+    assertSameAsDijkstra(h, 30, 11);
+  }
+
+  @Test
+  void latenciesBreakingTheTriangleInequalityUseDijkstra() {
+    // 0 -> 2 direct costs 500 ns, via 1 only 20 ns: a relay is faster than the link.
+    LinkLatency skewed = (a, b) -> (a == 0 && b == 2) || (a == 2 && b == 0) ? 500 : 10;
+    InputHorizons h = new InputHorizons(model(3, skewed));
+    assertFalse(h.metric());
+    long[] eit = new long[3];
+    h.compute(new long[] {100, Long.MAX_VALUE, Long.MAX_VALUE}, eit);
+    // LP 2 hears from LP 0 through LP 1 at 120, not over the direct link at 600; LP 0 hears its
+    // own reply after a round trip of 20.
+    assertArrayEquals(new long[] {120, 110, 120}, eit);
+  }
+
+  @Test
+  void nothingSendsMeansNothingArrives() {
+    InputHorizons h = new InputHorizons(model(4, InputHorizonsTest::box));
+    long[] eit = new long[4];
+    h.compute(new long[] {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE}, eit);
+    for (long t : eit) {
+      assertEquals(Long.MAX_VALUE, t);
+    }
+  }
+}
