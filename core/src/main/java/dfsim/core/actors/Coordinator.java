@@ -49,7 +49,6 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
   private final long[] incoming;
   private int outstanding;
   private long events;
-  private final long[] eit;
   /** Per-LP horizons, or null above {@link #PER_LP_LIMIT} LPs. */
   private final InputHorizons horizons;
   private long windows;
@@ -115,7 +114,6 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
     sendBound = new long[n];
     expected = new long[n];
     incoming = new long[n];
-    eit = new long[n];
     horizons = n <= PER_LP_LIMIT ? new InputHorizons(model) : null;
     Arrays.fill(incoming, Long.MAX_VALUE);
     for (int i = 0; i < n; i++) {
@@ -195,13 +193,13 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
     windows++;
     boolean perLp = horizons != null;
     if (perLp) {
-      horizons.compute(sendBound, eit);
+      horizons.prepare(sendBound);
     }
     for (int j = 0; j < n; j++) {
       if (nextEvent[j] >= endTime) {
         continue;
       }
-      long horizon = perLp ? eit[j] : globalEnd;
+      long horizon = perLp ? horizons.earliestInput(j, nextEvent[j] - windowSlackNs) : globalEnd;
       horizon = Math.min(endTime, saturatedAdd(horizon, windowSlackNs));
       if (nextEvent[j] < horizon) {
         outstanding++;

@@ -29,6 +29,9 @@ final class InputHorizons {
   private final long minLatency;
   private final long maxLatency;
   private final int[] candidates;
+  private int count;
+  /** Dijkstra's times, when the closed form does not apply. */
+  private final long[] eit;
   private final long[] bound;
   private final long[] eot;
   private final boolean[] done;
@@ -41,6 +44,7 @@ final class InputHorizons {
     this.eot = new long[n];
     this.done = new boolean[n];
     this.candidates = new int[n];
+    this.eit = new long[n];
     long min = NEVER;
     long max = 0;
     for (int j = 0; j < n; j++) {
@@ -86,23 +90,61 @@ final class InputHorizons {
   }
 
   /**
-   * Fills {@code eit} from the LPs' send bounds ({@code Long.MAX_VALUE}: cannot send before it
-   * receives). An LP nothing can reach gets {@code Long.MAX_VALUE}.
+   * Takes this window's send bounds ({@code Long.MAX_VALUE}: the LP cannot send before it
+   * receives); {@link #earliestInput} then answers per LP.
    */
-  void compute(long[] sendBound, long[] eit) {
+  void prepare(long[] sendBound) {
     if (metric) {
-      closedForm(sendBound, eit);
+      prepareClosedForm(sendBound);
     } else {
       dijkstra(sendBound, eit);
     }
   }
 
   /**
-   * The closed form over the LPs that can matter: every EIT is at most the second-least bound
+   * Returns LP {@code j}'s earliest input time ({@code Long.MAX_VALUE} if nothing can reach it),
+   * or, once that time is known to be at most {@code below}, some time at most {@code below}:
+   * an LP whose next event is not before its horizon needs no more than that.
+   */
+  long earliestInput(int j, long below) {
+    if (!metric) {
+      return eit[j];
+    }
+    long best = bound[j] + roundTrip[j];
+    int row = j * n;
+    for (int i = 0; i < count && best > below; i++) {
+      int k = candidates[i];
+      long b = bound[k];
+      if (b + minLatency >= best) {
+        break; // candidates come in bound order: none later can do better
+      }
+      best = Math.min(best, b + into[row + k]);
+    }
+    return best >= NEVER ? Long.MAX_VALUE : best;
+  }
+
+  /** Fills {@code eit} with every LP's earliest input time. */
+  void compute(long[] sendBound, long[] out) {
+    prepare(sendBound);
+    for (int j = 0; j < n; j++) {
+      out[j] = earliestInput(j, Long.MIN_VALUE);
+    }
+  }
+
+  /** The closed form's times (for tests; {@link #compute} uses it whenever {@link #metric}). */
+  void closedForm(long[] sendBound, long[] out) {
+    prepareClosedForm(sendBound);
+    for (int j = 0; j < n; j++) {
+      out[j] = earliestInput(j, Long.MIN_VALUE);
+    }
+  }
+
+  /**
+   * Keeps the LPs that can matter, in bound order: every EIT is at most the second-least bound
    * plus the greatest latency (the least-bound LP reaches everyone else, the second-least reaches
    * it), so an LP whose bound plus the least latency is above that reaches no one first.
    */
-  void closedForm(long[] sendBound, long[] eit) {
+  private void prepareClosedForm(long[] sendBound) {
     long least = NEVER;
     long second = NEVER;
     for (int k = 0; k < n; k++) {
@@ -116,20 +158,17 @@ final class InputHorizons {
       }
     }
     long cut = second + maxLatency - minLatency;
-    int count = 0;
+    count = 0;
     for (int k = 0; k < n; k++) {
-      if (bound[k] <= cut) {
-        candidates[count++] = k;
+      long b = bound[k];
+      if (b <= cut) {
+        int i = count++;
+        while (i > 0 && bound[candidates[i - 1]] > b) {
+          candidates[i] = candidates[i - 1];
+          i--;
+        }
+        candidates[i] = k;
       }
-    }
-    for (int j = 0; j < n; j++) {
-      long best = bound[j] + roundTrip[j];
-      int row = j * n;
-      for (int i = 0; i < count; i++) {
-        int k = candidates[i];
-        best = Math.min(best, bound[k] + into[row + k]);
-      }
-      eit[j] = best >= NEVER ? Long.MAX_VALUE : best;
     }
   }
 

@@ -52,6 +52,18 @@ final class InputHorizonsTest {
       h.closedForm(bounds, fast);
       h.dijkstra(bounds, slow);
       assertArrayEquals(slow, fast, "send bounds " + java.util.Arrays.toString(bounds));
+      // Asked only whether an LP's next event lies before its horizon, the answer may stop early
+      // at or below that event, but is exact above it.
+      h.prepare(bounds);
+      for (int j = 0; j < n; j++) {
+        long next = r.nextLong(1_200);
+        long answer = h.earliestInput(j, next);
+        if (slow[j] <= next) {
+          assertTrue(answer <= next, "LP " + j + ": " + answer + " for " + slow[j] + " below " + next);
+        } else {
+          assertEquals(slow[j], answer, "LP " + j + " above " + next);
+        }
+      }
     }
   }
 
