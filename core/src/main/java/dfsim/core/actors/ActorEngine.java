@@ -44,9 +44,13 @@ public final class ActorEngine implements Engine {
     this.windowSlackNs = windowSlackNs;
   }
 
-  /** Returns the settings that give the default dispatcher {@code threads} threads. */
+  /**
+   * Returns the settings that give the default dispatcher {@code threads} threads: one thread is
+   * a {@link LoopExecutor}, more a fork-join pool.
+   */
   static Config dispatcher(int threads) {
     return ConfigFactory.parseString(DISPATCHER + " { "
+        + (threads == 1 ? "executor = \"" + LoopExecutor.Configurator.class.getName() + "\", " : "")
         + "thread-pool-executor.fixed-pool-size = " + threads + ", "
         + "fork-join-executor { parallelism-min = " + threads + ", parallelism-max = " + threads + " }, "
         + "affinity-pool-executor { parallelism-min = " + threads + ", parallelism-max = " + threads + " } }");

@@ -192,11 +192,13 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
     progress.update(start, events);
     windows++;
     boolean perLp = horizons != null;
+    long wakeBelow = endTime;
     if (perLp) {
       horizons.prepare(sendBound);
+      wakeBelow = Math.min(endTime, saturatedAdd(horizons.upperBound(), windowSlackNs));
     }
     for (int j = 0; j < n; j++) {
-      if (nextEvent[j] >= endTime) {
+      if (nextEvent[j] >= wakeBelow) {
         continue;
       }
       long horizon = perLp ? horizons.earliestInput(j, nextEvent[j] - windowSlackNs) : globalEnd;

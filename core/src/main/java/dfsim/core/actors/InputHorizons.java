@@ -30,6 +30,8 @@ final class InputHorizons {
   private final long maxLatency;
   private final int[] candidates;
   private int count;
+  /** No LP's earliest input time is above this (see {@link #prepareClosedForm}). */
+  private long upper = Long.MAX_VALUE;
   /** Dijkstra's times, when the closed form does not apply. */
   private final long[] eit;
   private final long[] bound;
@@ -123,6 +125,14 @@ final class InputHorizons {
     return best >= NEVER ? Long.MAX_VALUE : best;
   }
 
+  /**
+   * Returns a time that no LP's earliest input time exceeds ({@code Long.MAX_VALUE} when not
+   * known): an LP whose next event is not before it cannot be woken, and needs no question.
+   */
+  long upperBound() {
+    return metric && upper < NEVER ? upper : Long.MAX_VALUE;
+  }
+
   /** Fills {@code eit} with every LP's earliest input time. */
   void compute(long[] sendBound, long[] out) {
     prepare(sendBound);
@@ -157,7 +167,8 @@ final class InputHorizons {
         second = b;
       }
     }
-    long cut = second + maxLatency - minLatency;
+    upper = second + maxLatency;
+    long cut = upper - minLatency;
     count = 0;
     for (int k = 0; k < n; k++) {
       long b = bound[k];

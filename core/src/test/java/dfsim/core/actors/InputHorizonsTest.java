@@ -55,6 +55,9 @@ final class InputHorizonsTest {
       // Asked only whether an LP's next event lies before its horizon, the answer may stop early
       // at or below that event, but is exact above it.
       h.prepare(bounds);
+      for (long t : slow) {
+        assertTrue(t <= h.upperBound(), t + " above the upper bound " + h.upperBound());
+      }
       for (int j = 0; j < n; j++) {
         long next = r.nextLong(1_200);
         long answer = h.earliestInput(j, next);
