@@ -9,6 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * The actor engine: one Pekko typed actor per LP on a dispatcher of {@code threads} threads, and
@@ -65,9 +68,20 @@ public final class ActorEngine implements Engine {
   public EngineResult run(SimModel model, dfsim.core.sim.Progress progress) {
     Config config = dispatcher(threads).withFallback(base).withFallback(ConfigFactory.defaultReference()).resolve();
     CompletableFuture<EngineResult> result = new CompletableFuture<>();
-    ActorSystem<EngineProtocol.CoordinatorCommand> system = ActorSystem.create(
-        Coordinator.create(model, result, windowSlackNs, Coordinator.local(DISPATCHER), progress), "dfsim", config);
-    // If the coordinator itself dies, the system stops without a result: fail instead of waiting.
+    // The coordinator is the guardian's child, not the guardian: Pekko wraps a guardian's behavior
+    // in an interceptor that costs an allocation per message, and the coordinator gets one
+    // message per LP per window. If the coordinator dies, the guardian fails the run.
+    Behavior<Void> guardian = Behaviors.setup(ctx -> {
+      ctx.watch(ctx.spawn(Coordinator.create(model, result, windowSlackNs, Coordinator.local(DISPATCHER), progress),
+          "coordinator"));
+      return Behaviors.receive(Void.class)
+          .onSignal(Terminated.class, t -> {
+            result.completeExceptionally(new IllegalStateException("the coordinator stopped before the run ended"));
+            return Behaviors.stopped();
+          })
+          .build();
+    });
+    ActorSystem<Void> system = ActorSystem.create(guardian, "dfsim", config);
     system.getWhenTerminated().thenRun(() ->
         result.completeExceptionally(new IllegalStateException("the actor system stopped before the run ended")));
     try {

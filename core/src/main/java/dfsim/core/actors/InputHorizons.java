@@ -116,11 +116,7 @@ final class InputHorizons {
     int row = j * n;
     for (int i = 0; i < count && best > below; i++) {
       int k = candidates[i];
-      long b = bound[k];
-      if (b + minLatency >= best) {
-        break; // candidates come in bound order: none later can do better
-      }
-      best = Math.min(best, b + into[row + k]);
+      best = Math.min(best, bound[k] + into[row + k]);
     }
     return best >= NEVER ? Long.MAX_VALUE : best;
   }
@@ -150,37 +146,33 @@ final class InputHorizons {
   }
 
   /**
-   * Keeps the LPs that can matter, in bound order: every EIT is at most the second-least bound
+   * Keeps the LPs that can matter: every EIT is at most the second-least bound
    * plus the greatest latency (the least-bound LP reaches everyone else, the second-least reaches
    * it), so an LP whose bound plus the least latency is above that reaches no one first.
    */
   private void prepareClosedForm(long[] sendBound) {
+    // Branch-free passes: with a few LPs per window a mispredicted branch costs more than a scan.
     long least = NEVER;
-    long second = NEVER;
+    int at = -1;
     for (int k = 0; k < n; k++) {
       long b = Math.min(sendBound[k], NEVER);
       bound[k] = b;
-      if (b < least) {
-        second = least;
-        least = b;
-      } else if (b < second) {
-        second = b;
-      }
+      boolean lower = b < least;
+      least = lower ? b : least;
+      at = lower ? k : at;
+    }
+    long second = NEVER;
+    for (int k = 0; k < n; k++) {
+      second = Math.min(second, k == at ? NEVER : bound[k]);
     }
     upper = second + maxLatency;
     long cut = upper - minLatency;
-    count = 0;
+    int c = 0;
     for (int k = 0; k < n; k++) {
-      long b = bound[k];
-      if (b <= cut) {
-        int i = count++;
-        while (i > 0 && bound[candidates[i - 1]] > b) {
-          candidates[i] = candidates[i - 1];
-          i--;
-        }
-        candidates[i] = k;
-      }
+      candidates[c] = k;
+      c += bound[k] <= cut ? 1 : 0;
     }
+    count = c;
   }
 
   /** Dijkstra over the LPs from every LP's send bound at once; every latency is > 0. */
