@@ -153,17 +153,12 @@ final class InputHorizons {
   private void prepareClosedForm(long[] sendBound) {
     // Branch-free passes: with a few LPs per window a mispredicted branch costs more than a scan.
     long least = NEVER;
-    int at = -1;
+    long second = NEVER;
     for (int k = 0; k < n; k++) {
       long b = Math.min(sendBound[k], NEVER);
       bound[k] = b;
-      boolean lower = b < least;
-      least = lower ? b : least;
-      at = lower ? k : at;
-    }
-    long second = NEVER;
-    for (int k = 0; k < n; k++) {
-      second = Math.min(second, k == at ? NEVER : bound[k]);
+      second = Math.min(second, Math.max(least, b));
+      least = Math.min(least, b);
     }
     upper = second + maxLatency;
     long cut = upper - minLatency;

@@ -27,6 +27,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * time, decides), and tells the coordinator what it sent and when it could next send.
  */
 final class LpActor extends AbstractBehavior<LpCommand> {
+  private static final int[] NONE = {};
+  private static final long[] NO_TIMES = {};
   private final LpRuntime runtime;
   private final int id;
   /** The LP's own events (self-events) and those other LPs sent it, each in the total order. */
@@ -44,6 +46,9 @@ final class LpActor extends AbstractBehavior<LpCommand> {
   /** The round of the last window this LP was given, and the rounds of messages it sends. */
   private long round;
   private RunWindow waiting;
+  /** The end of the window being run; {@link #runEvents} is made once, not per window. */
+  private long windowEnd;
+  private final Runnable runEvents = this::runEvents;
   /** Messages already here from rounds after {@link #round}: the rounds and their counts. */
   private long[] aheadRound = new long[4];
   private long[] aheadCount = new long[4];
@@ -145,22 +150,26 @@ final class LpActor extends AbstractBehavior<LpCommand> {
   }
 
   private void runWindow() {
-    long end = waiting.end();
+    windowEnd = waiting.end();
     waiting = null;
-    guarded(() -> {
-      while (true) {
-        EventHeap h = own.firstPrecedes(remote) ? own : remote;
-        long t = h.peekTime();
-        if (t >= end) {
-          break;
-        }
-        int source = h.peekSource();
-        SimMessage m = h.peekMessage();
-        h.pop();
-        runtime.deliver(t, source, m);
-        events++;
+    guarded(runEvents);
+  }
+
+  /** Delivers the pending events before {@link #windowEnd}, in the total order. */
+  private void runEvents() {
+    long end = windowEnd;
+    while (true) {
+      EventHeap h = own.firstPrecedes(remote) ? own : remote;
+      long t = h.peekTime();
+      if (t >= end) {
+        break;
       }
-    });
+      int source = h.peekSource();
+      SimMessage m = h.peekMessage();
+      h.pop();
+      runtime.deliver(t, source, m);
+      events++;
+    }
   }
 
   /** Runs LP code, then reports the window; an LP's exception fails the run, loudly. */
@@ -179,9 +188,9 @@ final class LpActor extends AbstractBehavior<LpCommand> {
   }
 
   private void report() {
-    int[] targets = new int[touchedCount];
-    int[] counts = new int[touchedCount];
-    long[] minTimes = new long[touchedCount];
+    int[] targets = touchedCount == 0 ? NONE : new int[touchedCount];
+    int[] counts = touchedCount == 0 ? NONE : new int[touchedCount];
+    long[] minTimes = touchedCount == 0 ? NO_TIMES : new long[touchedCount];
     for (int i = 0; i < touchedCount; i++) {
       int t = touched[i];
       targets[i] = t;
