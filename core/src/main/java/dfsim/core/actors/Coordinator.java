@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -135,13 +136,29 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
 
   @Override
   public Receive<CoordinatorCommand> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(WindowDone.class, this::onWindowDone)
-        .onMessage(EngineProtocol.WindowsDone.class, this::onWindowsDone)
-        .onMessage(LpFailed.class, this::onFailed)
-        .onSignal(Terminated.class, t -> fail(new CausalityViolation(
-            "LP actor " + t.getRef().path().name() + " stopped in the middle of the run")))
-        .build();
+    // A type switch instead of a built receive: the coordinator gets a report per woken LP.
+    return new Receive<>() {
+      @Override
+      public Behavior<CoordinatorCommand> receiveMessage(CoordinatorCommand m) {
+        if (m instanceof WindowDone d) {
+          return onWindowDone(d);
+        } else if (m instanceof EngineProtocol.WindowsDone batch) {
+          return onWindowsDone(batch);
+        } else if (m instanceof LpFailed f) {
+          return onFailed(f);
+        }
+        return Behaviors.unhandled();
+      }
+
+      @Override
+      public Behavior<CoordinatorCommand> receiveSignal(Signal s) {
+        if (s instanceof Terminated t) {
+          return fail(new CausalityViolation(
+              "LP actor " + t.getRef().path().name() + " stopped in the middle of the run"));
+        }
+        return Behaviors.unhandled();
+      }
+    };
   }
 
   private Behavior<CoordinatorCommand> onWindowsDone(EngineProtocol.WindowsDone batch) {
