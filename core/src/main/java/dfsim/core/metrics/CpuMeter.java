@@ -26,6 +26,8 @@ public final class CpuMeter {
   private final long[][] counterSeries;
   private final Histogram[] latency = new Histogram[Latency.values().length];
   private final Map<String, OpStats> ops = new TreeMap<>();
+  private String lastOp;
+  private OpStats lastOpStats;
   private long[] stateAtWarmup;
   private long[] countersAtWarmup;
 
@@ -128,7 +130,13 @@ public final class CpuMeter {
   /** Records a completed workload operation; only those completing after warm-up count. */
   public void opCompleted(String name, long latencyNs, long now) {
     if (now >= warmupNs) {
-      ops.computeIfAbsent(name, k -> new OpStats()).record(latencyNs);
+      // A workload names its operations with constants, nearly always one per CPU: compare
+      // references before looking the name up.
+      if (name != lastOp) {
+        lastOpStats = ops.computeIfAbsent(name, k -> new OpStats());
+        lastOp = name;
+      }
+      lastOpStats.record(latencyNs);
     }
   }
 

@@ -13,6 +13,8 @@ public final class LpRuntime implements LpContext {
   }
 
   private final LogicalProcess lp;
+  /** The LP's id, kept here: asking the LP is an interface call per message. */
+  private final int id;
   private final SimModel model;
   private final SplittableRandom random;
   private final Outbox outbox;
@@ -22,6 +24,7 @@ public final class LpRuntime implements LpContext {
 
   public LpRuntime(LogicalProcess lp, SimModel model, Outbox outbox) {
     this.lp = lp;
+    this.id = lp.id();
     this.model = model;
     this.outbox = outbox;
     this.random = LpRandom.forLp(model.seed(), lp.id());
@@ -35,7 +38,7 @@ public final class LpRuntime implements LpContext {
   /** Delivers one event to the LP. The engine guarantees the total order. */
   public void deliver(long time, int source, SimMessage message) {
     if (time < now) {
-      throw new CausalityViolation("LP " + lp.id() + " at t=" + now + " got an event for t="
+      throw new CausalityViolation("LP " + id + " at t=" + now + " got an event for t="
           + time + " from LP " + source + " (" + message.getClass().getSimpleName() + ")");
     }
     now = time;
@@ -59,7 +62,7 @@ public final class LpRuntime implements LpContext {
 
   @Override
   public int self() {
-    return lp.id();
+    return id;
   }
 
   @Override
@@ -69,30 +72,30 @@ public final class LpRuntime implements LpContext {
 
   @Override
   public long latencyTo(int target) {
-    return target == lp.id() ? 0 : model.minDelay(lp.id(), target);
+    return target == id ? 0 : model.minDelay(id, target);
   }
 
   @Override
   public void send(int target, long delayNs, SimMessage message) {
-    if (target == lp.id()) {
+    if (target == id) {
       schedule(delayNs, message);
       return;
     }
-    long min = model.minDelay(lp.id(), target);
+    long min = model.minDelay(id, target);
     if (delayNs < min) {
-      throw new CausalityViolation("LP " + lp.id() + " sent " + message.getClass().getSimpleName()
+      throw new CausalityViolation("LP " + id + " sent " + message.getClass().getSimpleName()
           + " to LP " + target + " with delay " + delayNs + " ns, below the link latency " + min + " ns");
     }
     sent++;
-    outbox.post(now + delayNs, lp.id(), sequence++, target, message);
+    outbox.post(now + delayNs, id, sequence++, target, message);
   }
 
   @Override
   public void schedule(long delayNs, SimMessage message) {
     if (delayNs < 0) {
-      throw new CausalityViolation("LP " + lp.id() + " scheduled "
+      throw new CausalityViolation("LP " + id + " scheduled "
           + message.getClass().getSimpleName() + " " + delayNs + " ns in the past");
     }
-    outbox.post(now + delayNs, lp.id(), sequence++, lp.id(), message);
+    outbox.post(now + delayNs, id, sequence++, id, message);
   }
 }
