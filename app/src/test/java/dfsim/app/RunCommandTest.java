@@ -102,14 +102,14 @@ final class RunCommandTest {
 
   @Test
   void runsLongerThanASecondReportProgressOnStderrUnlessQuiet() {
-    // The actor engine takes a few seconds over 100 simulated ms of the default storm.
-    Cli r = Cli.run("run", "--engine", "actors", "--out", tmp.resolve("p").toString(), "-D", "sim.end-time=100ms", DEFAULT);
+    // The actor engine takes a few seconds over 400 simulated ms of the default storm.
+    Cli r = Cli.run("run", "--engine", "actors", "--out", tmp.resolve("p").toString(), "-D", "sim.end-time=400ms", DEFAULT);
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.err().contains("progress: simulated "), "plain progress lines when not on a terminal: " + r.err());
     assertTrue(!r.out().contains("progress"), "stdout keeps the table and the digest line");
     assertTrue(r.lastLine().startsWith("result digest: "));
     Cli q = Cli.run("run", "--quiet", "--engine", "actors", "--out", tmp.resolve("q").toString(), "-D",
-        "sim.end-time=100ms", DEFAULT);
+        "sim.end-time=400ms", DEFAULT);
     assertEquals(0, q.exit(), q.err());
     assertTrue(!q.err().contains("progress"), "--quiet prints no progress");
     assertEquals(r.digest(), q.digest());
