@@ -63,7 +63,6 @@ import dfsim.core.sim.SimulationFailure;
 import dfsim.core.topology.LpLayout;
 import dfsim.core.topology.Topology;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
@@ -173,7 +172,9 @@ public final class CpuLp implements LogicalProcess {
   private final Map<Integer, SimThread> blocked = new HashMap<>();
   /** Threads asleep in umtx_sleep(), until their page's home wakes them or times them out. */
   private final Map<Integer, SimThread> umtxAsleep = new HashMap<>();
-  private final Map<LockClass, Long> waitByClass = new EnumMap<>(LockClass.class);
+  /** Lock wait per lock class (by ordinal), and which classes were waited on at all. */
+  private final long[] waitByClass = new long[LockClass.values().length];
+  private final boolean[] waitedOn = new boolean[LockClass.values().length];
 
   /** The thread on the CPU, or null for the idle thread. */
   private SimThread running;
@@ -364,7 +365,11 @@ public final class CpuLp implements LogicalProcess {
     tlbInvalidated(endTime);
     meter.finish(endTime);
     metrics.addCpu(meter);
-    waitByClass.forEach((c, ns) -> metrics.contention(c).waitNs += ns);
+    for (LockClass c : LockClass.values()) {
+      if (waitedOn[c.ordinal()]) {
+        metrics.contention(c).waitNs += waitByClass[c.ordinal()];
+      }
+    }
     metrics.contention(LockClass.PMAP_INTERLOCK).add(interlockStats);
   }
 
@@ -1035,7 +1040,7 @@ public final class CpuLp implements LogicalProcess {
 
   private void startProcessOp(SimThread t, Op op, LpContext ctx) {
     meter.enter(CpuState.BUSY, ctx.now());
-    t.ksteps = ProcessVm.newSteps();
+    t.newKSteps();
     if (op instanceof Op.Fork) {
       t.parentSpace = t.space;
       t.space = processVm.fork(t.space, t.ksteps);
@@ -1219,7 +1224,7 @@ public final class CpuLp implements LogicalProcess {
     tlbInvalidated(ctx.now());
     int home = homeLp(f.object());
     ctx.send(home, work + ctx.latencyTo(home), new dfsim.core.protocol.UmtxFork(cpu, f.object(), umtx.ptmap()));
-    t.ksteps = ProcessVm.newSteps();
+    t.newKSteps();
     t.ksteps.add(new KStep.Work(work));
     nextKStep(ctx);
   }
@@ -1231,7 +1236,7 @@ public final class CpuLp implements LogicalProcess {
    */
   private void ptraceWrite(SimThread t, Op.PtraceWrite w, LpContext ctx) {
     meter.enter(CpuState.BUSY, ctx.now());
-    t.ksteps = ProcessVm.newSteps();
+    t.newKSteps();
     t.ksteps.add(new KStep.Work(cost.syscallNs()));
     KStep poke = new KStep.Poke(w.object());
     if (vmFault.enterPmap()) {
@@ -1317,7 +1322,7 @@ public final class CpuLp implements LogicalProcess {
     t.mutex = call;
     t.umtxStart = ctx.now();
     t.umtxAsleepNs = 0;
-    t.ksteps = ProcessVm.newSteps();
+    t.newKSteps();
     int object = t.mutexObject;
     if (umtx.ptmap()) {
       t.ksteps.add(new KStep.Work(cost.syscallNs() + cost.vmPageLookupNs()));
@@ -1751,6 +1756,7 @@ public final class CpuLp implements LogicalProcess {
     if (spinClass == LockClass.TOKEN) {
       meter.record(Latency.TOKEN_WAIT, waited);
     }
-    waitByClass.merge(spinClass, waited, Long::sum);
+    waitByClass[spinClass.ordinal()] += waited;
+    waitedOn[spinClass.ordinal()] = true;
   }
 }

@@ -3,7 +3,6 @@ package dfsim.cpus;
 import dfsim.core.config.Costs;
 import dfsim.core.config.VmFaultSettings;
 import dfsim.core.program.BinaryImage;
-import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
@@ -124,9 +123,5 @@ final class ProcessVm {
       e.mapped.clear();
       e.writable.clear();
     }
-  }
-
-  static Deque<KStep> newSteps() {
-    return new ArrayDeque<>();
   }
 }

@@ -33,6 +33,19 @@ final class SimThread {
 
   /** The kernel steps of the fork, exec, exit or fault in progress, or null. */
   java.util.Deque<KStep> ksteps;
+  /** The one queue {@link #ksteps} points at while an operation runs: a kernel op per event
+   * would otherwise allocate a queue each time. */
+  private java.util.ArrayDeque<KStep> kstepQueue;
+
+  /** Starts a kernel operation: {@link #ksteps} becomes this thread's emptied step queue. */
+  java.util.Deque<KStep> newKSteps() {
+    if (kstepQueue == null) {
+      kstepQueue = new java.util.ArrayDeque<>(8);
+    }
+    kstepQueue.clear();
+    ksteps = kstepQueue;
+    return ksteps;
+  }
   /** The address space of the process the thread runs (null before its first exec). */
   VmSpace space;
   /** The parent's address space while the thread runs as its forked child. */

@@ -22,7 +22,7 @@ public record BinaryImage(int vnodeObject, int[] pages) {
   /** The file page where file-backed segment {@code s} starts. */
   public int filePage(Segment s) {
     int p = 0;
-    for (Segment x : Segment.values()) {
+    for (Segment x : Segment.ALL) {
       if (x == s) {
         return p;
       }
@@ -36,7 +36,7 @@ public record BinaryImage(int vnodeObject, int[] pages) {
   /** Pages of the file (the vnode object's size). */
   public int filePages() {
     int p = 0;
-    for (Segment x : Segment.values()) {
+    for (Segment x : Segment.ALL) {
       if (x.fileBacked()) {
         p += pages[x.ordinal()];
       }

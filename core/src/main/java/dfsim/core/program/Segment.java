@@ -8,6 +8,9 @@ package dfsim.core.program;
 public enum Segment {
   HEADER(true), TEXT(true), RODATA(true), DATA(true), BSS(false), HEAP(false), STACK(false);
 
+  /** Every segment in order; {@code values()} clones its array on each call, and faults ask. */
+  public static final java.util.List<Segment> ALL = java.util.List.of(values());
+
   private final boolean fileBacked;
 
   Segment(boolean fileBacked) {
