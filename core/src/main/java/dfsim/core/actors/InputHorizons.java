@@ -21,7 +21,7 @@ final class InputHorizons {
   private static final long NEVER = Long.MAX_VALUE / 4;
 
   private final int n;
-  /** latency[j * n + k] = least delay from k to j; NEVER on the diagonal. */
+  /** into[j * n + k] = least delay from k to j; NEVER on the diagonal. */
   private final long[] into;
   /** The shortest round trip j -> k -> j over k != j. */
   private final long[] roundTrip;
@@ -129,17 +129,19 @@ final class InputHorizons {
     return metric && upper < NEVER ? upper : Long.MAX_VALUE;
   }
 
-  /** Fills {@code eit} with every LP's earliest input time. */
+  /** Fills {@code out} with every LP's earliest input time. */
   void compute(long[] sendBound, long[] out) {
     prepare(sendBound);
-    for (int j = 0; j < n; j++) {
-      out[j] = earliestInput(j, Long.MIN_VALUE);
-    }
+    answerAll(out);
   }
 
   /** The closed form's times (for tests; {@link #compute} uses it whenever {@link #metric}). */
   void closedForm(long[] sendBound, long[] out) {
     prepareClosedForm(sendBound);
+    answerAll(out);
+  }
+
+  private void answerAll(long[] out) {
     for (int j = 0; j < n; j++) {
       out[j] = earliestInput(j, Long.MIN_VALUE);
     }
