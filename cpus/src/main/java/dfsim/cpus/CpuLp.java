@@ -172,9 +172,8 @@ public final class CpuLp implements LogicalProcess {
   private final Map<Integer, SimThread> blocked = new HashMap<>();
   /** Threads asleep in umtx_sleep(), until their page's home wakes them or times them out. */
   private final Map<Integer, SimThread> umtxAsleep = new HashMap<>();
-  /** Lock wait per lock class (by ordinal), and which classes were waited on at all. */
+  /** Lock wait per lock class, by ordinal. */
   private final long[] waitByClass = new long[LockClass.values().length];
-  private final boolean[] waitedOn = new boolean[LockClass.values().length];
 
   /** The thread on the CPU, or null for the idle thread. */
   private SimThread running;
@@ -366,9 +365,7 @@ public final class CpuLp implements LogicalProcess {
     meter.finish(endTime);
     metrics.addCpu(meter);
     for (LockClass c : LockClass.values()) {
-      if (waitedOn[c.ordinal()]) {
-        metrics.contention(c).waitNs += waitByClass[c.ordinal()];
-      }
+      metrics.contention(c).waitNs += waitByClass[c.ordinal()];
     }
     metrics.contention(LockClass.PMAP_INTERLOCK).add(interlockStats);
   }
@@ -1757,6 +1754,5 @@ public final class CpuLp implements LogicalProcess {
       meter.record(Latency.TOKEN_WAIT, waited);
     }
     waitByClass[spinClass.ordinal()] += waited;
-    waitedOn[spinClass.ordinal()] = true;
   }
 }

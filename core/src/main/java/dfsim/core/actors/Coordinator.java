@@ -43,6 +43,7 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
   private final CompletableFuture<EngineResult> result;
   private final long windowSlackNs;
   private final List<ActorRef<LpCommand>> lps = new ArrayList<>();
+  /** Each LP's least outgoing latency, for the global window end; null with per-LP horizons. */
   private final long[] minOut;
   private final long[] nextEvent;
   private final long[] sendBound;
@@ -110,22 +111,13 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
     this.result = result;
     this.windowSlackNs = windowSlackNs;
     int n = model.lps().size();
-    minOut = new long[n];
     nextEvent = new long[n];
     sendBound = new long[n];
     expected = new long[n];
     incoming = new long[n];
     horizons = n <= PER_LP_LIMIT ? new InputHorizons(model) : null;
+    minOut = horizons == null ? minOut(model) : null;
     Arrays.fill(incoming, Long.MAX_VALUE);
-    for (int i = 0; i < n; i++) {
-      long min = Long.MAX_VALUE;
-      for (int j = 0; j < n; j++) {
-        if (i != j) {
-          min = Math.min(min, model.minDelay(i, j));
-        }
-      }
-      minOut[i] = min == Long.MAX_VALUE ? model.lookaheadNs() : min;
-    }
     lps.addAll(placement.lps(ctx, model));
     for (ActorRef<LpCommand> lp : lps) {
       ctx.watch(lp);
@@ -195,7 +187,7 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
         incoming[i] = Long.MAX_VALUE;
       }
       start = Math.min(start, nextEvent[i]);
-      if (sendBound[i] != Long.MAX_VALUE) {
+      if (minOut != null && sendBound[i] != Long.MAX_VALUE) {
         globalEnd = Math.min(globalEnd, sendBound[i] + minOut[i]);
       }
     }
@@ -230,6 +222,22 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
     }
     placement.flush();
     return this;
+  }
+
+  /** Returns each LP's least latency to any other LP (the lookahead if it has no peer). */
+  private static long[] minOut(SimModel model) {
+    int n = model.lps().size();
+    long[] out = new long[n];
+    for (int i = 0; i < n; i++) {
+      long min = Long.MAX_VALUE;
+      for (int j = 0; j < n; j++) {
+        if (i != j) {
+          min = Math.min(min, model.minDelay(i, j));
+        }
+      }
+      out[i] = min == Long.MAX_VALUE ? model.lookaheadNs() : min;
+    }
+    return out;
   }
 
   private static long saturatedAdd(long a, long b) {

@@ -27,7 +27,7 @@ public final class LpRuntime implements LpContext {
     this.id = lp.id();
     this.model = model;
     this.outbox = outbox;
-    this.random = LpRandom.forLp(model.seed(), lp.id());
+    this.random = LpRandom.forLp(model.seed(), id);
   }
 
   /** Returns the LP this runtime drives. */
