@@ -239,11 +239,12 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Runs a prepared simulation on {@code engine} with {@code threads}, timing only the run. */
   private static Timed timed(Simulation sim, String engine, int threads) {
-    long half = sim.endTimeNs() / 2;
+    long end = sim.built().sim().endTimeNs();
+    long half = end / 2;
     long[] mark = {0, -1};
     Progress progress = new Progress();
     progress.sampleWith((simulatedNs, events) -> {
-      if (mark[1] < 0 && simulatedNs >= half && simulatedNs < sim.endTimeNs()) {
+      if (mark[1] < 0 && simulatedNs >= half && simulatedNs < end) {
         mark[0] = System.nanoTime();
         mark[1] = events;
       } else if (mark[1] < 0) {
@@ -417,11 +418,10 @@ final class BenchCommand implements Callable<Integer> {
    * else in the model is a few hundred objects, so the difference is the page state.
    */
   static double pageStateBytesPerPage() {
-    return pageStateBytesPerPage(List.of("topology.memory-per-node=4G", "workload.threads=1",
-        "workload.fault-storm.pages-per-pass=1"));
+    return pageStateBytesPerPage(List.of("workload.threads=1"));
   }
 
-  /** The same for the box {@code overrides} of conf/default.conf make. */
+  /** The same for the box {@code overrides} make of conf/default.conf with 4 GiB per node. */
   static double pageStateBytesPerPage(List<String> overrides) {
     long before = usedAfterGc();
     List<String> d = new ArrayList<>(List.of("topology.memory-per-node=4G", "workload.fault-storm.pages-per-pass=1"));

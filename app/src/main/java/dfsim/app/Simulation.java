@@ -125,11 +125,6 @@ public final class Simulation {
     return built.sim().seed();
   }
 
-  /** Returns the simulated time the run ends at, in ns. */
-  public long endTimeNs() {
-    return built.model().endTimeNs();
-  }
-
   public ModelFactory.Built built() {
     return built;
   }
