@@ -212,10 +212,7 @@ public final class ClusterWorker extends AbstractBehavior<WorkerCommand> {
 
   /** Every hosted LP has answered after its last window: its state is safe to read here. */
   private void sendMetrics() {
-    RunMetrics metrics = new RunMetrics(hosted == null ? 0 : hosted.cpus());
-    for (LogicalProcess lp : lps) {
-      lp.finish(collecting.endNs(), metrics);
-    }
+    RunMetrics metrics = RunMetrics.collect(lps, hosted == null ? 0 : hosted.cpus(), collecting.endNs());
     List<RunMetrics.Part> parts = metrics.parts();
     for (int i = 0; i < parts.size(); i++) {
       collecting.replyTo().tell(new Collected(getContext().getSelf(), parts.get(i), i == parts.size() - 1));
