@@ -115,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
         } else if (!digest.equals(r.digest())) {
           throw new IllegalStateException("engines disagree: " + ENGINES[e][0] + " gave " + r.digest() + ", not " + digest);
         }
-        events = events(r);
+        events = r.events();
         if (bareEvents != events) {
           throw new IllegalStateException("the bare loop replayed " + bareEvents + " events, the engine ran " + events);
         }
@@ -175,7 +175,7 @@ final class BenchCommand implements Callable<Integer> {
       for (int b = 0; b < BOXES.length; b++) {
         Timed run = timedBox(b, BOX_END_TIME[b], "sequential");
         long t = run.ns();
-        events[b] = events(run.report());
+        events[b] = run.report().events();
         if (round >= 0) {
           ns[b][round] = t;
           late[b][round] = run.lateNsPerEvent();
@@ -199,7 +199,7 @@ final class BenchCommand implements Callable<Integer> {
     for (int b = 0; b < BOXES.length; b++) {
       Timed run = timedBox(b, BOX_END_TIME_ACTORS[b], "actors");
       long t = run.ns();
-      long n = events(run.report());
+      long n = run.report().events();
       actPerEvent[b] = (double) t / n;
       actLate[b] = run.lateNsPerEvent();
       points.add(point(b, "actors-1", BOX_END_TIME_ACTORS[b], n, actPerEvent[b], actLate[b], List.of(t / 1_000_000)));
@@ -255,7 +255,7 @@ final class BenchCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     MetricsReport r = sim.run(sim.engine(engine, threads), progress);
     long t1 = System.nanoTime();
-    long late = mark[1] < 0 ? 0 : events(r) - mark[1];
+    long late = mark[1] < 0 ? 0 : r.events() - mark[1];
     return new Timed(t1 - t0, r, mark[1] < 0 ? 0 : t1 - mark[0], late);
   }
 
@@ -457,10 +457,6 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     return sum;
-  }
-
-  private static long events(MetricsReport r) {
-    return ((Number) ((Map<?, ?>) r.tree().get("run")).get("events")).longValue();
   }
 
   private static double median(double[] xs) {

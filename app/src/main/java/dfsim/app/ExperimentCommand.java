@@ -121,7 +121,7 @@ final class ExperimentCommand implements Callable<Integer> {
         for (Experiment.Run r : p.runs()) {
           fs.add(pool.submit(() -> {
             MetricsReport m = Experiment.execute(r, engine, threads);
-            events.addAndGet(((Number) ((Map<?, ?>) m.tree().get("run")).get("events")).longValue());
+            events.addAndGet(m.events());
             runsDone.incrementAndGet();
             return m;
           }));

@@ -42,6 +42,11 @@ public final class MetricsReport {
     return digest;
   }
 
+  /** Returns the events the run delivered ({@code run.events}). */
+  public long events() {
+    return ((Number) ((Map<?, ?>) root.get("run")).get("events")).longValue();
+  }
+
   /** Returns the per-CPU rows (scalar fields and flattened percentiles) for cpus.csv. */
   @SuppressWarnings("unchecked")
   public List<Map<String, Object>> csvRows() {
