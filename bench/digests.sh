@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Pins the model's behaviour: runs conf/default.conf, every shipped topology and every run (every
+# variant x sweep point x seed) of every shipped experiment, and compares each result digest with
+# docs/results/digests.txt. Also checks that each experiment's results.csv digest column equals
+# the one in docs/results/<experiment>.csv. A change that is meant to move no result (a
+# restructure, a speed-up) must leave this script silent; one that moves results rewrites the
+# pins with --write and says why in its commit.
+#
+#   bench/digests.sh            check; exit 1 and list every difference
+#   bench/digests.sh --write    run everything and rewrite docs/results/digests.txt
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+mode=check
+[ "${1:-}" = "--write" ] && mode=write
+work=$(mktemp -d "${TMPDIR:-/tmp}/dfsim-digests.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+pins=docs/results/digests.txt
+got="$work/digests.txt"
+: > "$got"
+
+for conf in conf/default.conf conf/topologies/*.conf; do
+  name=${conf#conf/}
+  ./dfsim run --quiet --engine sequential --out "$work/run/${name%.conf}" "$conf" > "$work/out.txt"
+  echo "$name $(sed -n 's/^result digest: //p' "$work/out.txt")" >> "$got"
+done
+
+failed=0
+for conf in conf/experiments/*.conf; do
+  name=$(basename "$conf" .conf)
+  ./dfsim experiment --quiet --out "$work/exp/$name" "$conf"
+  # Every run's digest, by its directory under runs/ (variant, sweep point, seed).
+  (cd "$work/exp/$name" && find runs -name metrics.json | sort | while read -r m; do
+    d=$(grep -o '"digest" *: *"[0-9a-f]*"' "$m" | grep -o '[0-9a-f]\{64\}')
+    echo "experiments/$name/$(dirname "$m") $d"
+  done) >> "$got"
+  if [ "$mode" = check ]; then
+    col() { python3 -c 'import csv,sys; print("\n".join(r["variant"]+" "+r["digest"] for r in csv.DictReader(open(sys.argv[1]))))' "$1"; }
+    if ! diff <(col "docs/results/$name.csv") <(col "$work/exp/$name/results.csv") > "$work/diff.txt"; then
+      echo "digests: docs/results/$name.csv differs from a fresh run:"; cat "$work/diff.txt"; failed=1
+    fi
+  fi
+done
+
+if [ "$mode" = write ]; then
+  cp "$got" "$pins"
+  echo "digests: wrote $(wc -l < "$pins") pins to $pins"
+  exit 0
+fi
+if ! diff "$pins" "$got" > "$work/diff.txt"; then
+  echo "digests: results differ from $pins (< pinned, > now):"; cat "$work/diff.txt"; failed=1
+fi
+[ "$failed" = 0 ] && echo "digests: all $(wc -l < "$got") digests match $pins"
+exit "$failed"
