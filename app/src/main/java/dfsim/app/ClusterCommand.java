@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code dfsim cluster}: one run on a Pekko cluster (DESIGN §5). This JVM is the coordinator and
+ * {@code dfsim cluster}: one run on a Pekko cluster (docs/reference.md, Clusters). This JVM is the coordinator and
  * hosts no socket; it starts {@code --nodes - 1} worker JVMs on 127.0.0.1 (or, with
  * {@code --remote-workers}, waits for {@code dfsim node} JVMs on other hosts), which host whole
  * sockets. The outputs, table and digest line are those of {@code run}.
@@ -85,7 +85,7 @@ final class ClusterCommand implements Callable<Integer> {
   }
 
   /**
-   * Writes only metrics.json, saying the run is incomplete and how far it got (DESIGN §5): the
+   * Writes only metrics.json, saying the run is incomplete and how far it got (docs/reference.md, Clusters): the
    * lost node's LPs took their measurements with them, so no per-CPU figures are given.
    */
   private void writePartial(Path dir, Simulation sim, NodeLost lost, long wallMs) {

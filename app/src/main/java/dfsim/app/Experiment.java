@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An experiment (DESIGN §6-7): every variant x the cartesian product of the sweep keys x every
+ * An experiment (docs/reference.md, Configuration keys; docs/experiments/README.md): every variant x the cartesian product of the sweep keys x every
  * seed of {@code experiment.seeds}. Each run's configuration is, from weakest to strongest: the
  * reference, the file, the variant's overrides, the sweep point, the {@code -D} overrides, the
  * seed. Every run is checked before any runs.

@@ -7,7 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code dfsim}: the command line. Exit codes (DESIGN §6): 0 ok, 2 bad input (one clear line),
+ * {@code dfsim}: the command line. Exit codes (docs/reference.md, Outputs): 0 ok, 2 bad input (one clear line),
  * 3 run failed.
  */
 @Command(name = "dfsim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code dfsim node}: a worker JVM of a cluster (DESIGN §5). It joins the coordinator at
+ * {@code dfsim node}: a worker JVM of a cluster (docs/reference.md, Clusters). It joins the coordinator at
  * {@code --seed}, hosts the sockets it is given (or runs experiment points) and exits when the
  * coordinator ends the run: 0, or 2 when no seed answers or it refuses the run, 3 when the
  * coordinator is lost.

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.apache.commons.statistics.distribution.TDistribution;
 
 /**
- * The rows of results.csv (DESIGN §6): one per variant x sweep point, the contract columns first
+ * The rows of results.csv (docs/reference.md, Outputs): one per variant x sweep point, the contract columns first
  * and in order, each a mean over the point's seeds (per-op values are computed per seed over the
  * measured window, then averaged); {@code digest} is the first seed's. Then
  * {@code ops_per_sim_second_ci95} (Student-t half-width, 0 for one seed), the vm_page_hash hit

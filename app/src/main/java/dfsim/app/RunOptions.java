@@ -6,7 +6,7 @@ import java.util.List;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The options of one run that {@code run} and {@code cluster} share (DESIGN §6). */
+/** The options of one run that {@code run} and {@code cluster} share (docs/reference.md, Outputs). */
 final class RunOptions {
   @Option(names = "--seed", description = "overrides sim.seed")
   Long seed;

@@ -1,2 +1,2 @@
-/** The {@code dfsim} command line: run, and the outputs of DESIGN §6. */
+/** The {@code dfsim} command line: run, and the outputs of docs/reference.md. */
 package dfsim.app;

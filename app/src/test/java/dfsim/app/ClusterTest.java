@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Clustered runs (DESIGN §5) on real multi-JVM Pekko clusters on 127.0.0.1: the coordinator
+ * Clustered runs (docs/reference.md, Clusters) on real multi-JVM Pekko clusters on 127.0.0.1: the coordinator
  * in this JVM (or its own), workers in JVMs of their own. Every test bounds its time and leaves
  * no JVM behind.
  */

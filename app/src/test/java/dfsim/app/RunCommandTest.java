@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code dfsim run} end to end: outputs of DESIGN §6, the digest as the last line, one digest per
+ * {@code dfsim run} end to end: outputs of docs/reference.md, the digest as the last line, one digest per
  * (config, seed), overrides that change what they should, and rates over the measured window.
  */
 final class RunCommandTest {

@@ -17,7 +17,7 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.JoinSeedNodes;
 
 /**
- * One JVM of a dfsim cluster (DESIGN §5): a Pekko Cluster member over Artery TCP. The coordinator
+ * One JVM of a dfsim cluster (docs/reference.md, Clusters): a Pekko Cluster member over Artery TCP. The coordinator
  * node is the seed and hosts no LP; worker nodes join it and host whole sockets. No split brain
  * resolver downs anyone: a run ends as soon as any node of it becomes unreachable, which is the
  * only safe answer for a simulation that cannot go on without the lost LPs.
@@ -26,7 +26,7 @@ public final class ClusterNode implements AutoCloseable {
   /** The actor system's name, the same on every node (it is part of every node's address). */
   public static final String SYSTEM = "dfsim";
 
-  /** Exit codes as the CLI spells them (DESIGN §6). */
+  /** Exit codes as the CLI spells them (docs/reference.md, Outputs). */
   static final int EXIT_OK = 0;
   static final int EXIT_BAD_INPUT = 2;
   static final int EXIT_RUN_FAILED = 3;

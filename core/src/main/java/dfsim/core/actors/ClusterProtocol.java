@@ -9,7 +9,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
- * The messages between the coordinator node of a cluster and its worker nodes (DESIGN §5). The
+ * The messages between the coordinator node of a cluster and its worker nodes (docs/reference.md, Clusters). The
  * window protocol itself ({@link EngineProtocol}) runs unchanged between the nodes; these set a
  * run up, collect its metrics and end it. Every message that crosses a JVM is a
  * {@link CborMessage} and stays well under Artery's 256 KiB frame: metrics travel one CPU per

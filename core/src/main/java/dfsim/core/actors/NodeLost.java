@@ -1,7 +1,7 @@
 package dfsim.core.actors;
 
 /**
- * A node of a clustered run was lost mid-run (DESIGN §5): the run ends with what the coordinator
+ * A node of a clustered run was lost mid-run (docs/reference.md, Clusters): the run ends with what the coordinator
  * knows, the simulated time every LP had reached and the events delivered until then.
  */
 public final class NodeLost extends RuntimeException {

@@ -2,7 +2,7 @@ package dfsim.core.config;
 
 /**
  * Costs under {@code cost.}, in ns of CPU time; defaults and their sources are in core's
- * {@code reference.conf} (MODEL.md §11).
+ * {@code reference.conf} (docs/model/costs.md).
  */
 public record Costs(
     long syscallNs,

@@ -2,7 +2,7 @@ package dfsim.core.config;
 
 /**
  * {@code kernel.lwkt.*}: the LWKT scheduler's behaviour on a token-contended head and the token
- * spin (MODEL.md §1-2; sys/kern/lwkt_thread.c, sys/kern/lwkt_token.c at 85946b6c).
+ * spin (docs/model/lwkt-thread.md, lwkt-token.md; sys/kern/lwkt_thread.c, sys/kern/lwkt_token.c at 85946b6c).
  */
 public record LwktSettings(Scheduler scheduler, int tokenSpin, long tokenDelayNs) {
 

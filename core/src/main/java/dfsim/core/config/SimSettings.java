@@ -12,7 +12,7 @@ public record SimSettings(
     int hz,
     long sampleIntervalNs) {
 
-  /** At most this many samples per CPU series (DESIGN §6). */
+  /** At most this many samples per CPU series (docs/reference.md, Outputs). */
   public static final int MAX_SAMPLES = 2000;
 
   /** Reads and checks the settings. */

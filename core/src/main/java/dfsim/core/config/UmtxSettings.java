@@ -2,7 +2,7 @@ package dfsim.core.config;
 
 /**
  * {@code kernel.umtx.*}: how umtx_sleep()/umtx_wakeup() find the mutex's physical address and
- * how long a sleep may last (afd7f124, sys/kern/kern_umtx.c; MODEL.md §7).
+ * how long a sleep may last (afd7f124, sys/kern/kern_umtx.c; docs/model/kern-umtx.md).
  */
 public record UmtxSettings(Impl impl, long timeoutMaxNs, long delayNs) {
 

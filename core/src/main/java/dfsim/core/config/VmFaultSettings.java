@@ -1,10 +1,10 @@
 package dfsim.core.config;
 
 /**
- * {@code kernel.vm-fault.lock-mode}: how faults, fork and exec lock VM objects (501747bf, MODEL
- * §6); {@code kernel.vm-fault-page.enter-pmap}: whether vm_fault_page() enters the page into the
+ * {@code kernel.vm-fault.lock-mode}: how faults, fork and exec lock VM objects (501747bf);
+ * {@code kernel.vm-fault-page.enter-pmap}: whether vm_fault_page() enters the page into the
  * target pmap (before 385c96e4) or returns it held, a COW copy then removing the old page from
- * every pmap (MODEL §5).
+ * every pmap. See docs/model/vm-fault.md and docs/model/vm-fault-page.md.
  */
 public record VmFaultSettings(LockMode lockMode, boolean enterPmap) {
 

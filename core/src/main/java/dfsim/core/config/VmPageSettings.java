@@ -3,7 +3,7 @@ package dfsim.core.config;
 /**
  * {@code kernel.page-color}, {@code kernel.vm-page.*} and {@code kernel.vm-fault.quick}: how
  * vm_page_alloc() picks a free-page colour (85946b6c) and searches the colour queues on a miss
- * (e3c330f0), and the vm_page_hash[] shortcut of resident-page lookups (e3c330f0); MODEL.md §3, §9.
+ * (e3c330f0), and the vm_page_hash[] shortcut of resident-page lookups (e3c330f0); docs/model/vm-page-alloc.md, vm-page-hash.md.
  */
 public record VmPageSettings(PageColor pageColor, int pqL2Size, boolean lastq, boolean rescan,
     PageHash hash, boolean faultQuick) {

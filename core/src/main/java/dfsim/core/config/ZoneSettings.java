@@ -2,7 +2,7 @@ package dfsim.core.config;
 
 /**
  * {@code kernel.zone.*}: the zone allocator's per-CPU caches (sys/vm/vm_zone.c at 85946b6c,
- * MODEL.md §4) for the zone the fault path uses, pvzone (a pv entry per pmap_enter()).
+ * docs/model/vm-zone.md) for the zone the fault path uses, pvzone (a pv entry per pmap_enter()).
  */
 public record ZoneSettings(boolean pcpuCache, int zmaxPcpu) {
 

@@ -1,6 +1,6 @@
 package dfsim.core.metrics;
 
-/** The scalar per-CPU counters of DESIGN §6, in contract order, with their JSON names. */
+/** The scalar per-CPU counters of metrics.json and cpus.csv, in contract order, with their JSON names. */
 public enum CpuCounter {
   FAULTS("faults"),
   IPIS_SENT("ipis_sent"),

@@ -12,7 +12,7 @@ import org.HdrHistogram.Histogram;
  * gives the measured window that rates use.
  */
 public final class CpuMeter {
-  /** The per-sample counters of DESIGN §6 {@code series}, besides busy/spin/idle time. */
+  /** The per-sample counters of metrics.json's {@code series}, besides busy/spin/idle time. */
   public static final String[] SERIES_COUNTERS = {"faults", "ipis", "context_switches", "token_waits"};
 
   private final int cpu;

@@ -1,6 +1,6 @@
 package dfsim.core.metrics;
 
-/** The latency distributions every CPU keeps (DESIGN §6), with their JSON names. */
+/** The latency distributions every CPU keeps (docs/reference.md, Outputs), with their JSON names. */
 public enum Latency {
   FAULT("fault_latency_ns"),
   LOCK_WAIT("lock_wait_latency_ns"),

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * Builds metrics.json (DESIGN §6) from a run's {@link RunMetrics}: {@code run}, {@code cpus},
+ * Builds metrics.json (docs/reference.md, Outputs) from a run's {@link RunMetrics}: {@code run}, {@code cpus},
  * {@code totals}, {@code contention}, {@code memory} (per node: free pages at the end,
  * vm_page_hash size), {@code workload}, {@code series}. CPU times and counters
  * cover the whole run [0, end); {@code workload} rates and op latencies cover the measured window
