@@ -1,9 +1,10 @@
 package dfsim.cpus;
 
 /**
- * One step of a kernel path that fork, exec and exit are made of, run in order by the CPU: work,
- * a token held for some work, a lockless reference change, an object's termination, PTE
- * removal or write-protection, a context switch.
+ * One step of a kernel path that fork, exec, exit, umtx calls and the ptrace store are made of,
+ * run in order by {@link KStepRunner}: work, a token held for some work, a lockless reference
+ * change, an object's termination, PTE removal or write-protection, a context switch, a fault,
+ * a umtx sleep or wakeup.
  */
 sealed interface KStep {
 
@@ -43,14 +44,22 @@ sealed interface KStep {
   /** vm_page_activate() of a page of {@code colour} on {@code node}, under the queue's spinlock. */
   record Activate(int node, int colour) implements KStep {}
 
-  /** The sleep of umtx_sleep() on mutex word {@code mutex} of {@code object}, expecting {@code expected}. */
-  record UmtxSleep(int object, int mutex, int expected) implements KStep {}
+  /**
+   * The sleep of umtx_sleep() on mutex word {@code mutex} of {@code object}, expecting
+   * {@code expected}: poll {@code pollNs}, then sleep at most {@code timeoutNs} (0: no timeout);
+   * {@code byFault}: the word's page was resolved for writing (a COW if shared since a fork).
+   */
+  record UmtxSleep(int object, int mutex, int expected, long timeoutNs, long pollNs, boolean byFault)
+      implements KStep {}
 
   /** A store to {@code object}'s page by another process (procfs/ptrace): a COW if shared. */
   record Poke(int object) implements KStep {}
 
-  /** The wakeup of umtx_wakeup() on mutex word {@code mutex} of {@code object}. */
-  record UmtxWake(int object, int mutex, int count) implements KStep {}
+  /**
+   * The wakeup of umtx_wakeup() on mutex word {@code mutex} of {@code object}; {@code byFault}: the
+   * page was resolved for writing, and the call waits for the home's answer.
+   */
+  record UmtxWake(int object, int mutex, int count, boolean byFault) implements KStep {}
 
   /** The kinds of fault the fork-exec image takes (sys/vm/vm_fault.c). */
   enum FaultKind {

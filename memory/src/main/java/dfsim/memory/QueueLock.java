@@ -1,22 +1,27 @@
 package dfsim.memory;
 
 import dfsim.core.metrics.ContentionStats;
-import dfsim.core.topology.Topology;
+import dfsim.core.metrics.LockClass;
+import dfsim.core.protocol.LockContended;
+import dfsim.core.sim.LpContext;
+import dfsim.core.sim.SimMessage;
+import dfsim.core.topology.CacheLine;
 
 /**
  * A spinlock that CPUs take in the order their requests reach it and hold for a known time (a
- * page-queue spinlock around a list operation). Since the hold is known, the home can tell a
- * requester at once how long it will spin: the wait emerges from the order of requests.
+ * page-queue spinlock around a list operation, the zone spinlock). Since the hold is known, the
+ * home can tell a requester at once how long it will spin: the wait emerges from the order of
+ * requests (sys/kern/kern_spinlock.c, as the paths of vm_page.c and vm_zone.c use it).
  */
 final class QueueLock {
-  private final Topology topo;
+  private final LockClass lockClass;
   private final ContentionStats stats;
-  private long freeAt;
-  private int lastOwner = -1;
+  private final CacheLine line;
 
-  QueueLock(Topology topo, ContentionStats stats) {
-    this.topo = topo;
+  QueueLock(Node node, LockClass lockClass, ContentionStats stats) {
+    this.lockClass = lockClass;
     this.stats = stats;
+    this.line = new CacheLine(node.topo);
   }
 
   /** The outcome of one acquisition: ns spinning, then ns until the critical section ends. */
@@ -27,8 +32,9 @@ final class QueueLock {
    * before it gets the lock and the time from {@code now} until it has released it.
    */
   Grant acquire(int cpu, long now, long holdNs) {
-    long wait = Math.max(0, freeAt - now);
-    long transfer = lastOwner >= 0 ? topo.transferNs(lastOwner, cpu) : 0;
+    long arrived = line.take(cpu, now);
+    long transfer = line.lastTransferNs();
+    long wait = arrived - transfer - now;
     stats.acquires++;
     if (wait > 0) {
       stats.contended++;
@@ -37,8 +43,19 @@ final class QueueLock {
       stats.transfers++;
     }
     stats.holdNs += holdNs;
-    lastOwner = cpu;
-    freeAt = now + wait + transfer + holdNs;
-    return new Grant(wait, wait + transfer + holdNs);
+    line.busyUntil(arrived + holdNs);
+    return new Grant(wait, arrived - now + holdNs);
+  }
+
+  /**
+   * Takes the lock for {@code cpu} {@code afterNs} from now for {@code holdNs}, tells the CPU how
+   * long it will spin if it must, and sends it {@code reply} when the critical section ends.
+   */
+  void acquireAndReply(Node node, int cpu, long afterNs, long holdNs, SimMessage reply, LpContext ctx) {
+    Grant g = acquire(cpu, ctx.now() + afterNs, holdNs);
+    if (g.waitNs() > 0) {
+      node.reply(cpu, afterNs, new LockContended(lockClass, g.waitNs()), ctx);
+    }
+    node.reply(cpu, afterNs + g.doneAfterNs(), reply, ctx);
   }
 }

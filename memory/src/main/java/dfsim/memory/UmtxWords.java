@@ -1,6 +1,8 @@
 package dfsim.memory;
 
 import dfsim.core.protocol.UmtxSleep;
+import dfsim.core.topology.CacheLine;
+import dfsim.core.topology.Topology;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,9 +39,13 @@ final class UmtxWords {
 
   static final class Word {
     int value;
-    int lastOwner = -1;
-    long lineFreeAt;
+    /** The word's cache line, which every userland atomic on it takes. */
+    final CacheLine line;
     final ArrayDeque<Sleeper> sleepers = new ArrayDeque<>();
+
+    Word(Topology topo) {
+      line = new CacheLine(topo);
+    }
   }
 
   /** The physical page behind an object's words: copied (a new generation) by a COW after fork. */
@@ -48,10 +54,16 @@ final class UmtxWords {
     boolean cowShared;
   }
 
+  private final Topology topo;
   private final Map<Long, Word> words = new java.util.TreeMap<>();
   private final Map<Integer, Page> pages = new HashMap<>();
+  private long seq;
   /** The longest any sleeper slept (ongoing sleeps are added at the end). */
   long longestSleepNs;
+
+  UmtxWords(Topology topo) {
+    this.topo = topo;
+  }
 
   Page page(int object) {
     return pages.computeIfAbsent(object, k -> new Page());
@@ -61,10 +73,9 @@ final class UmtxWords {
   Iterable<Map.Entry<Long, Word>> all() {
     return words.entrySet();
   }
-  private long seq;
 
   Word word(int object, int mutex) {
-    return words.computeIfAbsent(((long) object << 32) | (mutex & 0xffffffffL), k -> new Word());
+    return words.computeIfAbsent(((long) object << 32) | (mutex & 0xffffffffL), k -> new Word(topo));
   }
 
   long nextSeq() {

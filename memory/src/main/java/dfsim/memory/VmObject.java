@@ -1,6 +1,8 @@
 package dfsim.memory;
 
 import dfsim.core.protocol.ObjectLockRequest;
+import dfsim.core.topology.CacheLine;
+import dfsim.core.topology.Topology;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -15,13 +17,13 @@ import java.util.Map;
  * <p>The token's rules: an exclusive request succeeds when nobody holds it; a shared request when
  * nobody holds it exclusively, whether or not exclusive requests wait (lwkt_token.c ignores
  * TOK_EXCLREQ for shared acquirers: no writer preference). Waiters are served in arrival order
- * among those the rules let through.
+ * among those the rules let through: a queue the kernel's token does not have (see
+ * docs/model/lwkt-token.md).
  */
 final class VmObject {
   final int id;
-  final boolean vnode;
   /** Not memory but a process's vm_map token (its waits count as {@code vm_map} contention). */
-  boolean mapToken;
+  final boolean mapToken;
   private int[] pages;
   int refs;
   /** The CPU holding the token exclusively, or -1. */
@@ -30,21 +32,20 @@ final class VmObject {
   long grantedAt;
   /** Shared holders: CPU -> when it got the token (a CPU holds one object at most once). */
   final Map<Integer, Long> shared = new HashMap<>();
-  /** The last CPU whose cache held the token's line, or -1 while it has never left memory. */
-  int lastOwner = -1;
-  /** When the token's line is next free: shared acquisitions are atomics on it, one at a time. */
-  long lineFreeAt;
-  /** The same for the ref_count line, which lockless references and drops update. */
-  int refLastOwner = -1;
-  long refLineFreeAt;
+  /** The token's cache line: every acquisition, shared ones too, is an atomic on it. */
+  final CacheLine line;
+  /** The ref_count's cache line, which lockless references and drops update. */
+  final CacheLine refLine;
   final ArrayDeque<ObjectLockRequest> waiters = new ArrayDeque<>();
   /** Pages with PG_BUSY set by a fault in progress, and requests waiting for them. */
   final BitSet busy = new BitSet();
   final ArrayDeque<ObjectLockRequest> busyWaiters = new ArrayDeque<>();
 
-  VmObject(int id, int pages, boolean vnode, int refs) {
+  VmObject(int id, int pages, boolean mapToken, int refs, Topology topo) {
+    this.mapToken = mapToken;
     this.id = id;
-    this.vnode = vnode;
+    this.line = new CacheLine(topo);
+    this.refLine = new CacheLine(topo);
     this.refs = refs;
     this.pages = new int[Math.max(1, pages)];
     Arrays.fill(this.pages, -1);

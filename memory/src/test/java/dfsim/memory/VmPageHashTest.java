@@ -13,19 +13,19 @@ final class VmPageHashTest {
 
   @Test
   void sizesFollowTheKernel() {
-    assertEquals(65_536, new VmPageHash(PageHash.DIRECT, 65_536).entries());
-    assertEquals(65_536L * 8, new VmPageHash(PageHash.DIRECT, 65_536).kernelBytes());
+    assertEquals(65_536, VmPageHash.of(PageHash.DIRECT, 65_536).entries());
+    assertEquals(65_536L * 8, VmPageHash.of(PageHash.DIRECT, 65_536).kernelBytes());
     // set4: at least 4096, doubled while below npages/16, at most 1M.
-    assertEquals(4096, new VmPageHash(PageHash.SET4, 1000).entries());
-    assertEquals(4096, new VmPageHash(PageHash.SET4, 65_536).entries());
-    assertEquals(8192, new VmPageHash(PageHash.SET4, 65_537 * 2).entries());
-    assertEquals(1 << 20, new VmPageHash(PageHash.SET4, 1 << 30).entries());
-    assertEquals(4096L * 16, new VmPageHash(PageHash.SET4, 65_536).kernelBytes());
+    assertEquals(4096, VmPageHash.of(PageHash.SET4, 1000).entries());
+    assertEquals(4096, VmPageHash.of(PageHash.SET4, 65_536).entries());
+    assertEquals(8192, VmPageHash.of(PageHash.SET4, 65_537 * 2).entries());
+    assertEquals(1 << 20, VmPageHash.of(PageHash.SET4, 1 << 30).entries());
+    assertEquals(4096L * 16, VmPageHash.of(PageHash.SET4, 65_536).kernelBytes());
   }
 
   @Test
   void directMappedLastWriterWinsBetweenAdjacentObjects() {
-    VmPageHash h = new VmPageHash(PageHash.DIRECT, 65_536);
+    VmPageHash h = VmPageHash.of(PageHash.DIRECT, 65_536);
     h.enter(A, 0, 256, 1000, 1);
     assertEquals(1000, h.get(A, 0, 256, 1000, 1));
     // Object B's struct is 256 bytes further: its pindex 0 lands on A's pindex 256.
@@ -39,7 +39,7 @@ final class VmPageHashTest {
 
   @Test
   void set4KeepsFourWaysAndReplacesTheOldestByTicks() {
-    VmPageHash h = new VmPageHash(PageHash.SET4, 65_536);
+    VmPageHash h = VmPageHash.of(PageHash.SET4, 65_536);
     // pindex p and p + 1024 share a set (pindex << 2, masked to 4096 entries).
     int[] pages = {10, 11, 12, 13, 14};
     for (int i = 0; i < 4; i++) {
@@ -63,7 +63,7 @@ final class VmPageHashTest {
 
   @Test
   void set4EmptyWaysAreOlderThanAnyStampAndTiesKeepTheLowerWay() {
-    VmPageHash h = new VmPageHash(PageHash.SET4, 65_536);
+    VmPageHash h = VmPageHash.of(PageHash.SET4, 65_536);
     // Within one tick the four ways fill in order, then the fifth replaces way 0.
     for (int i = 0; i < 5; i++) {
       h.enter(A, 0, 3 + 1024 * i, 100 + i, 1);
@@ -76,7 +76,7 @@ final class VmPageHashTest {
 
   @Test
   void set4MixesTheObjectColourSoAdjacentObjectsDoNotCollide() {
-    VmPageHash h = new VmPageHash(PageHash.SET4, 65_536);
+    VmPageHash h = VmPageHash.of(PageHash.SET4, 65_536);
     for (int p = 0; p < 512; p++) {
       h.enter(A, 0, p, p, 1);
       h.enter(B, 372, p, 10_000 + p, 1);

@@ -5,8 +5,11 @@ import dfsim.core.config.LwktSettings;
 import dfsim.core.config.PmapSettings;
 import dfsim.core.config.Settings;
 import dfsim.core.config.SimSettings;
+import dfsim.core.config.UmtxSettings;
+import dfsim.core.config.VmFaultSettings;
 import dfsim.core.config.VmPageSettings;
 import dfsim.core.config.ZoneSettings;
+import dfsim.core.kernel.VmFaultPage;
 import dfsim.core.program.WorkloadPlan;
 import dfsim.core.sim.LogicalProcess;
 import dfsim.core.sim.SimModel;
@@ -43,13 +46,14 @@ public final class ModelFactory {
     WorkloadPlan plan = workload.apply(topo);
     LpLayout layout = new LpLayout(topo);
     List<LogicalProcess> lps = new ArrayList<>(layout.size());
+    VmFaultSettings fault = VmFaultSettings.from(s);
+    UmtxSettings umtx = UmtxSettings.from(s);
     for (int c = 0; c < topo.cpus(); c++) {
-      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, pmap, vm, dfsim.core.config.VmFaultSettings.from(s),
-          dfsim.core.config.UmtxSettings.from(s), plan));
+      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, pmap, vm, fault, umtx, plan));
     }
+    VmFaultPage faultPage = VmFaultPage.of(fault.enterPmap());
     for (int n = 0; n < topo.nodes(); n++) {
-      lps.add(new MemoryLp(n, layout, cost, vm, sim.tickNs(),
-          dfsim.core.config.VmFaultSettings.from(s).enterPmap(), plan));
+      lps.add(new MemoryLp(n, layout, cost, vm, sim.tickNs(), faultPage, plan));
     }
     for (int so = 0; so < topo.sockets(); so++) {
       lps.add(new LwktSchedulerLp(so, layout, plan));

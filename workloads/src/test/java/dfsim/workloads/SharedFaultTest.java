@@ -13,7 +13,7 @@ import dfsim.core.program.ThreadSpec;
 import dfsim.core.program.VmObjectSpec;
 import dfsim.core.program.WorkloadPlan;
 import dfsim.memory.MemoryLp;
-import dfsim.memory.MemoryLp.LockEvent;
+import dfsim.memory.LockEvent;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

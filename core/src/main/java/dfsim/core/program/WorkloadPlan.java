@@ -52,6 +52,28 @@ public record WorkloadPlan(
     }
   }
 
+  /** Returns the number of processes: one more than the highest pid. */
+  public int processes() {
+    int n = 0;
+    for (ThreadSpec t : threads) {
+      n = Math.max(n, t.pid() + 1);
+    }
+    return n;
+  }
+
+  /**
+   * Returns the CPUs that process {@code pid}'s threads live on, ascending: its pmap's pm_active
+   * (LWKT threads stay on their CPU, so the set never changes).
+   */
+  public int[] pmActive(int pid) {
+    return threads.stream().filter(t -> t.pid() == pid).mapToInt(ThreadSpec::cpu).distinct().sorted().toArray();
+  }
+
+  /** Returns how many threads process {@code pid} has. */
+  public int threadsOf(int pid) {
+    return (int) threads.stream().filter(t -> t.pid() == pid).count();
+  }
+
   /** Returns the CPU thread {@code tid} lives on (LWKT threads stay on their CPU). */
   public int cpuOf(int tid) {
     return threads.get(tid).cpu();

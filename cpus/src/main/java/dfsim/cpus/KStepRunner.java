@@ -1,0 +1,169 @@
+package dfsim.cpus;
+
+import dfsim.core.metrics.CpuCounter;
+import dfsim.core.metrics.CpuState;
+import dfsim.core.protocol.LockIntent;
+import dfsim.core.protocol.ObjectLockGranted;
+import dfsim.core.protocol.ObjectLockRelease;
+import dfsim.core.protocol.ObjectLockRequest;
+import dfsim.core.protocol.ObjectLockRequest.PageBusy;
+import dfsim.core.protocol.ObjectRef;
+import dfsim.core.protocol.ObjectRefDone;
+import dfsim.core.protocol.PageActivate;
+import dfsim.core.protocol.UmtxSleep;
+import dfsim.core.protocol.UmtxUser;
+import dfsim.core.protocol.UmtxWake;
+import dfsim.core.sim.LpContext;
+
+/**
+ * Runs the running thread's kernel steps ({@link KStep}) in order: each either takes CPU time or
+ * sends a request and waits for its reply, which {@link CpuLp} hands back here. When the steps
+ * run out the thread's operation goes on ({@link Globaldata.UserReturn#stepsDone}).
+ */
+final class KStepRunner {
+  private final Globaldata gd;
+  private final Pmap pmap;
+  private final PmapInval inval;
+  private final VmPageAlloc pages;
+  private final VmFault vmFault;
+  /** The step whose reply this CPU waits for (a token, a reference, an atomic), or null. */
+  private KStep waiting;
+
+  KStepRunner(Globaldata gd, Pmap pmap, PmapInval inval, VmPageAlloc pages, VmFault vmFault) {
+    this.gd = gd;
+    this.pmap = pmap;
+    this.inval = inval;
+    this.pages = pages;
+    this.vmFault = vmFault;
+  }
+
+  /** Returns whether a step waits for a reply. */
+  boolean waiting() {
+    return waiting != null;
+  }
+
+  /** Returns whether the step waiting for a reply is of type {@code type}. */
+  boolean waitingFor(Class<? extends KStep> type) {
+    return type.isInstance(waiting);
+  }
+
+  /** The reply the waiting step needed came: on to the next step. */
+  void replied(LpContext ctx) {
+    waiting = null;
+    next(ctx);
+  }
+
+  /** Stops waiting without going on (the thread sleeps, or goes on polling in place). */
+  void stopWaiting() {
+    waiting = null;
+  }
+
+  /** Runs the next kernel step of the running thread, or ends its steps. */
+  void next(LpContext ctx) {
+    SimThread t = gd.curthread;
+    KStep k = t.ksteps.poll();
+    if (k == null) {
+      t.ksteps = null;
+      gd.userret.stepsDone(t, ctx);
+      return;
+    }
+    int cpu = gd.cpu;
+    if (k instanceof KStep.Work w) {
+      gd.step(w.ns(), Globaldata.Step.KSTEP, ctx);
+    } else if (k instanceof KStep.Hold h) {
+      waiting = h;
+      gd.sendHome(h.object(), 0, new ObjectLockRequest(h.object(), LockIntent.HOLD, 0, 0, cpu, h.shared(),
+          PageBusy.NONE), ctx);
+    } else if (k instanceof KStep.Ref r) {
+      waiting = r;
+      gd.sendHome(r.object(), 0, new ObjectRef(r.object(), r.delta(), cpu), ctx);
+    } else if (k instanceof KStep.Terminate x) {
+      waiting = x;
+      gd.sendHome(x.object(), 0, new ObjectLockRequest(x.object(), LockIntent.TERMINATE, 0, 0, cpu), ctx);
+    } else if (k instanceof KStep.RemovePtes r) {
+      int own = pmap.pvFreeToOwnList(r.ptes());
+      long work = r.ptes() * gd.cost.pmapRemoveNs() + own * gd.cost.zonePcpuNs() + gd.cost.tlbFlushNs();
+      pmap.pvFreeToZone(r.ptes(), own, work, ctx);
+      gd.meter.add(CpuCounter.TLB_INVALIDATIONS, 1, ctx.now());
+      inval.flushed(ctx.now());
+      gd.step(work, Globaldata.Step.KSTEP, ctx);
+    } else if (k instanceof KStep.Protect p) {
+      inval.flushed(ctx.now());
+      gd.meter.add(CpuCounter.TLB_INVALIDATIONS, p.ptes(), ctx.now());
+      long each = gd.cost.pmapRemoveNs() + inval.interlock() + gd.cost.invlpgNs();
+      for (int i = 1; i < p.ptes(); i++) {
+        inval.interlock();
+      }
+      gd.step(p.ptes() * each, Globaldata.Step.KSTEP, ctx);
+    } else if (k instanceof KStep.Switch) {
+      gd.meter.add(CpuCounter.CONTEXT_SWITCHES, 1, ctx.now());
+      gd.step(gd.cost.contextSwitchNs(), Globaldata.Step.KSTEP, ctx);
+    } else if (k instanceof KStep.Fault f) {
+      vmFault.trapInKernelPath(f, ctx);
+    } else if (k instanceof KStep.Acquire a) {
+      waiting = a;
+      gd.sendHome(a.object(), 0, new ObjectLockRequest(a.object(), LockIntent.HOLD, 0, 0, cpu, a.shared(),
+          PageBusy.NONE), ctx);
+    } else if (k instanceof KStep.Release r) {
+      gd.sendHome(r.object(), 0, new ObjectLockRelease(r.object(), -1, -1, cpu, r.shared(), 0, false), ctx);
+      next(ctx);
+    } else if (k instanceof KStep.Atomic a) {
+      waiting = a;
+      gd.sendHome(a.object(), 0, new ObjectRef(a.object(), 0, cpu), ctx);
+    } else if (k instanceof KStep.Activate a) {
+      waiting = a;
+      gd.sendNode(a.node(), 0, new PageActivate(cpu, a.colour()), ctx);
+    } else if (k instanceof KStep.UmtxSleep u) {
+      waiting = u;
+      gd.meter.enter(CpuState.SPIN, ctx.now());
+      gd.sendHome(u.object(), 0, new UmtxSleep(cpu, t.spec.tid(), u.object(), u.mutex(), u.expected(),
+          u.timeoutNs(), u.pollNs(), u.byFault()), ctx);
+    } else if (k instanceof KStep.Poke p) {
+      waiting = p;
+      gd.sendHome(p.object(), 0, new UmtxUser(cpu, p.object(), -1, UmtxUser.Op.POKE), ctx);
+    } else if (k instanceof KStep.UmtxWake u) {
+      gd.sendHome(u.object(), 0, new UmtxWake(cpu, u.object(), u.mutex(), u.count(), u.byFault()), ctx);
+      if (u.byFault()) {
+        waiting = u;
+      } else {
+        // _wakeup() dequeues local sleepers and IPIs the other CPUs with sleepers on the key; it
+        // waits for nobody. (By fault, the page's resolution is the round trip.)
+        next(ctx);
+      }
+    }
+  }
+
+  /** A waiting step's token was granted: do its work under it, then release. */
+  void onGranted(ObjectLockGranted g, LpContext ctx) {
+    KStep k = waiting;
+    waiting = null;
+    if (k instanceof KStep.Acquire) {
+      next(ctx);
+    } else if (k instanceof KStep.Hold h) {
+      gd.sendHome(g.objectId(), h.workNs(),
+          new ObjectLockRelease(h.object(), -1, -1, gd.cpu, h.shared(), h.refDelta(), false), ctx);
+      gd.step(h.workNs(), Globaldata.Step.KSTEP, ctx);
+    } else if (k instanceof KStep.Terminate x) {
+      int[] removed = g.removed();
+      long work = gd.cost.atomicNs() + removed.length * gd.cost.vmPageFreeNs();
+      pages.free(removed, work, ctx);
+      gd.sendHome(g.objectId(), work, new ObjectLockRelease(x.object(), -1, -1, gd.cpu, false, -1, false), ctx);
+      gd.step(work, Globaldata.Step.KSTEP, ctx);
+    } else {
+      throw new IllegalStateException("CPU " + gd.cpu + " got a grant for step " + k);
+    }
+  }
+
+  /**
+   * A lockless reference change or atomic is done; a drop the home refused (vm_object_deallocate()
+   * at 3 refs or fewer) takes the exclusive token after all.
+   */
+  void onRefDone(ObjectRefDone r, LpContext ctx) {
+    KStep k = waiting;
+    waiting = null;
+    if (!r.applied() && k instanceof KStep.Ref ref) {
+      gd.curthread.ksteps.addFirst(new KStep.Hold(ref.object(), false, ref.lockedWorkNs(), ref.delta()));
+    }
+    next(ctx);
+  }
+}

@@ -1,0 +1,158 @@
+package dfsim.cpus;
+
+import dfsim.core.metrics.CpuState;
+import dfsim.core.program.Op;
+import dfsim.core.sim.LpContext;
+import dfsim.core.sim.SimulationFailure;
+
+/**
+ * The running thread's program and its ways into the kernel (sys/platform/pc64/x86_64/trap.c:
+ * trap() for page faults, syscall2() for system calls, userret() on the way back): it runs the
+ * program's operations until one takes time, and hands that one to the kernel path that models
+ * it. Zero-time operations (op markers, token releases, wakeups) run in place.
+ */
+final class Trap implements Globaldata.UserReturn {
+  /** Zero-time operations in a row after which a program is declared stuck. */
+  private static final int MAX_ZERO_TIME_OPS = 10_000;
+
+  private final Globaldata gd;
+  private final LwktThread lwkt;
+  private final LwktToken tokens;
+  private final VmFault vmFault;
+  private final VmPageAlloc pageAlloc;
+  private final VmMmap mmap;
+  private final KernProc proc;
+  private final KernUmtx umtx;
+  private final ProcfsMem procfs;
+
+  Trap(Globaldata gd, LwktThread lwkt, LwktToken tokens, VmFault vmFault, VmPageAlloc pageAlloc, VmMmap mmap,
+      KernProc proc, KernUmtx umtx, ProcfsMem procfs) {
+    this.gd = gd;
+    this.lwkt = lwkt;
+    this.tokens = tokens;
+    this.vmFault = vmFault;
+    this.pageAlloc = pageAlloc;
+    this.mmap = mmap;
+    this.proc = proc;
+    this.umtx = umtx;
+    this.procfs = procfs;
+    gd.userret = this;
+  }
+
+  @Override
+  public void opBoundary(LpContext ctx) {
+    gd.curthread.op = null;
+    if (lwkt.reschedPending()) {
+      lwkt.lwktSwitch(ctx);
+    } else {
+      resume(ctx);
+    }
+  }
+
+  @Override
+  public void stepsDone(SimThread t, LpContext ctx) {
+    if (t.mutex != SimThread.MutexStep.NONE) {
+      umtx.afterCall(t, ctx);
+    } else {
+      opBoundary(ctx);
+    }
+  }
+
+  /** Runs the current thread's program until it starts an operation that takes time. */
+  @Override
+  public void resume(LpContext ctx) {
+    SimThread t = gd.curthread;
+    long now = ctx.now();
+    if (t.resumeKernel) {
+      umtx.resumeAfterSleep(t, ctx);
+      return;
+    }
+    if (t.computeLeftNs > 0) {
+      lwkt.startCompute(t, ctx);
+      return;
+    }
+    for (int i = 0; i < MAX_ZERO_TIME_OPS; i++) {
+      Op op = t.program.next(now, ctx.random());
+      t.op = op;
+      if (!gd.plan.immediateSends() && sendsAtOnce(op)) {
+        // The CPU's send bound relies on the plan's word: a violation would let the actor engine
+        // open windows that are too wide, so it is refused on every engine.
+        throw new IllegalStateException("workload " + gd.plan.kind() + " declares no immediate sends, but thread "
+            + t.spec.tid() + " issued " + op.getClass().getSimpleName());
+      }
+      if (startsKernelPath(t, op, ctx)) {
+        return;
+      }
+    }
+    throw new SimulationFailure("thread " + t.spec.tid() + " on CPU " + gd.cpu + " made "
+        + MAX_ZERO_TIME_OPS + " zero-time operations in a row: its program makes no progress");
+  }
+
+  /** Runs {@code op}; returns whether it takes time (the thread waits for its end). */
+  private boolean startsKernelPath(SimThread t, Op op, LpContext ctx) {
+    long now = ctx.now();
+    if (op instanceof Op.Compute c) {
+      if (c.ns() > 0) {
+        t.computeLeftNs = c.ns();
+        lwkt.startCompute(t, ctx);
+        return true;
+      }
+      return false;
+    } else if (op instanceof Op.Fault f) {
+      vmFault.trap(t, f, ctx);
+    } else if (op instanceof Op.Unmap u) {
+      mmap.munmap(u, ctx);
+    } else if (op instanceof Op.PtraceWrite w) {
+      procfs.write(t, w, ctx);
+    } else if (op instanceof Op.ForkThreaded f) {
+      umtx.forkThreaded(t, f, ctx);
+    } else if (op instanceof Op.UmtxCalls u) {
+      gd.meter.enter(CpuState.BUSY, now);
+      umtx.probe(t, u, ctx);
+    } else if (op instanceof Op.MutexLock m) {
+      gd.meter.enter(CpuState.BUSY, now);
+      umtx.lock(t, m, ctx);
+    } else if (op instanceof Op.MutexUnlock m) {
+      gd.meter.enter(CpuState.BUSY, now);
+      umtx.unlock(t, m, ctx);
+    } else if (op instanceof Op.Fork || op instanceof Op.Exec || op instanceof Op.ExitProcess
+        || op instanceof Op.MapFault) {
+      proc.start(t, op, ctx);
+    } else if (op instanceof Op.AllocPage) {
+      gd.meter.enter(CpuState.BUSY, now);
+      pageAlloc.allocAnonymous(t, ctx);
+    } else if (op instanceof Op.FreePages) {
+      pageAlloc.freeHeld(t, ctx);
+      return false;
+    } else if (op instanceof Op.Sleep s) {
+      lwkt.tsleep(t, s.ns(), ctx);
+    } else if (op instanceof Op.Block) {
+      return lwkt.block(t, ctx);
+    } else if (op instanceof Op.Wakeup w) {
+      lwkt.wakeupThread(w.tid(), ctx);
+      return false;
+    } else if (op instanceof Op.GetToken g) {
+      tokens.get(t, g.token(), ctx);
+    } else if (op instanceof Op.RelToken r) {
+      tokens.rel(t, r.token(), ctx);
+      return false;
+    } else if (op instanceof Op.Begin) {
+      t.opStart = now;
+      return false;
+    } else if (op instanceof Op.End e) {
+      gd.meter.opCompleted(e.name(), now - t.opStart, now);
+      return false;
+    } else if (op instanceof Op.Exit) {
+      lwkt.exit(t, ctx);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  /** Returns whether {@code op} sends a message the instant it starts (no trap, syscall or switch first). */
+  private static boolean sendsAtOnce(Op op) {
+    return op instanceof Op.GetToken || op instanceof Op.RelToken || op instanceof Op.Wakeup
+        || op instanceof Op.AllocPage || op instanceof Op.FreePages;
+  }
+}

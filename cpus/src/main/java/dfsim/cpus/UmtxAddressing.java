@@ -1,0 +1,95 @@
+package dfsim.cpus;
+
+import dfsim.core.config.Costs;
+import dfsim.core.config.UmtxSettings;
+import dfsim.core.config.VmPageSettings;
+import dfsim.core.kernel.VmFaultPage;
+import dfsim.core.program.WorkloadPlan;
+import dfsim.core.topology.Topology;
+import java.util.Deque;
+
+/**
+ * {@code kernel.umtx.impl}: how umtx_sleep() and umtx_wakeup() find the physical address of the
+ * mutex word they sleep or wake on (sys/kern/kern_umtx.c at afd7f124 and its parent), as the
+ * kernel steps of each call. See docs/model/kern-umtx.md.
+ */
+sealed interface UmtxAddressing {
+
+  static UmtxAddressing of(UmtxSettings umtx, Costs cost, VmFaultPage page, VmPageSettings vm, WorkloadPlan plan,
+      Topology topo) {
+    return umtx.ptmap() ? new Ptmap(cost, umtx) : new FaultPage(cost, umtx, page, vm, plan, topo);
+  }
+
+  /** Adds the steps of umtx_sleep(word, expected) ({@code sleep}) or umtx_wakeup(word, 1). */
+  void callSteps(Deque<KStep> steps, int object, int word, boolean sleep, int expected);
+
+  /** Whether fork() of the process wakes its umtx sleepers. */
+  boolean forkWakesSleepers();
+
+  /**
+   * Before afd7f124: vm_fault_page_quick() under the process's map token and the object's token,
+   * both exclusive, holding the page (an atomic on its vm_page, which every thread using the
+   * mutex shares) and activating it under its page queue's spinlock; the hold is dropped when the
+   * call returns. The page is resolved for writing, so a page shared copy-on-write since a fork
+   * is copied. Sleeps have no timeout; fork wakes nobody.
+   */
+  final class FaultPage implements UmtxAddressing {
+    private final Costs cost;
+    private final UmtxSettings umtx;
+    private final VmPageSettings vm;
+    private final WorkloadPlan plan;
+    private final Topology topo;
+    private final long lookupNs;
+
+    FaultPage(Costs cost, UmtxSettings umtx, VmFaultPage page, VmPageSettings vm, WorkloadPlan plan, Topology topo) {
+      this.cost = cost;
+      this.umtx = umtx;
+      this.vm = vm;
+      this.plan = plan;
+      this.topo = topo;
+      this.lookupNs = cost.vmPageLookupNs() + (page.entersPmap() ? cost.pmapEnterNs() : 0);
+    }
+
+    @Override
+    public void callSteps(Deque<KStep> steps, int object, int word, boolean sleep, int expected) {
+      steps.add(new KStep.Work(cost.syscallNs()));
+      VmFaultPageSteps.add(steps, plan.mapTokenOf(object), object, lookupNs, new KStep.Atomic(object),
+          new KStep.Activate(plan.homeOf(object, topo), vm.objectColour(object) + word / 1024));
+      steps.add(sleep ? new KStep.UmtxSleep(object, word, expected, 0, umtx.delayNs(), true)
+          : new KStep.UmtxWake(object, word, 1, true));
+      steps.add(new KStep.Atomic(object));
+    }
+
+    @Override
+    public boolean forkWakesSleepers() {
+      return false;
+    }
+  }
+
+  /**
+   * From afd7f124: fuword() and a PTE read through the PTmap self-map, with no lock; a sleep lasts
+   * at most {@code kernel.umtx.timeout-max}; fork wakes the process's sleepers, whose page may
+   * move.
+   */
+  final class Ptmap implements UmtxAddressing {
+    private final Costs cost;
+    private final UmtxSettings umtx;
+
+    Ptmap(Costs cost, UmtxSettings umtx) {
+      this.cost = cost;
+      this.umtx = umtx;
+    }
+
+    @Override
+    public void callSteps(Deque<KStep> steps, int object, int word, boolean sleep, int expected) {
+      steps.add(new KStep.Work(cost.syscallNs() + cost.vmPageLookupNs()));
+      steps.add(sleep ? new KStep.UmtxSleep(object, word, expected, umtx.timeoutMaxNs(), umtx.delayNs(), false)
+          : new KStep.UmtxWake(object, word, 1, false));
+    }
+
+    @Override
+    public boolean forkWakesSleepers() {
+      return true;
+    }
+  }
+}

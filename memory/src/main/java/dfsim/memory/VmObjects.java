@@ -1,0 +1,254 @@
+package dfsim.memory;
+
+import dfsim.core.config.VmPageSettings;
+import dfsim.core.metrics.ContentionStats;
+import dfsim.core.metrics.LockClass;
+import dfsim.core.program.VmObjectSpec;
+import dfsim.core.program.WorkloadPlan;
+import dfsim.core.protocol.LockContended;
+import dfsim.core.protocol.LockIntent;
+import dfsim.core.protocol.ObjectLockGranted;
+import dfsim.core.protocol.ObjectLockRelease;
+import dfsim.core.protocol.ObjectLockRequest;
+import dfsim.core.protocol.ObjectPageBusy;
+import dfsim.core.protocol.ObjectRef;
+import dfsim.core.protocol.ObjectRefDone;
+import dfsim.core.protocol.PageHashLookup;
+import dfsim.core.protocol.PageHashResult;
+import dfsim.core.sim.LpContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The VM objects homed on this node (sys/vm/vm_object.c): their tokens (vm_object_hold() and
+ * vm_object_drop(), shared or exclusive), ref counts (vm_object_reference() and
+ * vm_object_deallocate(), lockless from 501747bf above 3 references), the busy bits of pages a
+ * fault has in hand, and the lookups of vm_fault_quick() in {@link VmPageHash}. A process's
+ * vm_map token is kept here the same way, as an object.
+ *
+ * <p>A token is granted in the order requests arrive, as {@link VmObject} says. A request that
+ * finds it held is queued and told so at once ({@link LockContended}); at release the next
+ * waiter gets it after the token's cache line moves from the last owner to it. The token is held,
+ * as this home sees it, from its grant to the arrival of the release, so a waiter's spin is the
+ * holder's hold plus that transfer. See docs/model/vm-fault.md and docs/model/lwkt-token.md.
+ */
+final class VmObjects {
+  private final Node n;
+  private final VmPageSettings vm;
+  private final WorkloadPlan plan;
+  private final VmPageHash hash;
+  private final long tickNs;
+  private final Map<Integer, VmObject> objects = new HashMap<>();
+  final ContentionStats objectStats = new ContentionStats();
+  final ContentionStats mapStats = new ContentionStats();
+  /** Token hold time per CPU. */
+  final long[] holdByCpu;
+  /** Token grants and releases, when a test asks for them. */
+  private List<LockEvent> trace;
+
+  VmObjects(Node n, VmPageSettings vm, WorkloadPlan plan, VmPageHash hash, long tickNs, VmPageQueues pages) {
+    this.n = n;
+    this.vm = vm;
+    this.plan = plan;
+    this.hash = hash;
+    this.tickNs = tickNs;
+    this.holdByCpu = new long[n.topo.cpus()];
+    for (VmObjectSpec o : plan.objects()) {
+      if (o.homeNode() == n.node) {
+        VmObject obj = new VmObject(o.id(), o.pages(), o.kind() == VmObjectSpec.Kind.MAP, 1, n.topo);
+        objects.put(o.id(), obj);
+        if (o.file()) {
+          pages.readIntoPageCache(obj, vm.objectColour(o.id()));
+        }
+      }
+    }
+  }
+
+  /** Records every token grant and release from now on and returns the list. */
+  List<LockEvent> trace() {
+    trace = new ArrayList<>();
+    return trace;
+  }
+
+  private VmObject object(int id) {
+    VmObject o = objects.get(id);
+    if (o == null && id >= VmObjectSpec.FIRST_DYNAMIC && plan.homeOf(id, n.topo) == n.node) {
+      // vm_object_allocate() by a CPU of this node: anonymous, one reference (its creator's).
+      o = new VmObject(id, 16, false, 1, n.topo);
+      objects.put(id, o);
+    }
+    if (o == null) {
+      throw new IllegalStateException("object " + id + " is not homed on node " + n.node);
+    }
+    return o;
+  }
+
+  private ContentionStats statsOf(VmObject o) {
+    return o.mapToken ? mapStats : objectStats;
+  }
+
+  private static LockClass classOf(VmObject o) {
+    return o.mapToken ? LockClass.VM_MAP : LockClass.VM_OBJECT;
+  }
+
+  void onRequest(ObjectLockRequest r, LpContext ctx) {
+    VmObject o = object(r.objectId());
+    if (r.busy() != ObjectLockRequest.PageBusy.NONE && o.busy.get(r.pindex())) {
+      if (r.busy() == ObjectLockRequest.PageBusy.TRY) {
+        n.reply(r.cpu(), 0, new ObjectPageBusy(o.id, r.pindex()), ctx);
+        return;
+      }
+      // vm_page_sleep_busy(): wait for the fault that has the page busy, then try again.
+      statsOf(o).contended++;
+      o.busyWaiters.add(r);
+      n.reply(r.cpu(), 0, new LockContended(classOf(o), -1), ctx);
+      return;
+    }
+    if (o.grantable(r)) {
+      grant(o, r, ctx);
+    } else {
+      statsOf(o).contended++;
+      o.waiters.add(r);
+      n.reply(r.cpu(), 0, new LockContended(classOf(o), -1), ctx);
+    }
+  }
+
+  /**
+   * Grants the token: the CAS on its line waits for earlier atomics on that line, then moves the
+   * line from its last owner. A fault's page is looked up (and busied) under it.
+   */
+  private void grant(VmObject o, ObjectLockRequest r, LpContext ctx) {
+    ContentionStats stats = statsOf(o);
+    long now = ctx.now();
+    long arrived = o.line.take(r.cpu(), now);
+    stats.acquires++;
+    if (o.line.lastTransferNs() > 0) {
+      stats.transfers++;
+    }
+    if (r.shared()) {
+      o.shared.put(r.cpu(), now);
+    } else {
+      o.exclusive = r.cpu();
+      o.grantedAt = now;
+    }
+    if (r.busy() != ObjectLockRequest.PageBusy.NONE) {
+      o.busy.set(r.pindex());
+    }
+    if (trace != null) {
+      trace.add(new LockEvent(arrived, o.id, r.cpu(), r.shared(), true));
+    }
+    int resident = o.lookup(r.pindex());
+    if (r.intent() == LockIntent.FAULT && resident >= 0) {
+      // vm_page_lookup() under the object lock enters what it finds.
+      hash.enter(VmPageSettings.objectAddress(o.id), vm.objectColour(o.id), r.pindex(), resident, ticks(now));
+    }
+    ObjectLockGranted g = switch (r.intent()) {
+      case FAULT -> new ObjectLockGranted(o.id, r.intent(), r.pindex(), resident, null);
+      case UNMAP -> new ObjectLockGranted(o.id, r.intent(), r.pindex(), -1, o.removeRange(r.pindex(), r.count()));
+      case TERMINATE -> new ObjectLockGranted(o.id, r.intent(), r.pindex(), -1, o.removeRange(0, o.size()));
+      case HOLD -> new ObjectLockGranted(o.id, r.intent(), r.pindex(), -1, null);
+    };
+    n.reply(r.cpu(), arrived - now, g, ctx);
+  }
+
+  void onRelease(ObjectLockRelease r, LpContext ctx) {
+    VmObject o = object(r.objectId());
+    long held;
+    if (r.shared()) {
+      Long since = o.shared.remove(r.cpu());
+      if (since == null) {
+        throw new IllegalStateException("CPU " + r.cpu() + " released a shared hold of object " + o.id + " it lacks");
+      }
+      held = ctx.now() - since;
+    } else {
+      if (o.exclusive != r.cpu()) {
+        throw new IllegalStateException("CPU " + r.cpu() + " released object " + o.id + " held by " + o.exclusive);
+      }
+      o.exclusive = -1;
+      held = ctx.now() - o.grantedAt;
+    }
+    if (trace != null) {
+      trace.add(new LockEvent(ctx.now(), o.id, r.cpu(), r.shared(), false));
+    }
+    if (r.pfn() >= 0) {
+      o.insert(r.pindex(), r.pfn());
+    }
+    o.refs += r.refDelta();
+    statsOf(o).holdNs += held;
+    holdByCpu[r.cpu()] += held;
+    if (o.refs <= 0 && !o.held()) {
+      if (!o.waiters.isEmpty() || !o.busyWaiters.isEmpty()) {
+        throw new IllegalStateException("object " + o.id + " terminated with waiters");
+      }
+      objects.remove(o.id);
+      return;
+    }
+    if (r.unbusy()) {
+      o.busy.clear(r.pindex());
+      // The page's waiters go first, in the order they came (they asked before any waiter now queued).
+      List<ObjectLockRequest> woken = new ArrayList<>();
+      for (Iterator<ObjectLockRequest> it = o.busyWaiters.iterator(); it.hasNext(); ) {
+        ObjectLockRequest w = it.next();
+        if (w.pindex() == r.pindex()) {
+          it.remove();
+          woken.add(w);
+        }
+      }
+      for (int i = woken.size() - 1; i >= 0; i--) {
+        o.waiters.addFirst(woken.get(i));
+      }
+    }
+    serveWaiters(o, ctx);
+  }
+
+  /** Grants every waiter the token's rules let through, in arrival order. */
+  private void serveWaiters(VmObject o, LpContext ctx) {
+    for (Iterator<ObjectLockRequest> it = o.waiters.iterator(); it.hasNext(); ) {
+      ObjectLockRequest w = it.next();
+      boolean pageBusy = o.busy.get(w.pindex());
+      if (w.busy() == ObjectLockRequest.PageBusy.WAIT && pageBusy) {
+        it.remove();
+        o.busyWaiters.add(w);
+      } else if (w.busy() == ObjectLockRequest.PageBusy.TRY && pageBusy) {
+        it.remove();
+        n.reply(w.cpu(), 0, new ObjectPageBusy(o.id, w.pindex()), ctx);
+      } else if (o.grantable(w)) {
+        it.remove();
+        grant(o, w, ctx);
+      }
+    }
+  }
+
+  /**
+   * A lockless reference or drop: an atomic on the ref_count line, after earlier atomics on it.
+   * vm_object_deallocate() drops without the lock only from 4 refs up (501747bf).
+   */
+  void onRef(ObjectRef r, LpContext ctx) {
+    VmObject o = object(r.objectId());
+    long arrived = o.refLine.take(r.cpu(), ctx.now());
+    boolean applied = r.delta() >= 0 || o.refs > 3;
+    if (applied) {
+      o.refs += r.delta();
+    }
+    n.reply(r.cpu(), arrived - ctx.now(), new ObjectRefDone(o.id, applied), ctx);
+  }
+
+  /**
+   * vm_page_hash_get() for vm_fault_quick(): a hit is the page itself, soft-busied, with no lock
+   * taken; the reply leaves after the hash set's and the page's cache lines have been read.
+   */
+  void onHashLookup(PageHashLookup h, LpContext ctx) {
+    VmObject o = object(h.objectId());
+    int pfn = hash.get(VmPageSettings.objectAddress(o.id), vm.objectColour(o.id), h.pindex(),
+        o.lookup(h.pindex()), ticks(ctx.now()));
+    n.reply(h.cpu(), 0, new PageHashResult(pfn), ctx);
+  }
+
+  /** The hardclock tick count vm_page_hash stamps entries with (1 at boot: empty ways are older). */
+  private int ticks(long now) {
+    return (int) (1 + now / tickNs);
+  }
+}

@@ -1,0 +1,34 @@
+package dfsim.memory;
+
+import dfsim.core.metrics.ContentionStats;
+import dfsim.core.metrics.LockClass;
+import dfsim.core.protocol.ZoneAlloc;
+import dfsim.core.protocol.ZoneAllocated;
+import dfsim.core.protocol.ZoneFree;
+import dfsim.core.sim.LpContext;
+
+/**
+ * pvzone's global free list and its spinlock (zlock, sys/vm/vm_zone.c): zalloc() and zfree() of
+ * pv entries that miss a CPU's own list. Kernel memory, and so the zone, lives on node 0. See
+ * docs/model/vm-zone.md.
+ */
+final class VmZone {
+  private final Node n;
+  private final QueueLock zlock;
+  final ContentionStats stats = new ContentionStats();
+
+  VmZone(Node n) {
+    this.n = n;
+    this.zlock = new QueueLock(n, LockClass.ZONE, stats);
+  }
+
+  /** zalloc() from the global list under the zone spinlock. */
+  void onAlloc(ZoneAlloc z, LpContext ctx) {
+    zlock.acquireAndReply(n, z.cpu(), 0, n.cost.zoneLockedNs(), new ZoneAllocated(), ctx);
+  }
+
+  /** zfree() of {@code count} entries to the global list: one hold of the spinlock for all (the CPU does not wait). */
+  void onFree(ZoneFree z, LpContext ctx) {
+    zlock.acquire(z.cpu(), ctx.now(), z.count() * n.cost.zoneLockedNs());
+  }
+}
