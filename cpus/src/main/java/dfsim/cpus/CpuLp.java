@@ -18,8 +18,8 @@ import dfsim.core.program.WorkloadPlan;
 import dfsim.core.protocol.CowInvalidate;
 import dfsim.core.protocol.IpiWakeup;
 import dfsim.core.protocol.LockContended;
-import dfsim.core.protocol.LockIntent;
-import dfsim.core.protocol.ObjectLockGranted;
+import dfsim.core.protocol.TokenIntent;
+import dfsim.core.protocol.ObjectTokenGranted;
 import dfsim.core.protocol.ObjectPageBusy;
 import dfsim.core.protocol.ObjectRefDone;
 import dfsim.core.protocol.PageActivated;
@@ -119,7 +119,7 @@ public final class CpuLp implements LogicalProcess {
         gd.meter.add(CpuCounter.TOKEN_CONTENDED, 1, ctx.now());
       }
       gd.spin.start(c.lockClass(), c.waitNs(), ctx);
-    } else if (message instanceof ObjectLockGranted g) {
+    } else if (message instanceof ObjectTokenGranted g) {
       onGranted(g, ctx);
     } else if (message instanceof PageAllocated p) {
       int pfn = pageAlloc.onAllocated(p, ctx);
@@ -175,11 +175,11 @@ public final class CpuLp implements LogicalProcess {
   }
 
   /** A token was granted: to a kernel step, an unmap, or a fault. */
-  private void onGranted(ObjectLockGranted g, LpContext ctx) {
+  private void onGranted(ObjectTokenGranted g, LpContext ctx) {
     gd.spin.endIfAny(ctx);
     if (steps.waiting()) {
       steps.onGranted(g, ctx);
-    } else if (g.intent() == LockIntent.UNMAP) {
+    } else if (g.intent() == TokenIntent.UNMAP) {
       mmap.onGranted(g, ctx);
     } else {
       vmFault.onGranted(g, ctx);

@@ -2,11 +2,11 @@ package dfsim.cpus;
 
 import dfsim.core.metrics.CpuCounter;
 import dfsim.core.metrics.CpuState;
-import dfsim.core.protocol.LockIntent;
-import dfsim.core.protocol.ObjectLockGranted;
-import dfsim.core.protocol.ObjectLockRelease;
-import dfsim.core.protocol.ObjectLockRequest;
-import dfsim.core.protocol.ObjectLockRequest.PageBusy;
+import dfsim.core.protocol.TokenIntent;
+import dfsim.core.protocol.ObjectTokenGranted;
+import dfsim.core.protocol.ObjectTokenRelease;
+import dfsim.core.protocol.ObjectTokenRequest;
+import dfsim.core.protocol.ObjectTokenRequest.PageBusy;
 import dfsim.core.protocol.ObjectRef;
 import dfsim.core.protocol.ObjectRefDone;
 import dfsim.core.protocol.PageActivate;
@@ -72,14 +72,14 @@ final class KStepRunner {
       gd.step(w.ns(), Globaldata.Step.KSTEP, ctx);
     } else if (k instanceof KStep.Hold h) {
       waiting = h;
-      gd.sendHome(h.object(), 0, new ObjectLockRequest(h.object(), LockIntent.HOLD, 0, 0, cpu, h.shared(),
+      gd.sendHome(h.object(), 0, new ObjectTokenRequest(h.object(), TokenIntent.HOLD, 0, 0, cpu, h.shared(),
           PageBusy.NONE), ctx);
     } else if (k instanceof KStep.Ref r) {
       waiting = r;
       gd.sendHome(r.object(), 0, new ObjectRef(r.object(), r.delta(), cpu), ctx);
     } else if (k instanceof KStep.Terminate x) {
       waiting = x;
-      gd.sendHome(x.object(), 0, new ObjectLockRequest(x.object(), LockIntent.TERMINATE, 0, 0, cpu), ctx);
+      gd.sendHome(x.object(), 0, new ObjectTokenRequest(x.object(), TokenIntent.TERMINATE, 0, 0, cpu), ctx);
     } else if (k instanceof KStep.RemovePtes r) {
       int own = pmap.pvFreeToOwnList(r.ptes());
       long work = r.ptes() * gd.cost.pmapRemoveNs() + own * gd.cost.zonePcpuNs() + gd.cost.tlbFlushNs();
@@ -102,10 +102,10 @@ final class KStepRunner {
       vmFault.trapInKernelPath(f, ctx);
     } else if (k instanceof KStep.Acquire a) {
       waiting = a;
-      gd.sendHome(a.object(), 0, new ObjectLockRequest(a.object(), LockIntent.HOLD, 0, 0, cpu, a.shared(),
+      gd.sendHome(a.object(), 0, new ObjectTokenRequest(a.object(), TokenIntent.HOLD, 0, 0, cpu, a.shared(),
           PageBusy.NONE), ctx);
     } else if (k instanceof KStep.Release r) {
-      gd.sendHome(r.object(), 0, new ObjectLockRelease(r.object(), -1, -1, cpu, r.shared(), 0, false), ctx);
+      gd.sendHome(r.object(), 0, new ObjectTokenRelease(r.object(), -1, -1, cpu, r.shared(), 0, false), ctx);
       next(ctx);
     } else if (k instanceof KStep.Atomic a) {
       waiting = a;
@@ -134,20 +134,20 @@ final class KStepRunner {
   }
 
   /** A waiting step's token was granted: do its work under it, then release. */
-  void onGranted(ObjectLockGranted g, LpContext ctx) {
+  void onGranted(ObjectTokenGranted g, LpContext ctx) {
     KStep k = waiting;
     waiting = null;
     if (k instanceof KStep.Acquire) {
       next(ctx);
     } else if (k instanceof KStep.Hold h) {
       gd.sendHome(g.objectId(), h.workNs(),
-          new ObjectLockRelease(h.object(), -1, -1, gd.cpu, h.shared(), h.refDelta(), false), ctx);
+          new ObjectTokenRelease(h.object(), -1, -1, gd.cpu, h.shared(), h.refDelta(), false), ctx);
       gd.step(h.workNs(), Globaldata.Step.KSTEP, ctx);
     } else if (k instanceof KStep.Terminate x) {
       int[] removed = g.removed();
       long work = gd.cost.atomicNs() + removed.length * gd.cost.vmPageFreeNs();
       pages.free(removed, work, ctx);
-      gd.sendHome(g.objectId(), work, new ObjectLockRelease(x.object(), -1, -1, gd.cpu, false, -1, false), ctx);
+      gd.sendHome(g.objectId(), work, new ObjectTokenRelease(x.object(), -1, -1, gd.cpu, false, -1, false), ctx);
       gd.step(work, Globaldata.Step.KSTEP, ctx);
     } else {
       throw new IllegalStateException("CPU " + gd.cpu + " got a grant for step " + k);

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * {@code gd_tdrunq}: runnable threads sorted by {@code td_pri}, highest first; a thread joins
- * behind its equal-priority peers (_lwkt_enqueue() in sys/kern/lwkt_thread.c).
+ * behind its equal-priority peers (_lwkt_enqueue() in sys/kern/lwkt_thread.c). See
+ * docs/model/lwkt-thread.md.
  */
 final class LwktRunQueue {
   private final List<SimThread> queue = new ArrayList<>();

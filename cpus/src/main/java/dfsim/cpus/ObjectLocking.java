@@ -2,7 +2,7 @@ package dfsim.cpus;
 
 import dfsim.core.config.Costs;
 import dfsim.core.config.VmFaultSettings;
-import dfsim.core.protocol.ObjectLockRequest.PageBusy;
+import dfsim.core.protocol.ObjectTokenRequest.PageBusy;
 import java.util.Deque;
 
 /**

@@ -4,11 +4,11 @@ import dfsim.core.metrics.CpuCounter;
 import dfsim.core.metrics.CpuState;
 import dfsim.core.metrics.Latency;
 import dfsim.core.program.Op;
-import dfsim.core.protocol.LockIntent;
-import dfsim.core.protocol.ObjectLockGranted;
-import dfsim.core.protocol.ObjectLockRelease;
-import dfsim.core.protocol.ObjectLockRequest;
-import dfsim.core.protocol.ObjectLockRequest.PageBusy;
+import dfsim.core.protocol.TokenIntent;
+import dfsim.core.protocol.ObjectTokenGranted;
+import dfsim.core.protocol.ObjectTokenRelease;
+import dfsim.core.protocol.ObjectTokenRequest;
+import dfsim.core.protocol.ObjectTokenRequest.PageBusy;
 import dfsim.core.protocol.PageHashLookup;
 import dfsim.core.protocol.PageHashResult;
 import dfsim.core.sim.LpContext;
@@ -86,7 +86,7 @@ final class VmFault {
 
   private void lock(long afterNs, LpContext ctx) {
     locked = true;
-    gd.sendHome(first, afterNs, new ObjectLockRequest(first, LockIntent.FAULT, pindex, 1, gd.cpu), ctx);
+    gd.sendHome(first, afterNs, new ObjectTokenRequest(first, TokenIntent.FAULT, pindex, 1, gd.cpu), ctx);
   }
 
   /**
@@ -105,7 +105,7 @@ final class VmFault {
   }
 
   /** The fault's token was granted, with the page found at the pindex (or -1). */
-  void onGranted(ObjectLockGranted g, LpContext ctx) {
+  void onGranted(ObjectTokenGranted g, LpContext ctx) {
     if (phase != Phase.LEGACY) {
       onChainGranted(g, ctx);
     } else if (g.residentPfn() >= 0) {
@@ -149,11 +149,11 @@ final class VmFault {
    */
   private void release(int page, long workNs, LpContext ctx) {
     if (backing >= 0) {
-      gd.sendHome(backing, workNs, new ObjectLockRelease(backing, backingPindex, -1, gd.cpu, true, 0, true), ctx);
+      gd.sendHome(backing, workNs, new ObjectTokenRelease(backing, backingPindex, -1, gd.cpu, true, 0, true), ctx);
       backing = -1;
     }
     if (locked) {
-      gd.sendHome(first, workNs, new ObjectLockRelease(first, pindex, page, gd.cpu, shared, 0, busy), ctx);
+      gd.sendHome(first, workNs, new ObjectTokenRelease(first, pindex, page, gd.cpu, shared, 0, busy), ctx);
     }
     gd.step(workNs, Globaldata.Step.FAULT_DONE, ctx);
   }
@@ -200,10 +200,10 @@ final class VmFault {
 
   private void sendLock(long afterNs, boolean sharedLock, PageBusy pageBusy, LpContext ctx) {
     gd.sendHome(first, afterNs,
-        new ObjectLockRequest(first, LockIntent.FAULT, pindex, 1, gd.cpu, sharedLock, pageBusy), ctx);
+        new ObjectTokenRequest(first, TokenIntent.FAULT, pindex, 1, gd.cpu, sharedLock, pageBusy), ctx);
   }
 
-  private void onChainGranted(ObjectLockGranted g, LpContext ctx) {
+  private void onChainGranted(ObjectTokenGranted g, LpContext ctx) {
     long lookup = gd.cost.vmPageLookupNs();
     switch (phase) {
       case VNODE_SHARED -> {
@@ -236,7 +236,7 @@ final class VmFault {
         phase = Phase.CHAIN_BACKING;
         backing = -2;
         int vnode = gd.curthread.space.image.vnodeObject();
-        gd.sendHome(vnode, lookup, new ObjectLockRequest(vnode, LockIntent.FAULT, backingPindex, 1, gd.cpu, true,
+        gd.sendHome(vnode, lookup, new ObjectTokenRequest(vnode, TokenIntent.FAULT, backingPindex, 1, gd.cpu, true,
             PageBusy.WAIT), ctx);
       }
       case CHAIN_BACKING -> {
@@ -257,7 +257,7 @@ final class VmFault {
    */
   private void restartExclusive(Phase next, LpContext ctx) {
     gd.meter.add(CpuCounter.SHARED_MISS, 1, ctx.now());
-    gd.sendHome(first, gd.cost.vmPageLookupNs(), new ObjectLockRelease(first, pindex, -1, gd.cpu, true, 0, false), ctx);
+    gd.sendHome(first, gd.cost.vmPageLookupNs(), new ObjectTokenRelease(first, pindex, -1, gd.cpu, true, 0, false), ctx);
     phase = next;
     shared = false;
     sendLock(gd.cost.vmPageLookupNs(), false, PageBusy.NONE, ctx);

@@ -3,10 +3,10 @@ package dfsim.cpus;
 import dfsim.core.metrics.CpuState;
 import dfsim.core.program.Op;
 import dfsim.core.program.VmObjectSpec;
-import dfsim.core.protocol.LockIntent;
-import dfsim.core.protocol.ObjectLockGranted;
-import dfsim.core.protocol.ObjectLockRelease;
-import dfsim.core.protocol.ObjectLockRequest;
+import dfsim.core.protocol.TokenIntent;
+import dfsim.core.protocol.ObjectTokenGranted;
+import dfsim.core.protocol.ObjectTokenRelease;
+import dfsim.core.protocol.ObjectTokenRequest;
 import dfsim.core.sim.LpContext;
 
 /**
@@ -43,11 +43,11 @@ final class VmMmap {
       return;
     }
     gd.sendHome(u.objectId(), gd.cost.syscallNs(),
-        new ObjectLockRequest(u.objectId(), LockIntent.UNMAP, u.start(), u.count(), gd.cpu), ctx);
+        new ObjectTokenRequest(u.objectId(), TokenIntent.UNMAP, u.start(), u.count(), gd.cpu), ctx);
   }
 
   /** The object's lock, with the pages it removed from the range. */
-  void onGranted(ObjectLockGranted g, LpContext ctx) {
+  void onGranted(ObjectTokenGranted g, LpContext ctx) {
     removeMappings(g.objectId(), g.removed().length, g.removed(), true, 0, ctx);
   }
 
@@ -79,7 +79,7 @@ final class VmMmap {
     pmap.pvFreeToZone(ptes, ownPvFrees, work, ctx);
     pages.free(freed, work, ctx);
     if (locked) {
-      gd.sendHome(object, work, new ObjectLockRelease(object, -1, -1, gd.cpu), ctx);
+      gd.sendHome(object, work, new ObjectTokenRelease(object, -1, -1, gd.cpu), ctx);
     }
     freed = null;
     gd.step(work, Globaldata.Step.UNMAP_DONE, ctx);

@@ -9,6 +9,7 @@ import java.util.BitSet;
  * one map entry per segment of its image, each with its first object, whether that object is
  * the binary's vnode object, whether the entry still needs a copy (COW not yet broken), whether
  * this process created the object (and terminates it at exit), and which of its pages are mapped.
+ * See docs/model/kern-proc.md.
  */
 final class VmSpace {
   static final class Entry {

@@ -5,7 +5,7 @@ package dfsim.memory;
  * as compact arrays: one int per page (the next page of its queue) and a head and count per
  * colour; no object per page. A page's colour is its page number "twisted" by its higher digits
  * in base PQ_L2_SIZE, so that consecutive pages spread over the colours (vm_add_new_page(),
- * sys/vm/vm_page.c at 85946b6c).
+ * sys/vm/vm_page.c at 85946b6c). See docs/model/vm-page-alloc.md.
  */
 final class ColourQueues {
   private final int firstPfn;

@@ -8,8 +8,8 @@ import dfsim.core.metrics.LiveCpus;
 import dfsim.core.metrics.LockClass;
 import dfsim.core.metrics.RunMetrics;
 import dfsim.core.program.WorkloadPlan;
-import dfsim.core.protocol.ObjectLockRelease;
-import dfsim.core.protocol.ObjectLockRequest;
+import dfsim.core.protocol.ObjectTokenRelease;
+import dfsim.core.protocol.ObjectTokenRequest;
 import dfsim.core.protocol.ObjectRef;
 import dfsim.core.protocol.PageActivate;
 import dfsim.core.protocol.PageAlloc;
@@ -69,9 +69,9 @@ public final class MemoryLp implements LogicalProcess {
 
   @Override
   public void handle(SimMessage message, int sourceLp, LpContext ctx) {
-    if (message instanceof ObjectLockRequest r) {
+    if (message instanceof ObjectTokenRequest r) {
       objects.onRequest(r, ctx);
-    } else if (message instanceof ObjectLockRelease r) {
+    } else if (message instanceof ObjectTokenRelease r) {
       objects.onRelease(r, ctx);
     } else if (message instanceof PageAlloc a) {
       pages.onAlloc(a, ctx);
@@ -132,7 +132,7 @@ public final class MemoryLp implements LogicalProcess {
   }
 
   /** Records every token grant and release from now on and returns the list (for tests). */
-  public List<LockEvent> traceLocks() {
+  public List<TokenEvent> traceTokens() {
     return objects.trace();
   }
 }

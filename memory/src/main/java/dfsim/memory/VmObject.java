@@ -1,6 +1,6 @@
 package dfsim.memory;
 
-import dfsim.core.protocol.ObjectLockRequest;
+import dfsim.core.protocol.ObjectTokenRequest;
 import dfsim.core.topology.CacheLine;
 import dfsim.core.topology.Topology;
 import java.util.ArrayDeque;
@@ -36,10 +36,10 @@ final class VmObject {
   final CacheLine line;
   /** The ref_count's cache line, which lockless references and drops update. */
   final CacheLine refLine;
-  final ArrayDeque<ObjectLockRequest> waiters = new ArrayDeque<>();
+  final ArrayDeque<ObjectTokenRequest> waiters = new ArrayDeque<>();
   /** Pages with PG_BUSY set by a fault in progress, and requests waiting for them. */
   final BitSet busy = new BitSet();
-  final ArrayDeque<ObjectLockRequest> busyWaiters = new ArrayDeque<>();
+  final ArrayDeque<ObjectTokenRequest> busyWaiters = new ArrayDeque<>();
 
   VmObject(int id, int pages, boolean mapToken, int refs, Topology topo) {
     this.mapToken = mapToken;
@@ -60,7 +60,7 @@ final class VmObject {
   }
 
   /** Whether {@code r} may have the token now. */
-  boolean grantable(ObjectLockRequest r) {
+  boolean grantable(ObjectTokenRequest r) {
     return r.shared() ? exclusive < 0 : !held();
   }
 

@@ -6,10 +6,10 @@ import dfsim.core.metrics.LockClass;
 import dfsim.core.program.VmObjectSpec;
 import dfsim.core.program.WorkloadPlan;
 import dfsim.core.protocol.LockContended;
-import dfsim.core.protocol.LockIntent;
-import dfsim.core.protocol.ObjectLockGranted;
-import dfsim.core.protocol.ObjectLockRelease;
-import dfsim.core.protocol.ObjectLockRequest;
+import dfsim.core.protocol.TokenIntent;
+import dfsim.core.protocol.ObjectTokenGranted;
+import dfsim.core.protocol.ObjectTokenRelease;
+import dfsim.core.protocol.ObjectTokenRequest;
 import dfsim.core.protocol.ObjectPageBusy;
 import dfsim.core.protocol.ObjectRef;
 import dfsim.core.protocol.ObjectRefDone;
@@ -47,7 +47,7 @@ final class VmObjects {
   /** Token hold time per CPU. */
   final long[] holdByCpu;
   /** Token grants and releases, when a test asks for them. */
-  private List<LockEvent> trace;
+  private List<TokenEvent> trace;
 
   VmObjects(Node n, VmPageSettings vm, WorkloadPlan plan, VmPageHash hash, long tickNs, VmPageQueues pages) {
     this.n = n;
@@ -68,7 +68,7 @@ final class VmObjects {
   }
 
   /** Records every token grant and release from now on and returns the list. */
-  List<LockEvent> trace() {
+  List<TokenEvent> trace() {
     trace = new ArrayList<>();
     return trace;
   }
@@ -94,10 +94,10 @@ final class VmObjects {
     return o.mapToken ? LockClass.VM_MAP : LockClass.VM_OBJECT;
   }
 
-  void onRequest(ObjectLockRequest r, LpContext ctx) {
+  void onRequest(ObjectTokenRequest r, LpContext ctx) {
     VmObject o = object(r.objectId());
-    if (r.busy() != ObjectLockRequest.PageBusy.NONE && o.busy.get(r.pindex())) {
-      if (r.busy() == ObjectLockRequest.PageBusy.TRY) {
+    if (r.busy() != ObjectTokenRequest.PageBusy.NONE && o.busy.get(r.pindex())) {
+      if (r.busy() == ObjectTokenRequest.PageBusy.TRY) {
         n.reply(r.cpu(), 0, new ObjectPageBusy(o.id, r.pindex()), ctx);
         return;
       }
@@ -120,7 +120,7 @@ final class VmObjects {
    * Grants the token: the CAS on its line waits for earlier atomics on that line, then moves the
    * line from its last owner. A fault's page is looked up (and busied) under it.
    */
-  private void grant(VmObject o, ObjectLockRequest r, LpContext ctx) {
+  private void grant(VmObject o, ObjectTokenRequest r, LpContext ctx) {
     ContentionStats stats = statsOf(o);
     long now = ctx.now();
     long arrived = o.line.take(r.cpu(), now);
@@ -134,27 +134,27 @@ final class VmObjects {
       o.exclusive = r.cpu();
       o.grantedAt = now;
     }
-    if (r.busy() != ObjectLockRequest.PageBusy.NONE) {
+    if (r.busy() != ObjectTokenRequest.PageBusy.NONE) {
       o.busy.set(r.pindex());
     }
     if (trace != null) {
-      trace.add(new LockEvent(arrived, o.id, r.cpu(), r.shared(), true));
+      trace.add(new TokenEvent(arrived, o.id, r.cpu(), r.shared(), true));
     }
     int resident = o.lookup(r.pindex());
-    if (r.intent() == LockIntent.FAULT && resident >= 0) {
+    if (r.intent() == TokenIntent.FAULT && resident >= 0) {
       // vm_page_lookup() under the object lock enters what it finds.
       hash.enter(VmPageSettings.objectAddress(o.id), vm.objectColour(o.id), r.pindex(), resident, ticks(now));
     }
-    ObjectLockGranted g = switch (r.intent()) {
-      case FAULT -> new ObjectLockGranted(o.id, r.intent(), r.pindex(), resident, null);
-      case UNMAP -> new ObjectLockGranted(o.id, r.intent(), r.pindex(), -1, o.removeRange(r.pindex(), r.count()));
-      case TERMINATE -> new ObjectLockGranted(o.id, r.intent(), r.pindex(), -1, o.removeRange(0, o.size()));
-      case HOLD -> new ObjectLockGranted(o.id, r.intent(), r.pindex(), -1, null);
+    ObjectTokenGranted g = switch (r.intent()) {
+      case FAULT -> new ObjectTokenGranted(o.id, r.intent(), r.pindex(), resident, null);
+      case UNMAP -> new ObjectTokenGranted(o.id, r.intent(), r.pindex(), -1, o.removeRange(r.pindex(), r.count()));
+      case TERMINATE -> new ObjectTokenGranted(o.id, r.intent(), r.pindex(), -1, o.removeRange(0, o.size()));
+      case HOLD -> new ObjectTokenGranted(o.id, r.intent(), r.pindex(), -1, null);
     };
     n.reply(r.cpu(), arrived - now, g, ctx);
   }
 
-  void onRelease(ObjectLockRelease r, LpContext ctx) {
+  void onRelease(ObjectTokenRelease r, LpContext ctx) {
     VmObject o = object(r.objectId());
     long held;
     if (r.shared()) {
@@ -171,7 +171,7 @@ final class VmObjects {
       held = ctx.now() - o.grantedAt;
     }
     if (trace != null) {
-      trace.add(new LockEvent(ctx.now(), o.id, r.cpu(), r.shared(), false));
+      trace.add(new TokenEvent(ctx.now(), o.id, r.cpu(), r.shared(), false));
     }
     if (r.pfn() >= 0) {
       o.insert(r.pindex(), r.pfn());
@@ -189,9 +189,9 @@ final class VmObjects {
     if (r.unbusy()) {
       o.busy.clear(r.pindex());
       // The page's waiters go first, in the order they came (they asked before any waiter now queued).
-      List<ObjectLockRequest> woken = new ArrayList<>();
-      for (Iterator<ObjectLockRequest> it = o.busyWaiters.iterator(); it.hasNext(); ) {
-        ObjectLockRequest w = it.next();
+      List<ObjectTokenRequest> woken = new ArrayList<>();
+      for (Iterator<ObjectTokenRequest> it = o.busyWaiters.iterator(); it.hasNext(); ) {
+        ObjectTokenRequest w = it.next();
         if (w.pindex() == r.pindex()) {
           it.remove();
           woken.add(w);
@@ -206,13 +206,13 @@ final class VmObjects {
 
   /** Grants every waiter the token's rules let through, in arrival order. */
   private void serveWaiters(VmObject o, LpContext ctx) {
-    for (Iterator<ObjectLockRequest> it = o.waiters.iterator(); it.hasNext(); ) {
-      ObjectLockRequest w = it.next();
+    for (Iterator<ObjectTokenRequest> it = o.waiters.iterator(); it.hasNext(); ) {
+      ObjectTokenRequest w = it.next();
       boolean pageBusy = o.busy.get(w.pindex());
-      if (w.busy() == ObjectLockRequest.PageBusy.WAIT && pageBusy) {
+      if (w.busy() == ObjectTokenRequest.PageBusy.WAIT && pageBusy) {
         it.remove();
         o.busyWaiters.add(w);
-      } else if (w.busy() == ObjectLockRequest.PageBusy.TRY && pageBusy) {
+      } else if (w.busy() == ObjectTokenRequest.PageBusy.TRY && pageBusy) {
         it.remove();
         n.reply(w.cpu(), 0, new ObjectPageBusy(o.id, w.pindex()), ctx);
       } else if (o.grantable(w)) {

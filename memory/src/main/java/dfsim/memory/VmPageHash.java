@@ -70,21 +70,28 @@ sealed interface VmPageHash {
     public void enter(long objectAddr, int pgColor, int pindex, int page, int now) {}
   }
 
-  /**
-   * Before e3c330f0: one slot per physical page, a vm_page pointer each, index
-   * {@code (object % size + pindex) % size}; the last writer wins.
-   */
-  final class Direct implements VmPageHash {
-    private final int[] pfn;
+  /** A table of page frame numbers, -1 where empty. */
+  abstract sealed class Table implements VmPageHash permits Direct, SetAssociative4 {
+    final int[] pfn;
 
-    Direct(int npages) {
-      pfn = new int[npages];
+    Table(int entries) {
+      pfn = new int[entries];
       java.util.Arrays.fill(pfn, -1);
     }
 
     @Override
     public int entries() {
       return pfn.length;
+    }
+  }
+
+  /**
+   * Before e3c330f0: one slot per physical page, a vm_page pointer each, index
+   * {@code (object % size + pindex) % size}; the last writer wins.
+   */
+  final class Direct extends Table {
+    Direct(int npages) {
+      super(npages);
     }
 
     /** A vm_page pointer. */
@@ -115,25 +122,22 @@ sealed interface VmPageHash {
    * ticks, an entry replaces the oldest way by ticks (a stamp from the future counts as oldest;
    * ties keep the lower way).
    */
-  final class SetAssociative4 implements VmPageHash {
+  final class SetAssociative4 extends Table {
     private static final int MAX_ENTRIES = 1 << 20;
-    private final int[] pfn;
     /** The ticks of each entry's last enter or hit. */
     private final int[] ticks;
 
     SetAssociative4(int npages) {
+      super(size(npages));
+      ticks = new int[pfn.length];
+    }
+
+    private static int size(int npages) {
       int n = 4096;
       while (n < npages / 16 && n < MAX_ENTRIES) {
         n <<= 1;
       }
-      pfn = new int[n];
-      ticks = new int[n];
-      java.util.Arrays.fill(pfn, -1);
-    }
-
-    @Override
-    public int entries() {
-      return pfn.length;
+      return n;
     }
 
     /** {page, ticks, unused}. */

@@ -19,7 +19,7 @@ import java.util.List;
  * CPUs (lwkt_create() + lwkt_schedule() on the target CPU), and it turns wakeups of threads on
  * other CPUs into IPIs. Every thread of the box is started at
  * the same instant, the largest link latency, so that no CPU gets a head start from its distance
- * to the scheduler.
+ * to the scheduler. See docs/model/lwkt-thread.md.
  */
 public final class LwktSchedulerLp implements LogicalProcess {
   private final int socket;

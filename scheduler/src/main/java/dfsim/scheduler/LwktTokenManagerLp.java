@@ -31,7 +31,7 @@ import java.util.Map;
  * {@code arrival + (1+spin)*x + spin*w} (_lwkt_trytokref2, _lwkt_trytoken_spin). The first failed
  * read is reported at once, so the CPU spins from then on. lwkt_reltoken() tells nobody: spinners
  * and CPUs polling in lwkt_switch()'s skip loop find the token free at their next read, and the
- * earliest such read wins it.
+ * earliest such read wins it. See docs/model/lwkt-token.md.
  */
 public final class LwktTokenManagerLp implements LogicalProcess {
   private final int socket;

@@ -13,7 +13,7 @@ import dfsim.core.program.ThreadSpec;
 import dfsim.core.program.VmObjectSpec;
 import dfsim.core.program.WorkloadPlan;
 import dfsim.memory.MemoryLp;
-import dfsim.memory.LockEvent;
+import dfsim.memory.TokenEvent;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ final class SharedFaultTest {
   private static final String BOX = "topology { sockets = 1, cores-per-socket = 4 }\nsim.end-time = 2ms\n";
   private static final BinaryImage IMAGE = new BinaryImage(0, new int[] {1, 8, 2, 2, 1, 1, 1});
 
-  private record Run(RunMetrics metrics, List<LockEvent> trace) {}
+  private record Run(RunMetrics metrics, List<TokenEvent> trace) {}
 
   /** Runs {@code threads} on CPUs 0..n-1 (process ids as given) with the scripts given. */
   private static Run run(String mode, int[] pids, List<List<Op>> scripts) {
@@ -40,10 +40,10 @@ final class SharedFaultTest {
     ModelFactory.Built b = ModelFactory.build(s, topo -> new WorkloadPlan("script", "op", threads,
         List.of(new VmObjectSpec(0, 0, IMAGE.filePages(), true)),
         spec -> TestModels.script(scripts.get(spec.tid()).toArray(new Op[0]))));
-    List<LockEvent> trace = new ArrayList<>();
-    List<List<LockEvent>> perNode = new ArrayList<>();
+    List<TokenEvent> trace = new ArrayList<>();
+    List<List<TokenEvent>> perNode = new ArrayList<>();
     b.model().lps().stream().filter(lp -> lp instanceof MemoryLp)
-        .forEach(lp -> perNode.add(((MemoryLp) lp).traceLocks()));
+        .forEach(lp -> perNode.add(((MemoryLp) lp).traceTokens()));
     RunMetrics m = TestModels.run(b);
     perNode.forEach(trace::addAll);
     return new Run(m, trace);
@@ -52,17 +52,17 @@ final class SharedFaultTest {
   /** Hold intervals [grant, release) of one object, by CPU and mode, in grant order. */
   private record Hold(int cpu, boolean shared, long from, long to) {}
 
-  private static List<Hold> holds(List<LockEvent> trace, int object) {
+  private static List<Hold> holds(List<TokenEvent> trace, int object) {
     List<Hold> out = new ArrayList<>();
-    List<LockEvent> open = new ArrayList<>();
-    for (LockEvent e : trace) {
+    List<TokenEvent> open = new ArrayList<>();
+    for (TokenEvent e : trace) {
       if (e.objectId() != object) {
         continue;
       }
       if (e.grant()) {
         open.add(e);
       } else {
-        LockEvent g = open.stream().filter(o -> o.cpu() == e.cpu() && o.shared() == e.shared()).findFirst()
+        TokenEvent g = open.stream().filter(o -> o.cpu() == e.cpu() && o.shared() == e.shared()).findFirst()
             .orElseThrow(() -> new AssertionError("release without grant: " + e));
         open.remove(g);
         out.add(new Hold(g.cpu(), g.shared(), g.time(), e.time()));
@@ -134,8 +134,8 @@ final class SharedFaultTest {
   }
 
   /** Holds of the data segment's shadow, the one object the run creates that is no vnode. */
-  private static List<Hold> shadowHolds(List<LockEvent> trace) {
-    int shadow = trace.stream().mapToInt(LockEvent::objectId).filter(id -> id >= VmObjectSpec.FIRST_DYNAMIC)
+  private static List<Hold> shadowHolds(List<TokenEvent> trace) {
+    int shadow = trace.stream().mapToInt(TokenEvent::objectId).filter(id -> id >= VmObjectSpec.FIRST_DYNAMIC)
         .findFirst().orElseThrow();
     return holds(trace, shadow);
   }

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dfsim.core.protocol.IpiWakeup;
 import dfsim.core.protocol.LockContended;
-import dfsim.core.protocol.ObjectLockGranted;
-import dfsim.core.protocol.ObjectLockRelease;
-import dfsim.core.protocol.ObjectLockRequest;
+import dfsim.core.protocol.ObjectTokenGranted;
+import dfsim.core.protocol.ObjectTokenRelease;
+import dfsim.core.protocol.ObjectTokenRequest;
 import dfsim.core.protocol.ObjectPageBusy;
 import dfsim.core.protocol.ObjectRef;
 import dfsim.core.protocol.ObjectRefDone;
@@ -49,9 +49,9 @@ import dfsim.core.protocol.ZoneFree;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "t")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = ThreadStart.class, name = "ThreadStart"),
-    @JsonSubTypes.Type(value = ObjectLockRequest.class, name = "ObjectLockRequest"),
-    @JsonSubTypes.Type(value = ObjectLockGranted.class, name = "ObjectLockGranted"),
-    @JsonSubTypes.Type(value = ObjectLockRelease.class, name = "ObjectLockRelease"),
+    @JsonSubTypes.Type(value = ObjectTokenRequest.class, name = "ObjectTokenRequest"),
+    @JsonSubTypes.Type(value = ObjectTokenGranted.class, name = "ObjectTokenGranted"),
+    @JsonSubTypes.Type(value = ObjectTokenRelease.class, name = "ObjectTokenRelease"),
     @JsonSubTypes.Type(value = LockContended.class, name = "LockContended"),
     @JsonSubTypes.Type(value = PageAlloc.class, name = "PageAlloc"),
     @JsonSubTypes.Type(value = PageAllocated.class, name = "PageAllocated"),

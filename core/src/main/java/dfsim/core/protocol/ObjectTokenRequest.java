@@ -9,14 +9,14 @@ import dfsim.core.sim.SimMessage;
  * has it busy), or try to busy it and fail at once if it is busy (the quick shared path before
  * 501747bf).
  */
-public record ObjectLockRequest(int objectId, LockIntent intent, int pindex, int count, int cpu,
+public record ObjectTokenRequest(int objectId, TokenIntent intent, int pindex, int count, int cpu,
     boolean shared, PageBusy busy) implements SimMessage {
 
   /** What a fault does with the page's PG_BUSY bit. */
   public enum PageBusy { NONE, WAIT, TRY }
 
   /** An exclusive request that leaves the page alone. */
-  public ObjectLockRequest(int objectId, LockIntent intent, int pindex, int count, int cpu) {
+  public ObjectTokenRequest(int objectId, TokenIntent intent, int pindex, int count, int cpu) {
     this(objectId, intent, pindex, count, cpu, false, PageBusy.NONE);
   }
 }

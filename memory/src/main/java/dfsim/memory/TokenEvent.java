@@ -1,4 +1,4 @@
 package dfsim.memory;
 
 /** One token event at an object's home: a grant or release, shared or exclusive, of an object to a CPU. */
-public record LockEvent(long time, int objectId, int cpu, boolean shared, boolean grant) {}
+public record TokenEvent(long time, int objectId, int cpu, boolean shared, boolean grant) {}

@@ -8,11 +8,11 @@ import dfsim.core.sim.SimMessage;
  * reference taken or dropped under the lock), and clearing the busy bit of the page at
  * {@code pindex} if this holder set it.
  */
-public record ObjectLockRelease(int objectId, int pindex, int pfn, int cpu, boolean shared,
+public record ObjectTokenRelease(int objectId, int pindex, int pfn, int cpu, boolean shared,
     int refDelta, boolean unbusy) implements SimMessage {
 
   /** An exclusive release with no reference change and no busy page. */
-  public ObjectLockRelease(int objectId, int pindex, int pfn, int cpu) {
+  public ObjectTokenRelease(int objectId, int pindex, int pfn, int cpu) {
     this(objectId, pindex, pfn, cpu, false, 0, false);
   }
 }

@@ -1,7 +1,7 @@
 package dfsim.core.protocol;
 
 /** Why a CPU asks for a VM object's lock: what the home does when it grants it. */
-public enum LockIntent {
+public enum TokenIntent {
   /** vm_fault: the grant says whether the page is already resident. */
   FAULT,
   /** munmap: the grant removes the range's pages from the object and hands them back. */
