@@ -7,7 +7,8 @@
 # pins with --write and says why in its commit.
 #
 #   bench/digests.sh            check; exit 1 and list every difference
-#   bench/digests.sh --write    run everything and rewrite docs/results/digests.txt
+#   bench/digests.sh --write    run everything, rewrite docs/results/digests.txt and each
+#                               experiment's docs/results/<experiment>.csv
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
@@ -34,7 +35,9 @@ for conf in conf/experiments/*.conf; do
     d=$(grep -o '"digest" *: *"[0-9a-f]*"' "$m" | grep -o '[0-9a-f]\{64\}')
     echo "experiments/$name/$(dirname "$m") $d"
   done) >> "$got"
-  if [ "$mode" = check ]; then
+  if [ "$mode" = write ]; then
+    cp "$work/exp/$name/results.csv" "docs/results/$name.csv"
+  else
     col() { python3 -c 'import csv,sys; print("\n".join(r["variant"]+" "+r["digest"] for r in csv.DictReader(open(sys.argv[1]))))' "$1"; }
     if ! diff <(col "docs/results/$name.csv") <(col "$work/exp/$name/results.csv") > "$work/diff.txt"; then
       echo "digests: docs/results/$name.csv differs from a fresh run:"; cat "$work/diff.txt"; failed=1
@@ -44,7 +47,7 @@ done
 
 if [ "$mode" = write ]; then
   cp "$got" "$pins"
-  echo "digests: wrote $(wc -l < "$pins") pins to $pins"
+  echo "digests: wrote $(wc -l < "$pins") pins to $pins and the experiments' results to docs/results/"
   exit 0
 fi
 if ! diff "$pins" "$got" > "$work/diff.txt"; then

@@ -18,7 +18,6 @@ import dfsim.core.program.WorkloadPlan;
 import dfsim.core.protocol.CowInvalidate;
 import dfsim.core.protocol.IpiWakeup;
 import dfsim.core.protocol.LockContended;
-import dfsim.core.protocol.TokenIntent;
 import dfsim.core.protocol.ObjectTokenGranted;
 import dfsim.core.protocol.ObjectPageBusy;
 import dfsim.core.protocol.ObjectRefDone;
@@ -35,6 +34,7 @@ import dfsim.core.protocol.UmtxSleepDone;
 import dfsim.core.protocol.UmtxUserDone;
 import dfsim.core.protocol.UmtxWakeDone;
 import dfsim.core.protocol.ZoneAllocated;
+import dfsim.core.protocol.ZoneFreed;
 import dfsim.core.sim.LogicalProcess;
 import dfsim.core.sim.LpContext;
 import dfsim.core.sim.SimMessage;
@@ -70,13 +70,14 @@ public final class CpuLp implements LogicalProcess {
     Pmap pmap = new Pmap(gd, PvZoneCache.of(zone));
     this.inval = new PmapInval(gd, pmap, InvalInterlock.of(pmapSettings));
     ObjectLocking locking = ObjectLocking.of(fault.lockMode(), cost);
-    this.vmFault = new VmFault(gd, locking, FaultQuick.of(vm), pageAlloc, pmap);
-    this.mmap = new VmMmap(gd, pmap, inval, pageAlloc);
+    FaultMapToken mapToken = FaultMapToken.of(fault);
+    this.vmFault = new VmFault(gd, locking, FaultQuick.of(vm), pageAlloc, pmap, mapToken);
+    this.mmap = new VmMmap(gd, pmap, inval, pageAlloc, mapToken);
     this.steps = new KStepRunner(gd, pmap, inval, pageAlloc, vmFault);
     this.umtx = new KernUmtx(gd, lwkt, inval, steps,
-        UmtxAddressing.of(umtxSettings, cost, faultPage, vm, plan, gd.topo));
-    new Trap(gd, lwkt, tokens, vmFault, pageAlloc, mmap, new KernProc(gd, locking, steps), umtx,
-        new ProcfsMem(gd, steps, faultPage, cost));
+        UmtxAddressing.of(umtxSettings, cost, faultPage, mapToken, vm, plan, gd.topo));
+    new Trap(gd, lwkt, tokens, vmFault, pageAlloc, mmap, new KernProc(gd, locking, mapToken, pmap, steps), umtx,
+        new ProcfsMem(gd, steps, faultPage, mapToken, cost));
     this.sendMargin = plan.immediateSends() ? 0
         : Math.min(cost.trapNs(), Math.min(cost.syscallNs(), cost.contextSwitchNs()));
   }
@@ -149,6 +150,13 @@ public final class CpuLp implements LogicalProcess {
       vmFault.onHashResult(h, ctx);
     } else if (message instanceof ZoneAllocated) {
       vmFault.onZoneAllocated(ctx);
+    } else if (message instanceof ZoneFreed) {
+      if (steps.waitingFor(KStep.RemovePtes.class)) {
+        gd.spin.endIfAny(ctx);
+        steps.replied(ctx);
+      } else {
+        mmap.onZoneFreed(ctx);
+      }
     } else if (message instanceof TokenGranted g) {
       lwkt.onTokenGranted(g, ctx);
     } else if (message instanceof TokenFailed f) {
@@ -179,7 +187,7 @@ public final class CpuLp implements LogicalProcess {
     gd.spin.endIfAny(ctx);
     if (steps.waiting()) {
       steps.onGranted(g, ctx);
-    } else if (g.intent() == TokenIntent.UNMAP) {
+    } else if (mmap.waiting()) {
       mmap.onGranted(g, ctx);
     } else {
       vmFault.onGranted(g, ctx);

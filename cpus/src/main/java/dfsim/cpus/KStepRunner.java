@@ -83,10 +83,13 @@ final class KStepRunner {
     } else if (k instanceof KStep.RemovePtes r) {
       int own = pmap.pvFreeToOwnList(r.ptes());
       long work = r.ptes() * gd.cost.pmapRemoveNs() + own * gd.cost.zonePcpuNs() + gd.cost.tlbFlushNs();
-      pmap.pvFreeToZone(r.ptes(), own, work, ctx);
       gd.meter.add(CpuCounter.TLB_INVALIDATIONS, 1, ctx.now());
       inval.flushed(ctx.now());
-      gd.step(work, Globaldata.Step.KSTEP, ctx);
+      if (pmap.pvFreeToZone(r.ptes(), own, work, ctx)) {
+        waiting = r;
+      } else {
+        gd.step(work, Globaldata.Step.KSTEP, ctx);
+      }
     } else if (k instanceof KStep.Protect p) {
       inval.flushed(ctx.now());
       gd.meter.add(CpuCounter.TLB_INVALIDATIONS, p.ptes(), ctx.now());

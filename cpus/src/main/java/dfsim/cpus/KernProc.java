@@ -33,11 +33,15 @@ final class KernProc {
   private final Globaldata gd;
   private final ObjectLocking locking;
   private final KStepRunner steps;
+  private final FaultMapToken mapToken;
+  private final Pmap pmap;
   /** Objects this CPU has created (their ids). */
   private long objectsCreated;
 
-  KernProc(Globaldata gd, ObjectLocking locking, KStepRunner steps) {
+  KernProc(Globaldata gd, ObjectLocking locking, FaultMapToken mapToken, Pmap pmap, KStepRunner steps) {
     this.gd = gd;
+    this.mapToken = mapToken;
+    this.pmap = pmap;
     this.locking = locking;
     this.steps = steps;
   }
@@ -169,6 +173,10 @@ final class KernProc {
           + " memory shared copy-on-write with a forked process: not modelled (exec first)");
     }
     int vnode = s.image.vnodeObject();
+    // vm_fault() holds the map token throughout where the era does. A forked child takes its
+    // parent's: both are single-threaded on one CPU, so it is uncontended either way.
+    int map = pmap.mapToken(t.spec.pid());
+    mapToken.addGet(t.ksteps, map);
     if (f.segment().fileBacked()) {
       int vpage = s.image.filePage(f.segment()) + f.page();
       if (e.onVnode && f.write()) {
@@ -195,6 +203,7 @@ final class KernProc {
       }
       t.ksteps.add(new KStep.Fault(KStep.FaultKind.ZERO_FILL, e.object, f.page(), -1, 0));
     }
+    mapToken.addRel(t.ksteps, map);
     e.mapped.set(f.page());
     if (f.write()) {
       e.writable.set(f.page());

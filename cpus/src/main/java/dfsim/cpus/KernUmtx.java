@@ -41,15 +41,15 @@ final class KernUmtx {
   /**
    * fork() of a threaded process whose private page {@code object} holds its mutexes
    * (vmspace_fork(): the page's PTE write-protected; the child exits at once and is not
-   * simulated). The page's home learns that it is now copy-on-write and, if the addressing says
-   * so, wakes the process's umtx sleepers.
+   * simulated). The page's home learns that it is now copy-on-write and wakes the process's umtx
+   * sleepers.
    */
   void forkThreaded(SimThread t, Op.ForkThreaded f, LpContext ctx) {
     gd.meter.enter(CpuState.BUSY, ctx.now());
     long work = gd.cost.syscallNs() + gd.cost.vmMapEntryNs() + gd.cost.pmapRemoveNs() + inval.interlock()
         + gd.cost.invlpgNs();
     inval.flushed(ctx.now());
-    gd.sendHome(f.object(), work, new UmtxFork(gd.cpu, f.object(), addressing.forkWakesSleepers()), ctx);
+    gd.sendHome(f.object(), work, new UmtxFork(gd.cpu, f.object()), ctx);
     t.newKSteps();
     t.ksteps.add(new KStep.Work(work));
     steps.next(ctx);

@@ -16,12 +16,15 @@ sealed interface LwktSchedulerPolicy {
   /** Whether lwkt_switch() tries {@code t}, a thread behind the head, when the head's tokens fail. */
   boolean triesBehindHead(SimThread t);
 
-  /** Whether the tick asks a resched, given whether the round robin of equals asked one. */
-  boolean reschedAtTick(boolean roundRobinAsked);
+  /** The hardclock tick with {@code running} on the CPU: returns whether it asks a resched. */
+  boolean tick(LwktRunQueue runq, SimThread running);
 
   /**
    * Before 85946b6c ({@code fairq_bypass = 1}): a token-blocked head sends lwkt_switch() straight
-   * to its skip loop, and hardclock asks a resched on every tick.
+   * to its skip loop. hardclock() asks a resched on every tick, but its
+   * lwkt_fairq_schedulerclock() does nothing with {@code fairq_enable = 0} (the default), so the
+   * switch takes the same head again: no round robin among equal priorities. (The bsd4 user
+   * scheduler's round robin of user processes is not modelled.)
    */
   record Fairq() implements LwktSchedulerPolicy {
     @Override
@@ -30,7 +33,7 @@ sealed interface LwktSchedulerPolicy {
     }
 
     @Override
-    public boolean reschedAtTick(boolean roundRobinAsked) {
+    public boolean tick(LwktRunQueue runq, SimThread running) {
       return true;
     }
   }
@@ -46,9 +49,10 @@ sealed interface LwktSchedulerPolicy {
       return t.priority() >= LwktSettings.TDPRI_KERN_LPSCHED;
     }
 
+    /** lwkt_schedulerclock(): the running head moves behind its equals; a runner that is not the head is resched. */
     @Override
-    public boolean reschedAtTick(boolean roundRobinAsked) {
-      return roundRobinAsked;
+    public boolean tick(LwktRunQueue runq, SimThread running) {
+      return runq.head() != running || runq.rotateHead();
     }
   }
 }

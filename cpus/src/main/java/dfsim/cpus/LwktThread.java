@@ -158,7 +158,7 @@ final class LwktThread {
     }
   }
 
-  /** The hardclock tick: lwkt_schedulerclock()'s round robin among equals, and the resched it asks. */
+  /** The hardclock tick: the resched the scheduler's clock asks, and preemption of user computation. */
   void onTick(LpContext ctx) {
     nextTick = ctx.now() + gd.sim.tickNs();
     ctx.schedule(gd.sim.tickNs(), new Tick());
@@ -166,8 +166,7 @@ final class LwktThread {
     if (gd.curthread == null || phase == LwktToken.Phase.SWITCH_TRY || phase == LwktToken.Phase.POLL) {
       return;
     }
-    boolean asked = runq.head() != gd.curthread || runq.rotateHead();
-    if (policy.reschedAtTick(asked)) {
+    if (policy.tick(runq, gd.curthread)) {
       needResched = true;
     }
     preemptCompute(ctx);

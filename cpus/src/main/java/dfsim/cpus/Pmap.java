@@ -17,6 +17,8 @@ final class Pmap {
   private final PvZoneCache zone;
   private final int[][] pmActive;
   private final boolean[] multi;
+  /** Each process's vm_map token. */
+  private final int[] mapToken;
   /** Items on this CPU's own pvzone list (zfreecnt_pcpu[cpuid]); empty at boot. */
   private int pvOwn;
 
@@ -26,15 +28,22 @@ final class Pmap {
     int processes = gd.plan.processes();
     this.pmActive = new int[processes][];
     this.multi = new boolean[processes];
+    this.mapToken = new int[processes];
     for (int p = 0; p < processes; p++) {
       pmActive[p] = gd.plan.pmActive(p);
       multi[p] = gd.plan.threadsOf(p) > 1;
+      mapToken[p] = gd.plan.mapTokenOfProcess(p, gd.topo);
     }
   }
 
   /** Returns process {@code pid}'s pm_active, ascending. */
   int[] pmActive(int pid) {
     return pmActive[pid];
+  }
+
+  /** Returns process {@code pid}'s vm_map token (a forked child's faults take its parent's: see KernProc). */
+  int mapToken(int pid) {
+    return mapToken[pid];
   }
 
   /** Returns whether process {@code pid}'s pmap is PMAP_MULTI. */
@@ -64,10 +73,16 @@ final class Pmap {
     return own;
   }
 
-  /** zfree() of the {@code n - own} pv entries beyond this CPU's list to the zone's global list. */
-  void pvFreeToZone(int n, int own, long afterNs, LpContext ctx) {
+  /**
+   * zfree() of the {@code n - own} pv entries beyond this CPU's list to the zone's global list,
+   * after {@code afterNs}: returns whether there were any, in which case the CPU waits for the
+   * zone's {@code ZoneFreed}.
+   */
+  boolean pvFreeToZone(int n, int own, long afterNs, LpContext ctx) {
     if (n > own) {
       gd.sendNode(0, afterNs, new ZoneFree(gd.cpu, n - own), ctx);
+      return true;
     }
+    return false;
   }
 }

@@ -10,22 +10,23 @@ import dfsim.core.protocol.TlbShootdown;
 import dfsim.core.sim.LpContext;
 
 /**
- * TLB invalidation (sys/platform/pc64/x86_64/pmap_inval.c at e3c330f0 and its parent):
- * pmap_inval_smp() for the PTEs a munmap removed, the interlock on the pmap's pm_active_lock
- * ({@link InvalInterlock}), the invalidation IPIs to the other CPUs of pm_active and their
- * acknowledgements, and this CPU's own TLB: invlpg per page or a full flush above
- * MAX_INVAL_PAGES, and the stale translation a foreign pmap change may leave it. See
- * docs/model/pmap.md.
+ * pmap_remove() of a user pmap's PTEs and their TLB invalidation (sys/platform/pc64/x86_64/pmap.c,
+ * pmap_inval.c at e3c330f0 and its parent): pmap_inval_bulk() runs pmap_inval_smp() for each PTE,
+ * with the interlock on the pmap's pm_active_lock ({@link InvalInterlock}), IPIs to the other CPUs
+ * of pm_active and a spin for their acknowledgements; and this CPU's own TLB: invlpg per page or a
+ * full flush above MAX_INVAL_PAGES, and the stale translation a foreign pmap change may leave it.
+ * See docs/model/pmap.md.
  */
 final class PmapInval {
   private final Globaldata gd;
   private final Pmap pmap;
   private final InvalInterlock interlock;
   private final ContentionStats interlockStats = new ContentionStats();
-  /** An invalidation waiting for its IPIs to be acknowledged: acks missing, targets, pages. */
+  /** A pmap_remove() in progress on a pmap other CPUs have active: PTEs left, acks missing, targets. */
+  private int pid;
+  private int ptesLeft;
   private int acksPending;
   private int targets;
-  private int pages;
   /** Since when this CPU may use a stale translation (-1: none). */
   private long staleSince = -1;
 
@@ -36,42 +37,55 @@ final class PmapInval {
   }
 
   /**
-   * pmap_inval_smp() of {@code n} PTEs of process {@code pid}'s pmap after {@code workNs}: when
-   * only this CPU has the pmap active, invalidate locally (the interlock as {@link InvalInterlock}
-   * says) and return the total ns; otherwise take the interlock, IPI every other CPU in pm_active
-   * and return -1: the CPU spins until {@link #onAck} says all have acknowledged.
+   * pmap_remove() of {@code n} PTEs of process {@code pid}'s pmap after {@code beforeNs}: for a
+   * user pmap, pmap_inval_bulk() invalidates each PTE as it is removed, synchronously, with its
+   * own pmap_inval_smp(). When only this CPU has the pmap active each is local: invlpg, and the
+   * interlock if {@link InvalInterlock} says so; returns the total ns. Otherwise each PTE is a
+   * round: the interlock, an IPI to every other CPU in pm_active, a spin until all have
+   * acknowledged; returns -1, and {@link #onAck} says when the last round is done.
    */
-  long invalidate(int pid, int n, long workNs, LpContext ctx) {
+  long pmapRemove(int pid, int n, long beforeNs, LpContext ctx) {
     int[] active = pmap.pmActive(pid);
-    long now = ctx.now();
-    long work = workNs;
     if (active.length == 1 && active[0] == gd.cpu) {
-      if (interlock.localTakesInterlock(pmap.multi(pid))) {
-        work += interlock();
+      boolean takesInterlock = interlock.localTakesInterlock(pmap.multi(pid));
+      long work = beforeNs;
+      for (int i = 0; i < n; i++) {
+        work += gd.cost.pmapRemoveNs() + (takesInterlock ? interlock() : 0) + gd.cost.invlpgNs();
       }
-      gd.meter.add(CpuCounter.TLB_INVALIDATIONS, 1, now);
-      return work + localNs(n);
+      gd.meter.add(CpuCounter.TLB_INVALIDATIONS, n, ctx.now());
+      return work;
     }
-    work += interlock();
-    int sent = 0;
-    for (int target : active) {
-      if (target != gd.cpu) {
-        int lp = gd.layout.cpuLp(target);
-        ctx.send(lp, work + Math.max(gd.topo.latencies().ipiNs(), ctx.latencyTo(lp)), new TlbShootdown(gd.cpu, n));
-        sent++;
-      }
+    if (n == 0) {
+      return beforeNs;
     }
-    gd.meter.add(CpuCounter.IPIS_SENT, sent, now);
-    acksPending = sent;
-    targets = sent;
-    pages = n;
-    gd.step(work, Globaldata.Step.SHOOTDOWN_SENT, ctx);
+    this.pid = pid;
+    ptesLeft = n;
+    round(beforeNs + gd.cost.pmapRemoveNs(), ctx);
     return -1;
   }
 
+  /** One PTE's pmap_inval_smp() on other CPUs: the interlock, then the IPIs, after {@code afterNs}. */
+  private void round(long afterNs, LpContext ctx) {
+    ptesLeft--;
+    long work = afterNs + interlock();
+    int sent = 0;
+    for (int target : pmap.pmActive(pid)) {
+      if (target != gd.cpu) {
+        int lp = gd.layout.cpuLp(target);
+        ctx.send(lp, work + Math.max(gd.topo.latencies().ipiNs(), ctx.latencyTo(lp)), new TlbShootdown(gd.cpu, 1));
+        sent++;
+      }
+    }
+    gd.meter.add(CpuCounter.IPIS_SENT, sent, ctx.now());
+    acksPending = sent;
+    targets = sent;
+    gd.step(work, Globaldata.Step.SHOOTDOWN_SENT, ctx);
+  }
+
   /**
-   * An acknowledgement: returns -1 while others are missing, else the ns left after the last one
-   * (serial acknowledgements cost each extra receiver a little more, then the local invalidation).
+   * An acknowledgement: returns -1 while others are missing or PTEs remain (the next round has
+   * started), else the ns left after the last one (serial acknowledgements cost each extra
+   * receiver a little more, then the local invlpg).
    */
   long onAck(LpContext ctx) {
     if (--acksPending > 0) {
@@ -79,7 +93,12 @@ final class PmapInval {
     }
     gd.spin.endIfAny(ctx);
     gd.meter.add(CpuCounter.TLB_INVALIDATIONS, 1, ctx.now());
-    return Math.max(0, targets - 1) * gd.cost.ipiExtraReceiverNs() + localNs(pages);
+    long tail = Math.max(0, targets - 1) * gd.cost.ipiExtraReceiverNs() + localNs(1);
+    if (ptesLeft > 0) {
+      round(tail + gd.cost.pmapRemoveNs(), ctx);
+      return -1;
+    }
+    return tail;
   }
 
   /** A target of an invalidation IPI: invalidate, then clear its bit in the originator's done mask. */

@@ -17,9 +17,11 @@ final class ProcfsMem {
   private final KStepRunner steps;
   /** What vm_fault_page() does after the store: pmap_enter() before 385c96e4, nothing from it. */
   private final KStep[] afterStore;
+  private final FaultMapToken mapToken;
 
-  ProcfsMem(Globaldata gd, KStepRunner steps, VmFaultPage page, Costs cost) {
+  ProcfsMem(Globaldata gd, KStepRunner steps, VmFaultPage page, FaultMapToken mapToken, Costs cost) {
     this.gd = gd;
+    this.mapToken = mapToken;
     this.steps = steps;
     this.afterStore = page.entersPmap() ? new KStep[] {new KStep.Work(cost.pmapEnterNs())} : new KStep[0];
   }
@@ -32,7 +34,8 @@ final class ProcfsMem {
     KStep[] underLocks = new KStep[1 + afterStore.length];
     underLocks[0] = new KStep.Poke(w.object());
     System.arraycopy(afterStore, 0, underLocks, 1, afterStore.length);
-    VmFaultPageSteps.add(t.ksteps, gd.plan.mapTokenOf(w.object()), w.object(), gd.cost.vmPageLookupNs(), underLocks);
+    VmFaultPageSteps.add(t.ksteps, mapToken, gd.plan.mapTokenOf(w.object()), w.object(), gd.cost.vmPageLookupNs(),
+        underLocks);
     steps.next(ctx);
   }
 }

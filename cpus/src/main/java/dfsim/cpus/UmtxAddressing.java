@@ -15,23 +15,20 @@ import java.util.Deque;
  */
 sealed interface UmtxAddressing {
 
-  static UmtxAddressing of(UmtxSettings umtx, Costs cost, VmFaultPage page, VmPageSettings vm, WorkloadPlan plan,
-      Topology topo) {
-    return umtx.ptmap() ? new Ptmap(cost, umtx) : new FaultPage(cost, umtx, page, vm, plan, topo);
+  static UmtxAddressing of(UmtxSettings umtx, Costs cost, VmFaultPage page, FaultMapToken mapToken,
+      VmPageSettings vm, WorkloadPlan plan, Topology topo) {
+    return umtx.ptmap() ? new Ptmap(cost, umtx) : new FaultPage(cost, umtx, page, mapToken, vm, plan, topo);
   }
 
   /** Adds the steps of umtx_sleep(word, expected) ({@code sleep}) or umtx_wakeup(word, 1). */
   void callSteps(Deque<KStep> steps, int object, int word, boolean sleep, int expected);
-
-  /** Whether fork() of the process wakes its umtx sleepers. */
-  boolean forkWakesSleepers();
 
   /**
    * Before afd7f124: vm_fault_page_quick() under the process's map token and the object's token,
    * both exclusive, holding the page (an atomic on its vm_page, which every thread using the
    * mutex shares) and activating it under its page queue's spinlock; the hold is dropped when the
    * call returns. The page is resolved for writing, so a page shared copy-on-write since a fork
-   * is copied. Sleeps have no timeout; fork wakes nobody.
+   * is copied, and the sleeper reads the word through the page it holds. Sleeps have no timeout.
    */
   final class FaultPage implements UmtxAddressing {
     private final Costs cost;
@@ -39,10 +36,13 @@ sealed interface UmtxAddressing {
     private final VmPageSettings vm;
     private final WorkloadPlan plan;
     private final Topology topo;
+    private final FaultMapToken mapToken;
     private final long lookupNs;
 
-    FaultPage(Costs cost, UmtxSettings umtx, VmFaultPage page, VmPageSettings vm, WorkloadPlan plan, Topology topo) {
+    FaultPage(Costs cost, UmtxSettings umtx, VmFaultPage page, FaultMapToken mapToken, VmPageSettings vm,
+        WorkloadPlan plan, Topology topo) {
       this.cost = cost;
+      this.mapToken = mapToken;
       this.umtx = umtx;
       this.vm = vm;
       this.plan = plan;
@@ -53,23 +53,17 @@ sealed interface UmtxAddressing {
     @Override
     public void callSteps(Deque<KStep> steps, int object, int word, boolean sleep, int expected) {
       steps.add(new KStep.Work(cost.syscallNs()));
-      VmFaultPageSteps.add(steps, plan.mapTokenOf(object), object, lookupNs, new KStep.Atomic(object),
+      VmFaultPageSteps.add(steps, mapToken, plan.mapTokenOf(object), object, lookupNs, new KStep.Atomic(object),
           new KStep.Activate(plan.homeOf(object, topo), vm.objectColour(object) + word / 1024));
       steps.add(sleep ? new KStep.UmtxSleep(object, word, expected, 0, umtx.delayNs(), true)
           : new KStep.UmtxWake(object, word, 1, true));
       steps.add(new KStep.Atomic(object));
     }
-
-    @Override
-    public boolean forkWakesSleepers() {
-      return false;
-    }
   }
 
   /**
    * From afd7f124: fuword() and a PTE read through the PTmap self-map, with no lock; a sleep lasts
-   * at most {@code kernel.umtx.timeout-max}; fork wakes the process's sleepers, whose page may
-   * move.
+   * at most {@code kernel.umtx.timeout-max}; the word is read through the current mapping.
    */
   final class Ptmap implements UmtxAddressing {
     private final Costs cost;
@@ -85,11 +79,6 @@ sealed interface UmtxAddressing {
       steps.add(new KStep.Work(cost.syscallNs() + cost.vmPageLookupNs()));
       steps.add(sleep ? new KStep.UmtxSleep(object, word, expected, umtx.timeoutMaxNs(), umtx.delayNs(), false)
           : new KStep.UmtxWake(object, word, 1, false));
-    }
-
-    @Override
-    public boolean forkWakesSleepers() {
-      return true;
     }
   }
 }

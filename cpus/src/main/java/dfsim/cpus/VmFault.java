@@ -38,6 +38,11 @@ final class VmFault {
   private final FaultQuick quick;
   private final VmPageAlloc pageAlloc;
   private final Pmap pmap;
+  private final FaultMapToken mapToken;
+  /** The fault's process map token: asked for and not yet granted, or held. */
+  private int map;
+  private boolean awaitingMap;
+  private boolean holdsMap;
   /**
    * The fault in progress: its first object and pindex, whether it holds that object's token (not
    * when vm_fault_quick() hit), how (shared, with the page busied), the backing object held
@@ -56,8 +61,10 @@ final class VmFault {
   private Phase phase = Phase.LEGACY;
   private int pfn;
 
-  VmFault(Globaldata gd, ObjectLocking locking, FaultQuick quick, VmPageAlloc pageAlloc, Pmap pmap) {
+  VmFault(Globaldata gd, ObjectLocking locking, FaultQuick quick, VmPageAlloc pageAlloc, Pmap pmap,
+      FaultMapToken mapToken) {
     this.gd = gd;
+    this.mapToken = mapToken;
     this.locking = locking;
     this.quick = quick;
     this.pageAlloc = pageAlloc;
@@ -77,11 +84,23 @@ final class VmFault {
     backing = -1;
     copy = false;
     phase = Phase.LEGACY;
+    awaitingMap = false;
+    holdsMap = false;
     if (quick.tries(f.write(), gd.plan.objects().get(f.objectId()).file())) {
       gd.sendHome(f.objectId(), gd.cost.trapNs(), new PageHashLookup(f.objectId(), f.pindex(), gd.cpu), ctx);
       return;
     }
-    lock(gd.cost.trapNs(), ctx);
+    vmFault(gd.cost.trapNs(), ctx);
+  }
+
+  /** vm_fault() proper, after {@code afterNs}: the map token if the era holds it, then the object's. */
+  private void vmFault(long afterNs, LpContext ctx) {
+    map = pmap.mapToken(gd.curthread.spec.pid());
+    holdsMap = mapToken.get(gd, map, afterNs, ctx);
+    awaitingMap = holdsMap;
+    if (!holdsMap) {
+      lock(afterNs, ctx);
+    }
   }
 
   private void lock(long afterNs, LpContext ctx) {
@@ -100,13 +119,16 @@ final class VmFault {
       enterPmap(-1, gd.cost.vmPageLookupNs(), ctx);
     } else {
       gd.meter.add(CpuCounter.VM_PAGE_HASH_MISSES, 1, ctx.now());
-      lock(0, ctx);
+      vmFault(0, ctx);
     }
   }
 
   /** The fault's token was granted, with the page found at the pindex (or -1). */
   void onGranted(ObjectTokenGranted g, LpContext ctx) {
-    if (phase != Phase.LEGACY) {
+    if (awaitingMap) {
+      awaitingMap = false;
+      lock(0, ctx);
+    } else if (phase != Phase.LEGACY) {
       onChainGranted(g, ctx);
     } else if (g.residentPfn() >= 0) {
       // Another thread faulted the page in while this one waited: map it, nothing to allocate.
@@ -155,6 +177,10 @@ final class VmFault {
     if (locked) {
       gd.sendHome(first, workNs, new ObjectTokenRelease(first, pindex, page, gd.cpu, shared, 0, busy), ctx);
     }
+    if (holdsMap) {
+      mapToken.rel(gd, map, workNs, ctx);
+      holdsMap = false;
+    }
     gd.step(workNs, Globaldata.Step.FAULT_DONE, ctx);
   }
 
@@ -175,6 +201,9 @@ final class VmFault {
     backingPindex = f.backingPindex();
     copy = f.kind() == KStep.FaultKind.COW;
     locked = true;
+    // The kernel path around this fault takes the map token as steps of its own.
+    awaitingMap = false;
+    holdsMap = false;
     switch (f.kind()) {
       case VNODE_READ -> {
         phase = Phase.VNODE_SHARED;

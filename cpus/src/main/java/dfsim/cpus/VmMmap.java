@@ -12,14 +12,21 @@ import dfsim.core.sim.LpContext;
 /**
  * munmap() (sys/vm/vm_mmap.c, vm_map.c): for anonymous memory, take the object's lock, remove its
  * pages in the range and pmap_remove() their PTEs; for a file, pmap_remove() the PTEs only (the
- * pages stay in the page cache). Then the TLB invalidation ({@link PmapInval}), the pages'
- * vm_page_free(), the pv entries' zfree() and the lock's release. See docs/model/pmap.md.
+ * pages stay in the page cache). Then the TLB invalidation ({@link PmapInval}), the pv entries'
+ * zfree(), the pages' vm_page_free() and the token's release. See docs/model/pmap.md.
  */
 final class VmMmap {
   private final Globaldata gd;
   private final Pmap pmap;
   private final PmapInval inval;
   private final VmPageAlloc pages;
+  private final FaultMapToken mapToken;
+  /** The munmap waiting for a token: the process's map token, then the object's. */
+  private Op.Unmap pending;
+  private boolean awaitingMap;
+  private boolean awaitingObject;
+  private boolean holdsMap;
+  private int map;
   /** The unmap in progress: its object, PTEs removed, pages to free, pv entries freed to this CPU's list. */
   private int object;
   private int ptes;
@@ -27,8 +34,9 @@ final class VmMmap {
   private boolean locked;
   private int ownPvFrees;
 
-  VmMmap(Globaldata gd, Pmap pmap, PmapInval inval, VmPageAlloc pages) {
+  VmMmap(Globaldata gd, Pmap pmap, PmapInval inval, VmPageAlloc pages, FaultMapToken mapToken) {
     this.gd = gd;
+    this.mapToken = mapToken;
     this.pmap = pmap;
     this.inval = inval;
     this.pages = pages;
@@ -36,24 +44,49 @@ final class VmMmap {
 
   void munmap(Op.Unmap u, LpContext ctx) {
     gd.meter.enter(CpuState.BUSY, ctx.now());
+    map = pmap.mapToken(gd.curthread.spec.pid());
+    holdsMap = mapToken.get(gd, map, gd.cost.syscallNs(), ctx);
+    if (holdsMap) {
+      pending = u;
+      awaitingMap = true;
+    } else {
+      unmap(u, gd.cost.syscallNs(), ctx);
+    }
+  }
+
+  /** vm_map_remove() of {@code u}'s range, after {@code afterNs}. */
+  private void unmap(Op.Unmap u, long afterNs, LpContext ctx) {
     VmObjectSpec o = gd.plan.objects().get(u.objectId());
     if (o.file()) {
       int n = Math.max(0, Math.min(u.count(), o.pages() - u.start()));
-      removeMappings(u.objectId(), n, new int[0], false, gd.cost.syscallNs(), ctx);
+      removeMappings(u.objectId(), n, new int[0], false, afterNs, ctx);
       return;
     }
-    gd.sendHome(u.objectId(), gd.cost.syscallNs(),
+    awaitingObject = true;
+    gd.sendHome(u.objectId(), afterNs,
         new ObjectTokenRequest(u.objectId(), TokenIntent.UNMAP, u.start(), u.count(), gd.cpu), ctx);
   }
 
-  /** The object's lock, with the pages it removed from the range. */
+  /** Returns whether a munmap waits for a token. */
+  boolean waiting() {
+    return awaitingMap || awaitingObject;
+  }
+
+  /** The map token, or the object's with the pages it removed from the range. */
   void onGranted(ObjectTokenGranted g, LpContext ctx) {
+    if (awaitingMap) {
+      awaitingMap = false;
+      unmap(pending, 0, ctx);
+      pending = null;
+      return;
+    }
+    awaitingObject = false;
     removeMappings(g.objectId(), g.removed().length, g.removed(), true, 0, ctx);
   }
 
   /**
-   * pmap_remove() of {@code n} PTEs after {@code beforeNs}, their invalidation, then the frees of
-   * {@code freedPages} and the lock's release if held.
+   * pmap_remove() of {@code n} PTEs after {@code beforeNs}, each invalidated as it goes, then the
+   * frees of {@code freedPages} and the token's release if held.
    */
   private void removeMappings(int objectId, int n, int[] freedPages, boolean holdsLock, long beforeNs,
       LpContext ctx) {
@@ -62,7 +95,7 @@ final class VmMmap {
     freed = freedPages;
     locked = holdsLock;
     ownPvFrees = pmap.pvFreeToOwnList(n);
-    long ns = inval.invalidate(gd.curthread.spec.pid(), n, beforeNs + n * gd.cost.pmapRemoveNs(), ctx);
+    long ns = inval.pmapRemove(gd.curthread.spec.pid(), n, beforeNs, ctx);
     if (ns >= 0) {
       complete(ns, ctx);
     }
@@ -73,13 +106,30 @@ final class VmMmap {
     complete(tailNs, ctx);
   }
 
-  /** After {@code workNs}: vm_page_free() the pages, zfree() the pv entries, release the lock. */
+  /** After {@code workNs}: zfree() the pv entries (waiting for the zone if any go there), then the pages. */
   private void complete(long workNs, LpContext ctx) {
-    long work = workNs + freed.length * gd.cost.vmPageFreeNs() + ownPvFrees * gd.cost.zonePcpuNs();
-    pmap.pvFreeToZone(ptes, ownPvFrees, work, ctx);
+    long work = workNs + ownPvFrees * gd.cost.zonePcpuNs();
+    if (!pmap.pvFreeToZone(ptes, ownPvFrees, work, ctx)) {
+      freePages(work, ctx);
+    }
+  }
+
+  /** The pv entries are on the zone's global list. */
+  void onZoneFreed(LpContext ctx) {
+    gd.spin.endIfAny(ctx);
+    freePages(0, ctx);
+  }
+
+  /** After {@code workNs}: vm_page_free() the pages, release the token. */
+  private void freePages(long workNs, LpContext ctx) {
+    long work = workNs + freed.length * gd.cost.vmPageFreeNs();
     pages.free(freed, work, ctx);
     if (locked) {
       gd.sendHome(object, work, new ObjectTokenRelease(object, -1, -1, gd.cpu), ctx);
+    }
+    if (holdsMap) {
+      mapToken.rel(gd, map, work, ctx);
+      holdsMap = false;
     }
     freed = null;
     gd.step(work, Globaldata.Step.UNMAP_DONE, ctx);

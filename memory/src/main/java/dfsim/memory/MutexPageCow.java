@@ -44,6 +44,7 @@ final class MutexPageCow {
       return Cow.NONE;
     }
     page.cowShared = false;
+    umtx.freeze(object);
     page.gen++;
     List<Integer> others = new ArrayList<>();
     for (int c : pmActive) {

@@ -64,7 +64,7 @@ final class UmtxSleepQueues {
       // Pollers reading the word see the change (the poll's fuword()/DMAP read leaves with EBUSY).
       for (Iterator<UmtxWords.Sleeper> it = w.sleepers.iterator(); it.hasNext(); ) {
         UmtxWords.Sleeper sl = it.next();
-        if (!sl.asleep && sl.request.expected() != w.value) {
+        if (!sl.asleep && sl.request.expected() != umtx.valueSeenBy(w, sl, u.object())) {
           it.remove();
           reply(sl, UmtxSleepDone.Outcome.BUSY, doneAfter, false, ctx);
         }
@@ -101,7 +101,7 @@ final class UmtxSleepQueues {
     if (s == null) {
       return;
     }
-    if (w.value != s.request.expected()) {
+    if (umtx.valueSeenBy(w, s, p.object()) != s.request.expected()) {
       w.sleepers.remove(s);
       reply(s, UmtxSleepDone.Outcome.BUSY, 0, false, ctx);
       return;
@@ -159,12 +159,12 @@ final class UmtxSleepQueues {
     n.reply(u.cpu(), c.ns(), new UmtxWakeDone(u.mutex(), woken, ipis, woken == 0 && elsewhere, c.ns(), c.ipis()), ctx);
   }
 
-  /** fork(): the page goes copy-on-write; if the kernel says so every sleeper of the process is woken. */
+  /**
+   * fork(): the page goes copy-on-write and every sleeper of the process is woken
+   * (wake_umtx_threads()); a thread still polling the word is not asleep and stays.
+   */
   void onFork(UmtxFork f, LpContext ctx) {
     cow.fork(f.object());
-    if (!f.wakeAll()) {
-      return;
-    }
     for (Map.Entry<Long, UmtxWords.Word> e : umtx.all()) {
       if ((int) (e.getKey() >>> 32) != f.object()) {
         continue;

@@ -39,6 +39,8 @@ final class UmtxWords {
 
   static final class Word {
     int value;
+    /** The word's value on each older generation of its page, as it was when the page was copied. */
+    final Map<Integer, Integer> frozen = new HashMap<>();
     /** The word's cache line, which every userland atomic on it takes. */
     final CacheLine line;
     final ArrayDeque<Sleeper> sleepers = new ArrayDeque<>();
@@ -55,7 +57,7 @@ final class UmtxWords {
   }
 
   private final Topology topo;
-  private final Map<Long, Word> words = new java.util.TreeMap<>();
+  private final java.util.TreeMap<Long, Word> words = new java.util.TreeMap<>();
   private final Map<Integer, Page> pages = new HashMap<>();
   private long seq;
   /** The longest any sleeper slept (ongoing sleeps are added at the end). */
@@ -72,6 +74,29 @@ final class UmtxWords {
   /** Every word, for the end-of-run report and fork's wakeups. */
   Iterable<Map.Entry<Long, Word>> all() {
     return words.entrySet();
+  }
+
+  /**
+   * The page of {@code object} is about to be copied: its words' values on the current physical
+   * page stay as they are, whatever is written to the copy.
+   */
+  void freeze(int object) {
+    int gen = page(object).gen;
+    for (Word w : words.subMap((long) object << 32, ((long) object + 1) << 32).values()) {
+      w.frozen.put(gen, w.value);
+    }
+  }
+
+  /**
+   * The value sleeper {@code s} reads: through the page it holds (it resolved the page by fault,
+   * before afd7f124), the value on its generation of the page; else (a read through the current
+   * mapping) the word's value now.
+   */
+  int valueSeenBy(Word w, Sleeper s, int object) {
+    if (s.request.forceCow() && s.gen != page(object).gen) {
+      return w.frozen.getOrDefault(s.gen, w.value);
+    }
+    return w.value;
   }
 
   Word word(int object, int mutex) {

@@ -79,6 +79,10 @@ final class VmObjects {
       // vm_object_allocate() by a CPU of this node: anonymous, one reference (its creator's).
       o = new VmObject(id, 16, false, 1, n.topo);
       objects.put(id, o);
+    } else if (o == null && VmObjectSpec.isMap(id) && VmObjectSpec.mapHome(id) == n.node) {
+      // A process's vm_map token, first taken by one of its faults.
+      o = new VmObject(id, 1, true, 1, n.topo);
+      objects.put(id, o);
     }
     if (o == null) {
       throw new IllegalStateException("object " + id + " is not homed on node " + n.node);

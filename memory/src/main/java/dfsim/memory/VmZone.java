@@ -5,6 +5,7 @@ import dfsim.core.metrics.LockClass;
 import dfsim.core.protocol.ZoneAlloc;
 import dfsim.core.protocol.ZoneAllocated;
 import dfsim.core.protocol.ZoneFree;
+import dfsim.core.protocol.ZoneFreed;
 import dfsim.core.sim.LpContext;
 
 /**
@@ -27,8 +28,11 @@ final class VmZone {
     zlock.acquireAndReply(n, z.cpu(), 0, n.cost.zoneLockedNs(), new ZoneAllocated(), ctx);
   }
 
-  /** zfree() of {@code count} entries to the global list: one hold of the spinlock for all (the CPU does not wait). */
+  /**
+   * zfree() of {@code count} entries to the global list under the zone spinlock: the freeing CPU
+   * spins for the lock like an allocating one. The entries go in one hold of the lock.
+   */
   void onFree(ZoneFree z, LpContext ctx) {
-    zlock.acquire(z.cpu(), ctx.now(), z.count() * n.cost.zoneLockedNs());
+    zlock.acquireAndReply(n, z.cpu(), 0, z.count() * n.cost.zoneLockedNs(), new ZoneFreed(), ctx);
   }
 }

@@ -16,10 +16,14 @@ import org.junit.jupiter.api.Test;
  */
 final class FaultQuickTest {
 
-  /** 4 processes x 4 threads on 16 CPUs, each process reading its own file of 4 x pages pages. */
+  /**
+   * 4 processes x 4 threads on 16 CPUs, each process reading its own file of 4 x pages pages. A
+   * pass's munmap makes an IPI round to the process's 3 other CPUs per page, so a pass takes
+   * about a millisecond: 12 ms give each thread several.
+   */
   private static RunMetrics run(String quick, String hash, String object, int pages) {
     return TestModels.run(ModelFactory.build(TestModels.settings(
-        "sim { end-time = 4ms, warmup = 0ms }\n"
+        "sim { end-time = 12ms, warmup = 0ms }\n"
             + "kernel.vm-fault.quick = " + quick + "\nkernel.vm-page.hash = " + hash + "\n"
             + "workload { processes = 4, threads = 4, fault-storm { object = " + object
             + ", pages-per-pass = " + pages + ", compute = 500ns } }")));

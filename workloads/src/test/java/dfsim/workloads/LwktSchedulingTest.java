@@ -19,8 +19,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-CPU LWKT run queue: equal priorities round-robin on the kernel.hz tick, a higher
- * priority runs first, and a thread that blocks gives the CPU to the next runnable thread.
+ * The per-CPU LWKT run queue: equal priorities round-robin on the kernel.hz tick (strict-rr,
+ * lwkt_schedulerclock() from 85946b6c) and never under fairq (its clock does nothing before
+ * 85946b6c), a higher priority runs first, and a thread that blocks gives the CPU to the next
+ * runnable thread.
  */
 final class LwktSchedulingTest {
 
@@ -41,8 +43,13 @@ final class LwktSchedulingTest {
   }
 
   private static RunMetrics oneCpu(List<ThreadSpec> threads, java.util.function.Function<ThreadSpec, Program> programs) {
+    return oneCpu("strict-rr", threads, programs);
+  }
+
+  private static RunMetrics oneCpu(String scheduler, List<ThreadSpec> threads,
+      java.util.function.Function<ThreadSpec, Program> programs) {
     Settings s = TestModels.settings("topology { sockets = 1, cores-per-socket = 1 }\n"
-        + "sim.end-time = 100ms\nkernel.hz = 100");
+        + "sim.end-time = 100ms\nkernel.hz = 100\nkernel.lwkt.scheduler = " + scheduler);
     return TestModels.run(ModelFactory.build(s, topo ->
         new WorkloadPlan("script", "slice", threads, List.of(), programs::apply)));
   }
@@ -59,6 +66,15 @@ final class LwktSchedulingTest {
     long switches = m.counter(0, CpuCounter.CONTEXT_SWITCHES);
     assertTrue(switches >= 10 && switches <= 12, "one switch per tick, got " + switches);
     assertEquals(0, m.cpu(0).stateNs(CpuState.IDLE) - firstStartNs());
+  }
+
+  @Test
+  void fairqNeverRoundRobinsEqualPriorities() {
+    RunMetrics m = oneCpu("fairq", List.of(new ThreadSpec(0, 0, 6, 0), new ThreadSpec(1, 0, 6, 0)),
+        spec -> slices("t" + spec.tid()));
+    assertTrue(m.cpu(0).ops().get("t0").count() >= 990, "the first thread keeps the CPU");
+    assertEquals(null, m.cpu(0).ops().get("t1"), "its equal-priority peer never ran");
+    assertEquals(1, m.counter(0, CpuCounter.CONTEXT_SWITCHES), "only the switch from idle");
   }
 
   @Test

@@ -114,10 +114,16 @@ final class ObjectLockContentionTest {
     }
   }
 
+  /**
+   * Long enough for several passes per thread: each pass ends in a munmap whose pmap_remove()
+   * makes an IPI round to every other CPU per page, under the object's token.
+   */
+  private static final String END = "10ms";
+
   private static RunMetrics storm(int cpus, String mode) {
     int sockets = cpus >= 4 ? 2 : 1;
     Settings s = TestModels.settings("topology { sockets = " + sockets + ", cores-per-socket = "
-        + cpus / sockets + " }\nsim.end-time = 2ms\nworkload { threads = " + cpus
+        + cpus / sockets + " }\nsim.end-time = " + END + "\nworkload { threads = " + cpus
         + ", fault-storm { object = " + mode + " } }");
     return TestModels.run(ModelFactory.build(s));
   }

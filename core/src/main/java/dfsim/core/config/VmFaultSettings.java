@@ -4,9 +4,11 @@ package dfsim.core.config;
  * {@code kernel.vm-fault.lock-mode}: how faults, fork and exec lock VM objects (501747bf);
  * {@code kernel.vm-fault-page.enter-pmap}: whether vm_fault_page() enters the page into the
  * target pmap (before 385c96e4) or returns it held, a COW copy then removing the old page from
- * every pmap. See docs/model/vm-fault.md and docs/model/vm-fault-page.md.
+ * every pmap; {@code kernel.vm-fault.map-token}: whether faults and munmap hold the process's map
+ * token throughout (2011 and 2013, until 73101af2cf). See docs/model/vm-fault.md and
+ * docs/model/vm-fault-page.md.
  */
-public record VmFaultSettings(LockMode lockMode, boolean enterPmap) {
+public record VmFaultSettings(LockMode lockMode, boolean enterPmap, boolean mapToken) {
 
   /** {@code kernel.vm-fault.lock-mode}. */
   public enum LockMode {
@@ -20,8 +22,12 @@ public record VmFaultSettings(LockMode lockMode, boolean enterPmap) {
     return lockMode == LockMode.SHARED_TWO_STAGE;
   }
 
+  /** {@code kernel.vm-fault.map-token}. */
+  public enum MapToken { ON, OFF }
+
   public static VmFaultSettings from(Settings s) {
     return new VmFaultSettings(s.choice("kernel.vm-fault.lock-mode", LockMode.class),
-        s.bool("kernel.vm-fault-page.enter-pmap"));
+        s.bool("kernel.vm-fault-page.enter-pmap"),
+        s.choice("kernel.vm-fault.map-token", MapToken.class) == MapToken.ON);
   }
 }

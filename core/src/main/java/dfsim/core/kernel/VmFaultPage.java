@@ -49,7 +49,9 @@ public sealed interface VmFaultPage {
 
   /**
    * From 385c96e4: the page is returned held, never entered; the COW's copy removes the old page
-   * from every pmap (vm_page_protect()), one more IPI round to the whole pm_active.
+   * from every pmap (vm_page_protect(VM_PROT_NONE) in vm_fault_object()), one IPI round to the
+   * whole pm_active whoever writes, and leaves the PTE empty, so that no second round replaces
+   * it. (The next user access to the page then takes a soft fault, which is not modelled.)
    */
   record ReturnsHeld() implements VmFaultPage {
     @Override
@@ -59,7 +61,7 @@ public sealed interface VmFaultPage {
 
     @Override
     public int cowIpiRounds(boolean foreign) {
-      return foreign ? 1 : 2;
+      return 1;
     }
 
     @Override

@@ -14,6 +14,12 @@ public record VmObjectSpec(int id, int homeNode, int pages, Kind kind) {
   /** Ids from here on are objects CPUs create as they run (shadows, anonymous memory). */
   public static final int FIRST_DYNAMIC = 1 << 24;
 
+  /** Ids from here to FIRST_DYNAMIC are processes' vm_map tokens, created where first used. */
+  public static final int FIRST_MAP = 1 << 23;
+
+  /** The most NUMA nodes a map token's id can name. */
+  private static final int MAP_NODES = 1024;
+
   /** Anonymous memory, or a file. */
   public VmObjectSpec(int id, int homeNode, int pages, boolean file) {
     this(id, homeNode, pages, file ? Kind.FILE : Kind.ANON);
@@ -38,6 +44,25 @@ public record VmObjectSpec(int id, int homeNode, int pages, Kind kind) {
       throw new IllegalStateException("CPU " + cpu + " created more VM objects than ids allow");
     }
     return (int) id;
+  }
+
+  /** The id of process {@code pid}'s vm_map token, homed on node {@code node}. */
+  public static int mapId(int pid, int node) {
+    long id = FIRST_MAP + (long) pid * MAP_NODES + node;
+    if (node < 0 || node >= MAP_NODES || id >= FIRST_DYNAMIC) {
+      throw new IllegalStateException("no map token id for process " + pid + " on node " + node);
+    }
+    return (int) id;
+  }
+
+  /** Returns whether {@code id} is a process's vm_map token made by {@link #mapId}. */
+  public static boolean isMap(int id) {
+    return id >= FIRST_MAP && id < FIRST_DYNAMIC;
+  }
+
+  /** The node homing map token {@code id}. */
+  public static int mapHome(int id) {
+    return (id - FIRST_MAP) % MAP_NODES;
   }
 
   /** The CPU that created dynamic object {@code id}. */

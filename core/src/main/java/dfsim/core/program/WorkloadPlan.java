@@ -92,8 +92,27 @@ public record WorkloadPlan(
     throw new IllegalStateException("workload " + kind + " has no vm_map token object");
   }
 
-  /** Returns the node homing object {@code id}: a planned object's, or a dynamic one's creator's. */
+  /**
+   * Returns the vm_map token of process {@code pid}: the plan's MAP object for the first process
+   * if it has one, else one homed on the node of the process's first CPU.
+   */
+  public int mapTokenOfProcess(int pid, dfsim.core.topology.Topology topo) {
+    if (pid == 0) {
+      for (VmObjectSpec o : objects) {
+        if (o.kind() == VmObjectSpec.Kind.MAP) {
+          return o.id();
+        }
+      }
+    }
+    int[] cpus = pmActive(pid);
+    return VmObjectSpec.mapId(pid, cpus.length == 0 ? 0 : topo.nodeOf(cpus[0]));
+  }
+
+  /** Returns the node homing object {@code id}: a planned object's, a map token's, or a dynamic one's creator's. */
   public int homeOf(int objectId, dfsim.core.topology.Topology topo) {
+    if (VmObjectSpec.isMap(objectId)) {
+      return VmObjectSpec.mapHome(objectId);
+    }
     if (objectId >= VmObjectSpec.FIRST_DYNAMIC) {
       return topo.nodeOf(VmObjectSpec.creatorCpu(objectId, topo.cpus()));
     }

@@ -39,6 +39,7 @@ import dfsim.core.protocol.WakeupRequest;
 import dfsim.core.protocol.ZoneAlloc;
 import dfsim.core.protocol.ZoneAllocated;
 import dfsim.core.protocol.ZoneFree;
+import dfsim.core.protocol.ZoneFreed;
 
 /**
  * Marker for every message between LPs and every self-event. Implementations are immutable
@@ -67,6 +68,7 @@ import dfsim.core.protocol.ZoneFree;
     @JsonSubTypes.Type(value = ZoneAlloc.class, name = "ZoneAlloc"),
     @JsonSubTypes.Type(value = ZoneAllocated.class, name = "ZoneAllocated"),
     @JsonSubTypes.Type(value = ZoneFree.class, name = "ZoneFree"),
+    @JsonSubTypes.Type(value = ZoneFreed.class, name = "ZoneFreed"),
     @JsonSubTypes.Type(value = TlbShootdown.class, name = "TlbShootdown"),
     @JsonSubTypes.Type(value = TlbAck.class, name = "TlbAck"),
     @JsonSubTypes.Type(value = PageHashLookup.class, name = "PageHashLookup"),
