@@ -1,6 +1,7 @@
 package dfsim.memory;
 
 import dfsim.core.config.Costs;
+import dfsim.core.config.LwktSettings;
 import dfsim.core.config.VmPageSettings;
 import dfsim.core.kernel.VmFaultPage;
 import dfsim.core.metrics.CpuCounter;
@@ -46,12 +47,12 @@ public final class MemoryLp implements LogicalProcess {
   /** pvzone's global list, on node 0 only (kernel memory lives there). */
   private final VmZone zone;
 
-  public MemoryLp(int node, LpLayout layout, Costs cost, VmPageSettings vm, long tickNs, VmFaultPage faultPage,
-      WorkloadPlan plan) {
+  public MemoryLp(int node, LpLayout layout, Costs cost, VmPageSettings vm, LwktSettings lwkt, long tickNs,
+      VmFaultPage faultPage, WorkloadPlan plan) {
     this.n = new Node(node, layout, cost);
     this.pages = new VmPageQueues(n, vm, plan.drainOf(node));
     this.hash = VmPageHash.of(vm, (int) n.topo.pagesPerNode());
-    this.objects = new VmObjects(n, vm, plan, hash, tickNs, pages);
+    this.objects = new VmObjects(n, vm, lwkt, plan, hash, tickNs, pages);
     UmtxWords words = new UmtxWords(n.topo);
     // The umtx workloads run one process, the first (a debugger is another).
     int owner = plan.threads().isEmpty() ? 0 : plan.threads().get(0).pid();
@@ -73,6 +74,8 @@ public final class MemoryLp implements LogicalProcess {
       objects.onRequest(r, ctx);
     } else if (message instanceof ObjectTokenRelease r) {
       objects.onRelease(r, ctx);
+    } else if (message instanceof VmObjects.TokenRead e) {
+      objects.onRead(e, ctx);
     } else if (message instanceof PageAlloc a) {
       pages.onAlloc(a, ctx);
     } else if (message instanceof PageFree f) {

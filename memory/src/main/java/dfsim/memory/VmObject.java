@@ -14,11 +14,11 @@ import java.util.Map;
  * ({@code pindex -> pfn}), its ref_count, the PG_BUSY bits of its pages, and its token
  * ({@code obj->token}, sys/kern/lwkt_token.c) held exclusively by one CPU or shared by several.
  *
- * <p>The token's rules: an exclusive request succeeds when nobody holds it; a shared request when
- * nobody holds it exclusively, whether or not exclusive requests wait (lwkt_token.c ignores
- * TOK_EXCLREQ for shared acquirers: no writer preference). Waiters are served in arrival order
- * among those the rules let through: a queue the kernel's token does not have (see
- * docs/model/lwkt-token.md).
+ * <p>The token's rules (lwkt_token.c at 501747bf): an exclusive try succeeds when nobody holds it;
+ * a shared try when nobody holds it exclusively, whether or not exclusive requests wait (shared
+ * acquirers ignore TOK_EXCLREQ: no writer preference). There is no queue: a request whose first
+ * try fails keeps reading the token ({@link Spinner}), and whichever read finds it free first
+ * takes it (see docs/model/lwkt-token.md).
  */
 final class VmObject {
   final int id;
@@ -36,7 +36,10 @@ final class VmObject {
   final CacheLine line;
   /** The ref_count's cache line, which lockless references and drops update. */
   final CacheLine refLine;
-  final ArrayDeque<ObjectTokenRequest> waiters = new ArrayDeque<>();
+  /** Requests whose first try failed, reading the token again as {@link TokenTries} says. */
+  final java.util.List<Spinner> spinners = new java.util.ArrayList<>();
+  /** Bumped whenever the token's state changes: a scheduled read of an older state is void. */
+  long gen;
   /** Pages with PG_BUSY set by a fault in progress, and requests waiting for them. */
   final BitSet busy = new BitSet();
   final ArrayDeque<ObjectTokenRequest> busyWaiters = new ArrayDeque<>();
@@ -58,6 +61,9 @@ final class VmObject {
   boolean held() {
     return exclusive >= 0 || !shared.isEmpty();
   }
+
+  /** A request whose first try failed, and when it reads the token again. */
+  record Spinner(ObjectTokenRequest request, dfsim.core.kernel.TokenTries tries, long seq) {}
 
   /** Whether {@code r} may have the token now. */
   boolean grantable(ObjectTokenRequest r) {

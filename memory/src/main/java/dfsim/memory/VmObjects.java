@@ -1,6 +1,8 @@
 package dfsim.memory;
 
+import dfsim.core.config.LwktSettings;
 import dfsim.core.config.VmPageSettings;
+import dfsim.core.kernel.TokenTries;
 import dfsim.core.metrics.ContentionStats;
 import dfsim.core.metrics.LockClass;
 import dfsim.core.program.VmObjectSpec;
@@ -16,6 +18,7 @@ import dfsim.core.protocol.ObjectRefDone;
 import dfsim.core.protocol.PageHashLookup;
 import dfsim.core.protocol.PageHashResult;
 import dfsim.core.sim.LpContext;
+import dfsim.core.sim.SimMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -29,11 +32,12 @@ import java.util.Map;
  * fault has in hand, and the lookups of vm_fault_quick() in {@link VmPageHash}. A process's
  * vm_map token is kept here the same way, as an object.
  *
- * <p>A token is granted in the order requests arrive, as {@link VmObject} says. A request that
- * finds it held is queued and told so at once ({@link LockContended}); at release the next
- * waiter gets it after the token's cache line moves from the last owner to it. The token is held,
- * as this home sees it, from its grant to the arrival of the release, so a waiter's spin is the
- * holder's hold plus that transfer. See docs/model/vm-fault.md and docs/model/lwkt-token.md.
+ * <p>A token follows {@link VmObject}'s rules with no queue. A request whose first try finds it
+ * held is told so at once ({@link LockContended}) and keeps reading it ({@link TokenTries}:
+ * lwkt.token_spin tries, then lwkt_switch()'s skip loop); when the token changes hands, the
+ * spinner whose next read finds it free first takes it, after its cache line moves to it. The
+ * token is held, as this home sees it, from its grant to the arrival of the release. See
+ * docs/model/vm-fault.md and docs/model/lwkt-token.md.
  */
 final class VmObjects {
   private final Node n;
@@ -42,6 +46,9 @@ final class VmObjects {
   private final VmPageHash hash;
   private final long tickNs;
   private final Map<Integer, VmObject> objects = new HashMap<>();
+  private final LwktSettings lwkt;
+  /** Numbers spinners in arrival order: ties between reads go to the earlier. */
+  private long spinnerSeq;
   final ContentionStats objectStats = new ContentionStats();
   final ContentionStats mapStats = new ContentionStats();
   /** Token hold time per CPU. */
@@ -49,8 +56,13 @@ final class VmObjects {
   /** Token grants and releases, when a test asks for them. */
   private List<TokenEvent> trace;
 
-  VmObjects(Node n, VmPageSettings vm, WorkloadPlan plan, VmPageHash hash, long tickNs, VmPageQueues pages) {
+  /** A spinner's read of an object's token, scheduled for the token's state {@code gen}. */
+  record TokenRead(int objectId, long gen, long seq) implements SimMessage {}
+
+  VmObjects(Node n, VmPageSettings vm, LwktSettings lwkt, WorkloadPlan plan, VmPageHash hash, long tickNs,
+      VmPageQueues pages) {
     this.n = n;
+    this.lwkt = lwkt;
     this.vm = vm;
     this.plan = plan;
     this.hash = hash;
@@ -111,13 +123,22 @@ final class VmObjects {
       n.reply(r.cpu(), 0, new LockContended(classOf(o), -1), ctx);
       return;
     }
+    tryToken(o, r, ctx);
+  }
+
+  /** A try of the token: it is taken, or the requester spins, reading it again and again. */
+  private void tryToken(VmObject o, ObjectTokenRequest r, LpContext ctx) {
     if (o.grantable(r)) {
       grant(o, r, ctx);
-    } else {
-      statsOf(o).contended++;
-      o.waiters.add(r);
-      n.reply(r.cpu(), 0, new LockContended(classOf(o), -1), ctx);
+      readNext(o, ctx);
+      return;
     }
+    statsOf(o).contended++;
+    long wait = lwkt.tokenDelayNs() > 0 ? lwkt.tokenDelayNs() : n.cost.cpuPauseNs();
+    o.spinners.add(new VmObject.Spinner(r,
+        new TokenTries(ctx.now(), o.line.transferNs(r.cpu()), wait, lwkt.tokenSpin(), n.cost.cpuPauseNs()),
+        spinnerSeq++));
+    n.reply(r.cpu(), 0, new LockContended(classOf(o), -1), ctx);
   }
 
   /**
@@ -184,7 +205,7 @@ final class VmObjects {
     statsOf(o).holdNs += held;
     holdByCpu[r.cpu()] += held;
     if (o.refs <= 0 && !o.held()) {
-      if (!o.waiters.isEmpty() || !o.busyWaiters.isEmpty()) {
+      if (!o.spinners.isEmpty() || !o.busyWaiters.isEmpty()) {
         throw new IllegalStateException("object " + o.id + " terminated with waiters");
       }
       objects.remove(o.id);
@@ -192,7 +213,7 @@ final class VmObjects {
     }
     if (r.unbusy()) {
       o.busy.clear(r.pindex());
-      // The page's waiters go first, in the order they came (they asked before any waiter now queued).
+      // The page's sleepers wake (vm_page_wakeup()) and try the token again, in the order they came.
       List<ObjectTokenRequest> woken = new ArrayList<>();
       for (Iterator<ObjectTokenRequest> it = o.busyWaiters.iterator(); it.hasNext(); ) {
         ObjectTokenRequest w = it.next();
@@ -201,29 +222,84 @@ final class VmObjects {
           woken.add(w);
         }
       }
-      for (int i = woken.size() - 1; i >= 0; i--) {
-        o.waiters.addFirst(woken.get(i));
+      for (ObjectTokenRequest w : woken) {
+        retry(o, w, ctx);
       }
     }
-    serveWaiters(o, ctx);
+    readNext(o, ctx);
   }
 
-  /** Grants every waiter the token's rules let through, in arrival order. */
-  private void serveWaiters(VmObject o, LpContext ctx) {
-    for (Iterator<ObjectTokenRequest> it = o.waiters.iterator(); it.hasNext(); ) {
-      ObjectTokenRequest w = it.next();
-      boolean pageBusy = o.busy.get(w.pindex());
-      if (w.busy() == ObjectTokenRequest.PageBusy.WAIT && pageBusy) {
-        it.remove();
-        o.busyWaiters.add(w);
-      } else if (w.busy() == ObjectTokenRequest.PageBusy.TRY && pageBusy) {
-        it.remove();
+  /** A woken sleeper's new try: the page may be busy again, or the token held. */
+  private void retry(VmObject o, ObjectTokenRequest w, LpContext ctx) {
+    if (w.busy() != ObjectTokenRequest.PageBusy.NONE && o.busy.get(w.pindex())) {
+      if (w.busy() == ObjectTokenRequest.PageBusy.TRY) {
         n.reply(w.cpu(), 0, new ObjectPageBusy(o.id, w.pindex()), ctx);
-      } else if (o.grantable(w)) {
+      } else {
+        o.busyWaiters.add(w);
+      }
+      return;
+    }
+    if (o.grantable(w)) {
+      grant(o, w, ctx);
+    } else {
+      long wait = lwkt.tokenDelayNs() > 0 ? lwkt.tokenDelayNs() : n.cost.cpuPauseNs();
+      o.spinners.add(new VmObject.Spinner(w,
+          new TokenTries(ctx.now(), o.line.transferNs(w.cpu()), wait, lwkt.tokenSpin(), n.cost.cpuPauseNs()),
+          spinnerSeq++));
+    }
+  }
+
+  /**
+   * The token's state changed: find the spinner whose next read finds the token free (for its
+   * mode) first, ties to the earlier arrival, and schedule that read. A spinner whose page is now
+   * busy leaves to sleep on it (or, trying, is told so); reads of an older state are void.
+   */
+  private void readNext(VmObject o, LpContext ctx) {
+    o.gen++;
+    long now = ctx.now();
+    VmObject.Spinner best = null;
+    long bestAt = Long.MAX_VALUE;
+    for (Iterator<VmObject.Spinner> it = o.spinners.iterator(); it.hasNext(); ) {
+      VmObject.Spinner sp = it.next();
+      ObjectTokenRequest w = sp.request();
+      if (w.busy() != ObjectTokenRequest.PageBusy.NONE && o.busy.get(w.pindex())) {
         it.remove();
-        grant(o, w, ctx);
+        if (w.busy() == ObjectTokenRequest.PageBusy.TRY) {
+          n.reply(w.cpu(), 0, new ObjectPageBusy(o.id, w.pindex()), ctx);
+        } else {
+          o.busyWaiters.add(w);
+        }
+        continue;
+      }
+      if (!o.grantable(w)) {
+        continue;
+      }
+      long at = sp.tries().readAtOrAfter(now);
+      if (at < bestAt) {
+        best = sp;
+        bestAt = at;
       }
     }
+    if (best != null) {
+      ctx.schedule(bestAt - now, new TokenRead(o.id, o.gen, best.seq()));
+    }
+  }
+
+  /** A spinner's read finds the token free: it takes it. */
+  void onRead(TokenRead e, LpContext ctx) {
+    VmObject o = objects.get(e.objectId());
+    if (o == null || e.gen() != o.gen) {
+      return;
+    }
+    for (Iterator<VmObject.Spinner> it = o.spinners.iterator(); it.hasNext(); ) {
+      VmObject.Spinner sp = it.next();
+      if (sp.seq() == e.seq()) {
+        it.remove();
+        grant(o, sp.request(), ctx);
+        break;
+      }
+    }
+    readNext(o, ctx);
   }
 
   /**

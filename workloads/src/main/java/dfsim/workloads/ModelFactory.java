@@ -53,7 +53,7 @@ public final class ModelFactory {
     }
     VmFaultPage faultPage = VmFaultPage.of(fault.enterPmap());
     for (int n = 0; n < topo.nodes(); n++) {
-      lps.add(new MemoryLp(n, layout, cost, vm, sim.tickNs(), faultPage, plan));
+      lps.add(new MemoryLp(n, layout, cost, vm, lwkt, sim.tickNs(), faultPage, plan));
     }
     for (int so = 0; so < topo.sockets(); so++) {
       lps.add(new LwktSchedulerLp(so, layout, plan));
