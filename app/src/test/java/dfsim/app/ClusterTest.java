@@ -165,7 +165,7 @@ class ClusterTest {
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void experimentOnAClusterEqualsALocalOne() throws IOException {
     String[] common = {"--quiet", "-D", "sim.end-time=1ms", "-D", "experiment.seeds=[1]",
-        "-D", "sweep.workload.threads=[2,4]", "../conf/experiments/zone-pcpu.conf"};
+        "-D", "sweep.workload.processes=[2,4]", "../conf/experiments/zone-pcpu.conf"};
     Cli local = Cli.run(concat(new String[] {"experiment", "--jobs", "2", "--out", tmp.resolve("local").toString()}, common));
     assertEquals(0, local.exit(), local.err());
     Cli clustered = Cli.run(concat(new String[] {"experiment", "--nodes", "3", "--out", tmp.resolve("cluster").toString()},

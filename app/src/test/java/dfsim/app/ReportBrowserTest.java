@@ -97,7 +97,7 @@ final class ReportBrowserTest {
       assertEquals(List.of("pcpu-off", "pcpu-on"), JSON.convertValue(c.get("datasets"), List.class),
           "one line per variant");
       assertEquals(points / 2, c.get("labels").asInt(), "one point per sweep value");
-      assertEquals("workload.threads", c.get("axes").get(0).asText());
+      assertEquals("workload.processes", c.get("axes").get(0).asText());
     }
     screenshot(tmp, out.resolve("report.html"), "experiment-report.png", "1200,1400");
   }

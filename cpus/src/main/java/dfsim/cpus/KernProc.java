@@ -27,6 +27,10 @@ import java.util.Deque;
  *       object drops its backing reference under the vnode's exclusive token.
  * </ul>
  *
+ * Each also pays its work beyond the VM, uncontended: {@code cost.fork-proc},
+ * {@code cost.exec-image}, {@code cost.exit-proc} (process and lwp setup, namei, the ELF headers,
+ * exit1() and the parent's wait4()).
+ *
  * See docs/model/kern-proc.md.
  */
 final class KernProc {
@@ -70,7 +74,7 @@ final class KernProc {
 
   /** fork(): the child's address space, and the parent's steps building it. */
   private VmSpace fork(VmSpace parent, Deque<KStep> ks) {
-    ks.add(new KStep.Work(gd.cost.syscallNs()));
+    ks.add(new KStep.Work(gd.cost.syscallNs() + gd.cost.forkProcNs()));
     int vnode = parent.image.vnodeObject();
     int protect = 0;
     for (VmSpace.Entry e : parent.entries) {
@@ -99,7 +103,7 @@ final class KernProc {
 
   /** execve() of {@code image} by a process whose address space is {@code old}: the new space. */
   private VmSpace exec(VmSpace old, BinaryImage image, Deque<KStep> ks) {
-    ks.add(new KStep.Work(gd.cost.syscallNs()));
+    ks.add(new KStep.Work(gd.cost.syscallNs() + gd.cost.execImageNs()));
     int vnode = image.vnodeObject();
     ks.add(locking.execFirstPage(vnode));
     if (old != null) {
@@ -119,7 +123,7 @@ final class KernProc {
 
   /** exit() of a forked child. */
   private void exit(VmSpace child, Deque<KStep> ks) {
-    ks.add(new KStep.Work(gd.cost.syscallNs()));
+    ks.add(new KStep.Work(gd.cost.syscallNs() + gd.cost.exitProcNs()));
     removeAll(child, ks);
     ks.add(new KStep.Switch());
   }

@@ -26,7 +26,10 @@ public record Costs(
     long vmMapEntryNs,
     long vmObjectAllocNs,
     long atomicNs,
-    long vnodePagerLockNs) {
+    long vnodePagerLockNs,
+    long forkProcNs,
+    long execImageNs,
+    long exitProcNs) {
 
   /** Reads {@code cost.*}; every cost must be >= 0. */
   public static Costs from(Settings s) {
@@ -53,6 +56,9 @@ public record Costs(
         s.durationNs("cost.vm-map-entry", 0, max),
         s.durationNs("cost.vm-object-alloc", 0, max),
         s.durationNs("cost.atomic", 0, max),
-        s.durationNs("cost.vnode-pager-lock", 0, max));
+        s.durationNs("cost.vnode-pager-lock", 0, max),
+        s.durationNs("cost.fork-proc", 0, max),
+        s.durationNs("cost.exec-image", 0, max),
+        s.durationNs("cost.exit-proc", 0, max));
   }
 }
