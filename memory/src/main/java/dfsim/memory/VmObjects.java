@@ -112,15 +112,12 @@ final class VmObjects {
 
   void onRequest(ObjectTokenRequest r, LpContext ctx) {
     VmObject o = object(r.objectId());
-    if (r.busy() != ObjectTokenRequest.PageBusy.NONE && o.busy.get(r.pindex())) {
-      if (r.busy() == ObjectTokenRequest.PageBusy.TRY) {
-        n.reply(r.cpu(), 0, new ObjectPageBusy(o.id, r.pindex()), ctx);
-        return;
+    if (pageBusy(o, r, ctx)) {
+      if (r.busy() == ObjectTokenRequest.PageBusy.WAIT) {
+        // Asleep until the fault that has the page busy unbusies it: the CPU waits as it spins.
+        statsOf(o).contended++;
+        n.reply(r.cpu(), 0, new LockContended(classOf(o), -1), ctx);
       }
-      // vm_page_sleep_busy(): wait for the fault that has the page busy, then try again.
-      statsOf(o).contended++;
-      o.busyWaiters.add(r);
-      n.reply(r.cpu(), 0, new LockContended(classOf(o), -1), ctx);
       return;
     }
     tryToken(o, r, ctx);
@@ -134,11 +131,32 @@ final class VmObjects {
       return;
     }
     statsOf(o).contended++;
+    spin(o, r, ctx);
+    n.reply(r.cpu(), 0, new LockContended(classOf(o), -1), ctx);
+  }
+
+  /** {@code r}'s try failed: from now on it reads the token as {@link TokenTries} says. */
+  private void spin(VmObject o, ObjectTokenRequest r, LpContext ctx) {
     long wait = lwkt.tokenDelayNs() > 0 ? lwkt.tokenDelayNs() : n.cost.cpuPauseNs();
     o.spinners.add(new VmObject.Spinner(r,
         new TokenTries(ctx.now(), o.line.transferNs(r.cpu()), wait, lwkt.tokenSpin(), n.cost.cpuPauseNs()),
         spinnerSeq++));
-    n.reply(r.cpu(), 0, new LockContended(classOf(o), -1), ctx);
+  }
+
+  /**
+   * If {@code w}'s page is busy, {@code w} sleeps on it (vm_page_sleep_busy()) or, only trying
+   * (the old kernel's shared path), is told so; returns whether it was busy.
+   */
+  private boolean pageBusy(VmObject o, ObjectTokenRequest w, LpContext ctx) {
+    if (w.busy() == ObjectTokenRequest.PageBusy.NONE || !o.busy.get(w.pindex())) {
+      return false;
+    }
+    if (w.busy() == ObjectTokenRequest.PageBusy.TRY) {
+      n.reply(w.cpu(), 0, new ObjectPageBusy(o.id, w.pindex()), ctx);
+    } else {
+      o.busyWaiters.add(w);
+    }
+    return true;
   }
 
   /**
@@ -231,21 +249,13 @@ final class VmObjects {
 
   /** A woken sleeper's new try: the page may be busy again, or the token held. */
   private void retry(VmObject o, ObjectTokenRequest w, LpContext ctx) {
-    if (w.busy() != ObjectTokenRequest.PageBusy.NONE && o.busy.get(w.pindex())) {
-      if (w.busy() == ObjectTokenRequest.PageBusy.TRY) {
-        n.reply(w.cpu(), 0, new ObjectPageBusy(o.id, w.pindex()), ctx);
-      } else {
-        o.busyWaiters.add(w);
-      }
+    if (pageBusy(o, w, ctx)) {
       return;
     }
     if (o.grantable(w)) {
       grant(o, w, ctx);
     } else {
-      long wait = lwkt.tokenDelayNs() > 0 ? lwkt.tokenDelayNs() : n.cost.cpuPauseNs();
-      o.spinners.add(new VmObject.Spinner(w,
-          new TokenTries(ctx.now(), o.line.transferNs(w.cpu()), wait, lwkt.tokenSpin(), n.cost.cpuPauseNs()),
-          spinnerSeq++));
+      spin(o, w, ctx);
     }
   }
 
@@ -262,13 +272,8 @@ final class VmObjects {
     for (Iterator<VmObject.Spinner> it = o.spinners.iterator(); it.hasNext(); ) {
       VmObject.Spinner sp = it.next();
       ObjectTokenRequest w = sp.request();
-      if (w.busy() != ObjectTokenRequest.PageBusy.NONE && o.busy.get(w.pindex())) {
+      if (pageBusy(o, w, ctx)) {
         it.remove();
-        if (w.busy() == ObjectTokenRequest.PageBusy.TRY) {
-          n.reply(w.cpu(), 0, new ObjectPageBusy(o.id, w.pindex()), ctx);
-        } else {
-          o.busyWaiters.add(w);
-        }
         continue;
       }
       if (!o.grantable(w)) {
