@@ -4,15 +4,18 @@ import dfsim.core.config.VmPageSettings;
 import dfsim.core.topology.Topology;
 
 /**
- * {@code kernel.page-color}: the free-page colour vm_page_alloc() asks for, and the order in which
- * it asks the nodes (sys/vm/vm_page.c, vm_object.c at 85946b6c and its parent). See
- * docs/model/vm-page-alloc.md.
+ * {@code kernel.page-color} with {@code kernel.vm-page.numa}: the free-page colour vm_page_alloc()
+ * asks for, and the queues it asks (sys/vm/vm_page.c, vm_object.c at 85946b6c and its parent;
+ * before c7f9edd8 one global set, after it each node's own). See docs/model/vm-page-alloc.md.
  */
 sealed interface PageColouring {
 
   static PageColouring of(VmPageSettings vm, Topology topo, int cpu) {
-    return vm.pageColor() == VmPageSettings.PageColor.OBJECT
-        ? new ObjectColour(vm.pqL2Size(), topo, cpu) : new CpuLocalColour(vm.pqL2Size(), topo, cpu);
+    boolean object = vm.pageColor() == VmPageSettings.PageColor.OBJECT;
+    if (!vm.numa()) {
+      return object ? new GlobalObjectColour(vm.pqL2Size()) : new GlobalCpuColour(vm.pqL2Size(), topo.cpus(), cpu);
+    }
+    return object ? new ObjectColour(vm.pqL2Size(), topo, cpu) : new CpuLocalColour(vm.pqL2Size(), topo, cpu);
   }
 
   /** Returns the colour for page {@code pindex} of an object whose colour is {@code objectColour}. */
@@ -20,6 +23,67 @@ sealed interface PageColouring {
 
   /** Returns the nodes to ask for a page of {@code colour}, in order. */
   int[] nodeOrder(int colour);
+
+  /** Returns the node whose queues take back (free, activate) a page of node {@code node}. */
+  default int queueNode(int node) {
+    return node;
+  }
+
+  /** The queues before NUMA (c7f9edd8): one global set, kept with node 0's memory. */
+  int[] GLOBAL_QUEUES = {0};
+
+  /**
+   * Before 85946b6c, before NUMA: colour = object colour + pindex, from the one global set of
+   * queues, which holds every node's pages.
+   */
+  record GlobalObjectColour(int l2Size) implements PageColouring {
+    @Override
+    public int colour(int objectColour, int pindex) {
+      return (objectColour + pindex) & (l2Size - 1);
+    }
+
+    @Override
+    public int[] nodeOrder(int colour) {
+      return GLOBAL_QUEUES;
+    }
+
+    @Override
+    public int queueNode(int node) {
+      return 0;
+    }
+  }
+
+  /**
+   * 85946b6c, before NUMA: the low bits of the colour are the CPU's id, so that CPUs keep to
+   * their own queues: (cpuid + (pindex & ~M) + (object colour & ~M)) & mask, M = ncpus rounded up
+   * to a power of two, less one; from the one global set of queues.
+   */
+  final class GlobalCpuColour implements PageColouring {
+    private final int mask;
+    private final int cpu;
+    private final int high;
+
+    GlobalCpuColour(int l2Size, int ncpus, int cpu) {
+      this.mask = l2Size - 1;
+      this.cpu = cpu;
+      this.high = ~(Integer.highestOneBit(Math.max(1, ncpus - 1)) * 2 - 1);
+    }
+
+    @Override
+    public int colour(int objectColour, int pindex) {
+      return (cpu + (pindex & high) + (objectColour & high)) & mask;
+    }
+
+    @Override
+    public int[] nodeOrder(int colour) {
+      return GLOBAL_QUEUES;
+    }
+
+    @Override
+    public int queueNode(int node) {
+      return 0;
+    }
+  }
 
   /**
    * Before 85946b6c: colour = object colour + pindex, unrelated to the CPU, so a colour's pages

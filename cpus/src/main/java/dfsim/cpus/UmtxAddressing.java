@@ -16,8 +16,8 @@ import java.util.Deque;
 sealed interface UmtxAddressing {
 
   static UmtxAddressing of(UmtxSettings umtx, Costs cost, VmFaultPage page, FaultMapToken mapToken,
-      VmPageSettings vm, WorkloadPlan plan, Topology topo) {
-    return umtx.ptmap() ? new Ptmap(cost, umtx) : new FaultPage(cost, umtx, page, mapToken, vm, plan, topo);
+      VmPageSettings vm, VmPageAlloc pages, WorkloadPlan plan, Topology topo) {
+    return umtx.ptmap() ? new Ptmap(cost, umtx) : new FaultPage(cost, umtx, page, mapToken, vm, pages, plan, topo);
   }
 
   /** Adds the steps of umtx_sleep(word, expected) ({@code sleep}) or umtx_wakeup(word, 1). */
@@ -37,11 +37,13 @@ sealed interface UmtxAddressing {
     private final WorkloadPlan plan;
     private final Topology topo;
     private final FaultMapToken mapToken;
+    private final VmPageAlloc pages;
     private final long lookupNs;
 
     FaultPage(Costs cost, UmtxSettings umtx, VmFaultPage page, FaultMapToken mapToken, VmPageSettings vm,
-        WorkloadPlan plan, Topology topo) {
+        VmPageAlloc pages, WorkloadPlan plan, Topology topo) {
       this.cost = cost;
+      this.pages = pages;
       this.mapToken = mapToken;
       this.umtx = umtx;
       this.vm = vm;
@@ -54,7 +56,7 @@ sealed interface UmtxAddressing {
     public void callSteps(Deque<KStep> steps, int object, int word, boolean sleep, int expected) {
       steps.add(new KStep.Work(cost.syscallNs()));
       VmFaultPageSteps.add(steps, mapToken, plan.mapTokenOf(object), object, lookupNs, new KStep.Atomic(object),
-          new KStep.Activate(plan.homeOf(object, topo), vm.objectColour(object) + word / 1024));
+          new KStep.Activate(pages.queueNode(plan.homeOf(object, topo)), vm.objectColour(object) + word / 1024));
       steps.add(sleep ? new KStep.UmtxSleep(object, word, expected, 0, umtx.delayNs(), true)
           : new KStep.UmtxWake(object, word, 1, true));
       steps.add(new KStep.Atomic(object));

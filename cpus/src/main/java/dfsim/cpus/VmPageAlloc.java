@@ -86,12 +86,17 @@ final class VmPageAlloc {
     t.held.clear();
   }
 
-  /** vm_page_free() of {@code pfns}: each node's pages in one message, {@code afterNs} from now. */
+  /** Returns the node whose queues hold a page of node {@code node}: its own, or before NUMA node 0's. */
+  int queueNode(int node) {
+    return colouring.queueNode(node);
+  }
+
+  /** vm_page_free() of {@code pfns}: each queue node's pages in one message, {@code afterNs} from now. */
   void free(int[] pfns, long afterNs, LpContext ctx) {
     int nodes = gd.topo.nodes();
     int[] perNode = new int[nodes];
     for (int pfn : pfns) {
-      perNode[gd.topo.nodeOfPfn(pfn)]++;
+      perNode[colouring.queueNode(gd.topo.nodeOfPfn(pfn))]++;
     }
     int[][] byNode = new int[nodes][];
     for (int n = 0; n < nodes; n++) {
@@ -99,7 +104,7 @@ final class VmPageAlloc {
       perNode[n] = 0;
     }
     for (int pfn : pfns) {
-      int n = gd.topo.nodeOfPfn(pfn);
+      int n = colouring.queueNode(gd.topo.nodeOfPfn(pfn));
       byNode[n][perNode[n]++] = pfn;
     }
     for (int n = 0; n < nodes; n++) {

@@ -10,25 +10,41 @@ package dfsim.memory;
 final class ColourQueues {
   private final int firstPfn;
   private final int mask;
+  /** Whether a page's colour twists in its higher digits (85946b6c on) or is its low bits (before). */
+  private final boolean twisted;
   private final int[] next;
   private final int[] head;
   private final int[] count;
 
-  /** All pages of [firstPfn, firstPfn + pages) start free. */
+  /** All pages of [firstPfn, firstPfn + pages) start free, coloured twisted. */
   ColourQueues(int firstPfn, int pages, int l2Size) {
+    this(firstPfn, pages, l2Size, true, pfn -> true);
+  }
+
+  /**
+   * The pages of [firstPfn, firstPfn + pages) that {@code free} accepts start free; a page's
+   * colour is twisted by its higher digits or, before 85946b6c, its low bits ({@code pfn & mask}).
+   */
+  ColourQueues(int firstPfn, int pages, int l2Size, boolean twisted, java.util.function.IntPredicate free) {
     this.firstPfn = firstPfn;
     this.mask = l2Size - 1;
+    this.twisted = twisted;
     this.next = new int[pages];
     this.head = new int[l2Size];
     this.count = new int[l2Size];
     java.util.Arrays.fill(head, -1);
     for (int i = pages - 1; i >= 0; i--) {
-      push(firstPfn + i);
+      if (free.test(firstPfn + i)) {
+        push(firstPfn + i);
+      }
     }
   }
 
   /** Returns the colour of page {@code pfn}. */
   int colourOf(int pfn) {
+    if (!twisted) {
+      return pfn & mask;
+    }
     int l2 = mask + 1;
     return (pfn ^ (pfn / l2) ^ (pfn / l2 / l2)) & mask;
   }

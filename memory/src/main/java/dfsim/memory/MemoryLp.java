@@ -50,7 +50,7 @@ public final class MemoryLp implements LogicalProcess {
   public MemoryLp(int node, LpLayout layout, Costs cost, VmPageSettings vm, LwktSettings lwkt, long tickNs,
       VmFaultPage faultPage, WorkloadPlan plan) {
     this.n = new Node(node, layout, cost);
-    this.pages = new VmPageQueues(n, vm, plan.drainOf(node));
+    this.pages = vm.numa() ? new VmPageQueues(n, vm, plan.drainOf(node)) : new VmPageQueues(n, vm, plan);
     this.hash = VmPageHash.of(vm, (int) n.topo.pagesPerNode());
     this.objects = new VmObjects(n, vm, lwkt, plan, hash, tickNs, pages);
     UmtxWords words = new UmtxWords(n.topo);

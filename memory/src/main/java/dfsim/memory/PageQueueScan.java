@@ -26,7 +26,7 @@ import java.util.function.IntPredicate;
  * One probe is one queue looked at (its unlocked TAILQ_FIRST); the home queue's own check is
  * not counted.
  */
-final class PageQueueScan {
+final class PageQueueScan implements QueueSearch {
   private final int mask;
   private final int firstBlockMask;
   private final Rounds rounds;
@@ -62,7 +62,8 @@ final class PageQueueScan {
    * Returns the queue an allocation of colour {@code index} takes its page from, or -1 when
    * {@code hasPage} holds for none; {@link #steps()} tells how many queues it probed.
    */
-  int find(int index, IntPredicate hasPage) {
+  @Override
+  public int find(int index, IntPredicate hasPage) {
     int home = index & mask;
     steps = 0;
     if (hasPage.test(home)) {
@@ -73,7 +74,8 @@ final class PageQueueScan {
   }
 
   /** Returns the queues probed by the last {@link #find}, beyond the home queue. */
-  int steps() {
+  @Override
+  public int steps() {
     return steps;
   }
 

@@ -11,20 +11,27 @@ import dfsim.core.protocol.PageFree;
 import dfsim.core.sim.LpContext;
 
 /**
- * One node's page queues (sys/vm/vm_page.c): its free pages in PQ_L2_SIZE colour queues
- * ({@link ColourQueues}), each behind its own spinlock; vm_page_alloc()'s search of the queues
- * from the colour asked for ({@link PageQueueScan}), vm_page_free() and vm_page_activate(). See
- * docs/model/vm-page-alloc.md.
+ * The page queues a node's memory LP keeps (sys/vm/vm_page.c): free pages in PQ_L2_SIZE colour
+ * queues ({@link ColourQueues}), each behind its own spinlock; vm_page_alloc()'s search of the
+ * queues from the colour asked for ({@link QueueSearch}), vm_page_free() and vm_page_activate().
+ * With NUMA (2017 on) each node keeps its own pages; before, node 0 keeps one global set for
+ * every node's pages. See docs/model/vm-page-alloc.md.
  */
 final class VmPageQueues {
   private final Node n;
   private final int mask;
+  /** The free pages, or null on a node whose pages are in node 0's global queues. */
   private final ColourQueues free;
   /** The spinlock of each colour queue, created on first use. */
   private final QueueLock[] locks;
-  private final PageQueueScan scan;
+  private final QueueSearch scan;
+  /** Before NUMA: files read at boot take this node's reserved pages, the next one and the end. */
+  private final boolean fromReserve;
+  private int reserveNext;
+  private int reserveEnd;
   final ContentionStats stats = new ContentionStats();
 
+  /** A node's own queues (kernel.vm-page.numa = on, c7f9edd8). */
   VmPageQueues(Node n, VmPageSettings vm, double drained) {
     this.n = n;
     this.mask = vm.pqL2Size() - 1;
@@ -37,10 +44,54 @@ final class VmPageQueues {
     this.locks = new QueueLock[vm.pqL2Size()];
     this.scan = new PageQueueScan(vm.pqL2Size(),
         PageQueueScan.firstBlockMask(vm.pqL2Size(), n.topo.cpus(), vm.rescan()), vm.rescan(), vm.lastq());
+    this.fromReserve = false;
+  }
+
+  /**
+   * Before NUMA (kernel.vm-page.numa = off): one global set of colour queues holding every
+   * node's pages, on node 0; every other node keeps only its pages reserved at boot. Each node's
+   * reserve is the start of its range: the share {@code plan.drainOf()} takes and the pages of
+   * the files homed on it, read into the page cache at boot.
+   */
+  VmPageQueues(Node n, VmPageSettings vm, dfsim.core.program.WorkloadPlan plan) {
+    this.n = n;
+    this.mask = vm.pqL2Size() - 1;
+    int pages = (int) n.topo.pagesPerNode();
+    int nodes = n.topo.nodes();
+    if ((long) nodes * pages > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("physical page numbers exceed 2^31");
+    }
+    int[] reserved = new int[nodes];
+    for (int k = 0; k < nodes; k++) {
+      reserved[k] = (int) (pages * plan.drainOf(k));
+    }
+    this.reserveNext = n.node * pages + reserved[n.node];
+    for (dfsim.core.program.VmObjectSpec o : plan.objects()) {
+      if (o.file()) {
+        reserved[o.homeNode()] += Math.max(1, o.pages());
+      }
+    }
+    this.reserveEnd = n.node * pages + reserved[n.node];
+    boolean twisted = vm.pageColor() == VmPageSettings.PageColor.CPU_LOCAL;
+    this.free = n.node != 0 ? null
+        : new ColourQueues(0, nodes * pages, vm.pqL2Size(), twisted, pfn -> pfn % pages >= reserved[pfn / pages]);
+    this.locks = new QueueLock[vm.pqL2Size()];
+    this.scan = new PageListFind2011(vm.pqL2Size());
+    this.fromReserve = true;
   }
 
   /** A file's pages, read at boot: each from its colour's queue or the nearest with pages. */
   void readIntoPageCache(VmObject o, int objectColour) {
+    if (fromReserve) {
+      // Before NUMA: from this node's pages reserved at boot.
+      for (int p = 0; p < o.size(); p++) {
+        if (reserveNext >= reserveEnd) {
+          throw new IllegalStateException("node " + n.node + " reserved too few pages for file object " + o.id);
+        }
+        o.insert(p, reserveNext++);
+      }
+      return;
+    }
     for (int p = 0; p < o.size(); p++) {
       int q = scan.find((objectColour + p) & mask, free::hasPage);
       if (q < 0) {
@@ -79,9 +130,9 @@ final class VmPageQueues {
     }
   }
 
-  /** Returns the free pages left on this node. */
+  /** Returns the free pages left in this node's queues (0 on a node without any). */
   int free() {
-    return free.free();
+    return free == null ? 0 : free.free();
   }
 
   private QueueLock lock(int colour) {

@@ -11,8 +11,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Page colouring (85946b6c) and the colour-queue search (e3c330f0), with zero-fill faults on
- * private memory: cpu-local colours keep each CPU on its own queues and node, so queue-lock
- * lines stop moving and no page is remote; under pressure that drains a CPU's colours,
+ * private memory: before NUMA, cpu-local colours keep each CPU on its own queues of the global
+ * set, so queue-lock lines stop moving, but pages come from any node; with NUMA queues they also
+ * keep it on its node, so no page is remote; under pressure that drains a CPU's colours,
  * PQ_L2_SIZE 1024 with lastq and without rescans probes fewer queues per allocation than 2048
  * with rescans.
  */
@@ -48,6 +49,32 @@ final class PageColourTest {
     long objectTransfers = object.contention(LockClass.PAGE_QUEUE).transfers;
     long localTransfers = local.contention(LockClass.PAGE_QUEUE).transfers;
     assertTrue(localTransfers * 10 < objectTransfers, "transfers: " + localTransfers + " vs " + objectTransfers);
+  }
+
+  @ParameterizedTest(name = "{0} processes")
+  @ValueSource(ints = {8, 16})
+  void beforeNumaCpuColoursKeepEachCpuOnItsOwnQueuesButNotItsNode(int processes) {
+    // 85946b6c's kernel: one global set of 64 queues for both nodes' pages.
+    RunMetrics object = global(processes, "object");
+    RunMetrics local = global(processes, "cpu-local");
+    for (RunMetrics m : new RunMetrics[] {object, local}) {
+      long allocs = sum(m, processes, CpuCounter.PAGE_ALLOCS);
+      assertTrue(sum(m, processes, CpuCounter.REMOTE_PAGES) * 3 > allocs, "no NUMA: pages from any node");
+    }
+    // The colour's low bits are the CPU: no queue's lock line moves between CPUs; with object
+    // colours the CPUs' colour runs meet.
+    assertEquals(0, local.contention(LockClass.PAGE_QUEUE).transfers);
+    assertTrue(object.contention(LockClass.PAGE_QUEUE).transfers > sum(object, processes, CpuCounter.PAGE_ALLOCS) / 4,
+        "object colours: " + object.contention(LockClass.PAGE_QUEUE).transfers + " transfers");
+  }
+
+  /** Single-threaded zfod processes on a 2-socket box with the global queues of 2011. */
+  private static RunMetrics global(int processes, String colour) {
+    return TestModels.run(ModelFactory.build(TestModels.settings(
+        "topology { sockets = 2, cores-per-socket = " + processes / 2 + " }\n"
+            + "sim { end-time = 4ms, warmup = 0ms }\n"
+            + "kernel.vm-page { numa = off, pq-l2-size = 64 }\nkernel.page-color = " + colour + "\n"
+            + "workload { kind = zfod, processes = " + processes + ", threads = 1, zfod.pages-per-pass = 256 }")));
   }
 
   @ParameterizedTest(name = "{0} CPUs")

@@ -3,10 +3,12 @@ package dfsim.core.config;
 /**
  * {@code kernel.page-color}, {@code kernel.vm-page.*} and {@code kernel.vm-fault.quick}: how
  * vm_page_alloc() picks a free-page colour (85946b6c) and searches the colour queues on a miss
- * (e3c330f0), and the vm_page_hash[] shortcut of resident-page lookups (e3c330f0); docs/model/vm-page-alloc.md, vm-page-hash.md.
+ * (e3c330f0), the vm_page_hash[] shortcut of resident-page lookups (e3c330f0), and whether the
+ * free queues are per NUMA node (c7f9edd8, 2017) or one global set; docs/model/vm-page-alloc.md,
+ * vm-page-hash.md.
  */
 public record VmPageSettings(PageColor pageColor, int pqL2Size, boolean lastq, boolean rescan,
-    PageHash hash, boolean faultQuick) {
+    PageHash hash, boolean faultQuick, boolean numa) {
 
   /** {@code kernel.page-color}. */
   public enum PageColor {
@@ -37,11 +39,13 @@ public record VmPageSettings(PageColor pageColor, int pqL2Size, boolean lastq, b
   }
 
   /**
-   * An object's pg_color: successive objects advance by PQ_L2_SIZE/3 + PQ_PRIME1 (31), as
+   * An object's pg_color: successive objects advance by PQ_L2_SIZE/3 + PQ_PRIME1, as
    * vm_object_allocate() spaced them before vm_quickcolor() (sys/vm/vm_object.c).
    */
   public int objectColour(int objectId) {
-    return objectId < 0 ? 0 : (int) ((long) objectId * (pqL2Size / 3 + 31) % pqL2Size);
+    // PQ_PRIME1 (sys/vm/vm_page.h): 13 with 64 colours, 31 with more.
+    int prime1 = pqL2Size <= 64 ? 13 : 31;
+    return objectId < 0 ? 0 : (int) ((long) objectId * (pqL2Size / 3 + prime1) % pqL2Size);
   }
 
   public static VmPageSettings from(Settings s) {
@@ -54,6 +58,7 @@ public record VmPageSettings(PageColor pageColor, int pqL2Size, boolean lastq, b
         s.choice("kernel.vm-page.lastq", Switch.class) == Switch.ON,
         s.choice("kernel.vm-page.rescan", Switch.class) == Switch.ON,
         s.choice("kernel.vm-page.hash", PageHash.class),
-        s.choice("kernel.vm-fault.quick", Switch.class) == Switch.ON);
+        s.choice("kernel.vm-fault.quick", Switch.class) == Switch.ON,
+        s.choice("kernel.vm-page.numa", Switch.class) == Switch.ON);
   }
 }
