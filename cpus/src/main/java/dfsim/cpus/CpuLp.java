@@ -75,7 +75,8 @@ public final class CpuLp implements LogicalProcess {
     this.mmap = new VmMmap(gd, pmap, inval, pageAlloc, mapToken);
     this.steps = new KStepRunner(gd, pmap, inval, pageAlloc, vmFault);
     this.umtx = new KernUmtx(gd, lwkt, inval, steps,
-        UmtxAddressing.of(umtxSettings, cost, faultPage, mapToken, vm, pageAlloc, plan, gd.topo));
+        UmtxAddressing.of(umtxSettings, fault.faultPageQuick(), cost, faultPage, mapToken, vm, pageAlloc, plan,
+            gd.topo));
     new Trap(gd, lwkt, tokens, vmFault, pageAlloc, mmap, new KernProc(gd, locking, mapToken, pmap, steps), umtx,
         new ProcfsMem(gd, steps, faultPage, mapToken, cost));
     this.sendMargin = plan.immediateSends() ? 0

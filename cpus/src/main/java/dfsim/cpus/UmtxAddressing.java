@@ -15,16 +15,20 @@ import java.util.Deque;
  */
 sealed interface UmtxAddressing {
 
-  static UmtxAddressing of(UmtxSettings umtx, Costs cost, VmFaultPage page, FaultMapToken mapToken,
+  static UmtxAddressing of(UmtxSettings umtx, boolean quick, Costs cost, VmFaultPage page, FaultMapToken mapToken,
       VmPageSettings vm, VmPageAlloc pages, WorkloadPlan plan, Topology topo) {
-    return umtx.ptmap() ? new Ptmap(cost, umtx) : new FaultPage(cost, umtx, page, mapToken, vm, pages, plan, topo);
+    if (umtx.ptmap()) {
+      return new Ptmap(cost, umtx);
+    }
+    return quick ? new FaultPageQuick(cost, umtx) : new FaultPage(cost, umtx, page, mapToken, vm, pages, plan, topo);
   }
 
   /** Adds the steps of umtx_sleep(word, expected) ({@code sleep}) or umtx_wakeup(word, 1). */
   void callSteps(Deque<KStep> steps, int object, int word, boolean sleep, int expected);
 
   /**
-   * Before afd7f124: vm_fault_page_quick() under the process's map token and the object's token,
+   * Before a86ce0cd34 (2013, {@code kernel.vm-fault-page.quick = off}), the 2011 umtx path:
+   * vm_fault_page_quick() under the process's map token and the object's token,
    * both exclusive, holding the page (an atomic on its vm_page, which every thread using the
    * mutex shares) and activating it under its page queue's spinlock; the hold is dropped when the
    * call returns. The page is resolved for writing, so a page shared copy-on-write since a fork
@@ -57,6 +61,37 @@ sealed interface UmtxAddressing {
       steps.add(new KStep.Work(cost.syscallNs()));
       VmFaultPageSteps.add(steps, mapToken, plan.mapTokenOf(object), object, lookupNs, new KStep.Atomic(object),
           new KStep.Activate(pages.queueNode(plan.homeOf(object, topo)), vm.objectColour(object) + word / 1024));
+      steps.add(sleep ? new KStep.UmtxSleep(object, word, expected, 0, umtx.delayNs(), true)
+          : new KStep.UmtxWake(object, word, 1, true));
+      steps.add(new KStep.Atomic(object));
+    }
+  }
+
+  /**
+   * Before afd7f124, from a86ce0cd34 (2013, {@code kernel.vm-fault-page.quick = on}):
+   * vm_fault_page_quick() first tries pmap_fault_page_quick(): pm_spin shared and the page-table
+   * page's pv lock, exclusive and common to every thread using the page (the page's object token
+   * stands for it here), the page held under its spinlock (an atomic on its line); no map or
+   * object token, no activation. The full vm_fault_page() runs only for a missing or read-only
+   * PTE, i.e. the COW after a fork, which the page's home resolves. The hold lasts to the call's
+   * end; sleeps have no timeout.
+   */
+  final class FaultPageQuick implements UmtxAddressing {
+    private final Costs cost;
+    private final UmtxSettings umtx;
+
+    FaultPageQuick(Costs cost, UmtxSettings umtx) {
+      this.cost = cost;
+      this.umtx = umtx;
+    }
+
+    @Override
+    public void callSteps(Deque<KStep> steps, int object, int word, boolean sleep, int expected) {
+      // pm_spin taken and dropped shared twice: two atomics on the pmap's line, with the lookup.
+      steps.add(new KStep.Work(cost.syscallNs() + cost.vmPageLookupNs() + 2 * cost.atomicNs()));
+      steps.add(new KStep.Acquire(object, false));
+      steps.add(new KStep.Atomic(object));
+      steps.add(new KStep.Release(object, false));
       steps.add(sleep ? new KStep.UmtxSleep(object, word, expected, 0, umtx.delayNs(), true)
           : new KStep.UmtxWake(object, word, 1, true));
       steps.add(new KStep.Atomic(object));

@@ -9,7 +9,8 @@ import dfsim.core.metrics.RunMetrics;
 import org.junit.jupiter.api.Test;
 
 /**
- * vm_fault_page() without pmap_enter() (385c96e4): only entering the page from a foreign
+ * vm_fault_page() without pmap_enter() (385c96e4, with the 2011 umtx path,
+ * kernel.vm-fault-page.quick = off): only entering the page from a foreign
  * context (a debugger's ptrace store after a fork) leaves stale translations on the target's
  * CPUs; not entering makes an uncontended umtx call (through vm_fault_page_quick()) cheaper by
  * the pmap_enter() it skips. A COW copy by
@@ -26,7 +27,7 @@ final class VmFaultPageTest {
   private static RunMetrics run(boolean enterPmap, String ptraceInterval) {
     return TestModels.run(ModelFactory.build(TestModels.settings(
         "sim { end-time = 20ms, warmup = 0ms }\n"
-            + "kernel { umtx.impl = fault-page, vm-fault-page.enter-pmap = " + enterPmap + " }\n"
+            + "kernel { umtx.impl = fault-page, vm-fault-page { enter-pmap = " + enterPmap + ", quick = off } }\n"
             + "workload { kind = cow-fork, threads = 8, "
             + "cow-fork { think = 100us, fork-interval = 1ms, ptrace-interval = " + ptraceInterval + " } }")));
   }
@@ -60,7 +61,7 @@ final class VmFaultPageTest {
   private static double[] uncontendedCalls(boolean enterPmap) {
     RunMetrics m = TestModels.run(ModelFactory.build(TestModels.settings(
         "sim { end-time = 2ms, warmup = 0ms }\n"
-            + "kernel { umtx.impl = fault-page, vm-fault-page.enter-pmap = " + enterPmap + " }\n"
+            + "kernel { umtx.impl = fault-page, vm-fault-page { enter-pmap = " + enterPmap + ", quick = off } }\n"
             + "workload { kind = umtx-mutex, threads = 1, umtx-mutex { syscalls = always } }")));
     return new double[] {mean(m, "umtx_sleep"), mean(m, "umtx_wakeup")};
   }

@@ -5,10 +5,12 @@ package dfsim.core.config;
  * {@code kernel.vm-fault-page.enter-pmap}: whether vm_fault_page() enters the page into the
  * target pmap (before 385c96e4) or returns it held, a COW copy then removing the old page from
  * every pmap; {@code kernel.vm-fault.map-token}: whether faults and munmap hold the process's map
- * token throughout (2011 and 2013, until 73101af2cf). See docs/model/vm-fault.md and
+ * token throughout (2011 and 2013, until 73101af2cf); {@code kernel.vm-fault-page.quick}: whether
+ * umtx's vm_fault_page_quick() tries pmap_fault_page_quick() first (from a86ce0cd34, 2013). See
+ * docs/model/vm-fault.md and
  * docs/model/vm-fault-page.md.
  */
-public record VmFaultSettings(LockMode lockMode, boolean enterPmap, boolean mapToken) {
+public record VmFaultSettings(LockMode lockMode, boolean enterPmap, boolean mapToken, boolean faultPageQuick) {
 
   /** {@code kernel.vm-fault.lock-mode}. */
   public enum LockMode {
@@ -22,12 +24,13 @@ public record VmFaultSettings(LockMode lockMode, boolean enterPmap, boolean mapT
     return lockMode == LockMode.SHARED_TWO_STAGE;
   }
 
-  /** {@code kernel.vm-fault.map-token}. */
-  public enum MapToken { ON, OFF }
+  /** {@code kernel.vm-fault.map-token} and {@code kernel.vm-fault-page.quick}. */
+  public enum OnOff { ON, OFF }
 
   public static VmFaultSettings from(Settings s) {
     return new VmFaultSettings(s.choice("kernel.vm-fault.lock-mode", LockMode.class),
         s.bool("kernel.vm-fault-page.enter-pmap"),
-        s.choice("kernel.vm-fault.map-token", MapToken.class) == MapToken.ON);
+        s.choice("kernel.vm-fault.map-token", OnOff.class) == OnOff.ON,
+        s.choice("kernel.vm-fault-page.quick", OnOff.class) == OnOff.ON);
   }
 }
