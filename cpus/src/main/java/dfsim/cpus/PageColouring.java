@@ -29,27 +29,35 @@ sealed interface PageColouring {
     return node;
   }
 
-  /** The queues before NUMA (c7f9edd8): one global set, kept with node 0's memory. */
-  int[] GLOBAL_QUEUES = {0};
+  /** Before NUMA (c7f9edd8): one global set of queues, kept with node 0's memory, for every page. */
+  abstract sealed class GlobalQueues implements PageColouring permits GlobalObjectColour, GlobalCpuColour {
+    private static final int[] NODE_0 = {0};
+
+    @Override
+    public final int[] nodeOrder(int colour) {
+      return NODE_0;
+    }
+
+    @Override
+    public final int queueNode(int node) {
+      return 0;
+    }
+  }
 
   /**
    * Before 85946b6c, before NUMA: colour = object colour + pindex, from the one global set of
    * queues, which holds every node's pages.
    */
-  record GlobalObjectColour(int l2Size) implements PageColouring {
+  final class GlobalObjectColour extends GlobalQueues {
+    private final int mask;
+
+    GlobalObjectColour(int l2Size) {
+      this.mask = l2Size - 1;
+    }
+
     @Override
     public int colour(int objectColour, int pindex) {
-      return (objectColour + pindex) & (l2Size - 1);
-    }
-
-    @Override
-    public int[] nodeOrder(int colour) {
-      return GLOBAL_QUEUES;
-    }
-
-    @Override
-    public int queueNode(int node) {
-      return 0;
+      return (objectColour + pindex) & mask;
     }
   }
 
@@ -58,7 +66,7 @@ sealed interface PageColouring {
    * their own queues: (cpuid + (pindex & ~M) + (object colour & ~M)) & mask, M = ncpus rounded up
    * to a power of two, less one; from the one global set of queues.
    */
-  final class GlobalCpuColour implements PageColouring {
+  final class GlobalCpuColour extends GlobalQueues {
     private final int mask;
     private final int cpu;
     private final int high;
@@ -72,16 +80,6 @@ sealed interface PageColouring {
     @Override
     public int colour(int objectColour, int pindex) {
       return (cpu + (pindex & high) + (objectColour & high)) & mask;
-    }
-
-    @Override
-    public int[] nodeOrder(int colour) {
-      return GLOBAL_QUEUES;
-    }
-
-    @Override
-    public int queueNode(int node) {
-      return 0;
     }
   }
 

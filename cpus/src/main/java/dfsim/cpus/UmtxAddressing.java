@@ -27,6 +27,17 @@ sealed interface UmtxAddressing {
   void callSteps(Deque<KStep> steps, int object, int word, boolean sleep, int expected);
 
   /**
+   * The sleep or wakeup of a call that resolved the page by fault and holds it (no timeout, the
+   * word read through the held page), then the hold's drop.
+   */
+  private static void sleepOrWakeHeld(Deque<KStep> steps, int object, int word, boolean sleep, int expected,
+      long pollNs) {
+    steps.add(sleep ? new KStep.UmtxSleep(object, word, expected, 0, pollNs, true)
+        : new KStep.UmtxWake(object, word, 1, true));
+    steps.add(new KStep.Atomic(object));
+  }
+
+  /**
    * Before a86ce0cd34 (2013, {@code kernel.vm-fault-page.quick = off}), the 2011 umtx path:
    * vm_fault_page_quick() under the process's map token and the object's token,
    * both exclusive, holding the page (an atomic on its vm_page, which every thread using the
@@ -61,9 +72,7 @@ sealed interface UmtxAddressing {
       steps.add(new KStep.Work(cost.syscallNs()));
       VmFaultPageSteps.add(steps, mapToken, plan.mapTokenOf(object), object, lookupNs, new KStep.Atomic(object),
           new KStep.Activate(pages.queueNode(plan.homeOf(object, topo)), vm.objectColour(object) + word / 1024));
-      steps.add(sleep ? new KStep.UmtxSleep(object, word, expected, 0, umtx.delayNs(), true)
-          : new KStep.UmtxWake(object, word, 1, true));
-      steps.add(new KStep.Atomic(object));
+      sleepOrWakeHeld(steps, object, word, sleep, expected, umtx.delayNs());
     }
   }
 
@@ -92,9 +101,7 @@ sealed interface UmtxAddressing {
       steps.add(new KStep.Acquire(object, false));
       steps.add(new KStep.Atomic(object));
       steps.add(new KStep.Release(object, false));
-      steps.add(sleep ? new KStep.UmtxSleep(object, word, expected, 0, umtx.delayNs(), true)
-          : new KStep.UmtxWake(object, word, 1, true));
-      steps.add(new KStep.Atomic(object));
+      sleepOrWakeHeld(steps, object, word, sleep, expected, umtx.delayNs());
     }
   }
 

@@ -24,13 +24,10 @@ public record VmFaultSettings(LockMode lockMode, boolean enterPmap, boolean mapT
     return lockMode == LockMode.SHARED_TWO_STAGE;
   }
 
-  /** {@code kernel.vm-fault.map-token} and {@code kernel.vm-fault-page.quick}. */
-  public enum OnOff { ON, OFF }
-
   public static VmFaultSettings from(Settings s) {
     return new VmFaultSettings(s.choice("kernel.vm-fault.lock-mode", LockMode.class),
         s.bool("kernel.vm-fault-page.enter-pmap"),
-        s.choice("kernel.vm-fault.map-token", OnOff.class) == OnOff.ON,
-        s.choice("kernel.vm-fault-page.quick", OnOff.class) == OnOff.ON);
+        s.choice("kernel.vm-fault.map-token", VmPageSettings.Switch.class) == VmPageSettings.Switch.ON,
+        s.choice("kernel.vm-fault-page.quick", VmPageSettings.Switch.class) == VmPageSettings.Switch.ON);
   }
 }
