@@ -176,6 +176,12 @@ final class KernProc {
       throw new SimulationFailure("thread " + t.spec.tid() + " writes " + f.segment()
           + " memory shared copy-on-write with a forked process: not modelled (exec first)");
     }
+    if (f.write() && f.segment().fileBacked() && e.mapped.get(f.page())) {
+      // The COW's vm_page_protect(old, NONE) would find the page mapped here and in whichever
+      // other pmaps read it; the model does not track a file page's mappers.
+      throw new SimulationFailure("thread " + t.spec.tid() + " writes page " + f.page() + " of "
+          + f.segment() + " after reading it: a COW of a mapped file page is not modelled");
+    }
     int vnode = s.image.vnodeObject();
     // vm_fault() holds the map token throughout where the era does. A forked child takes its
     // parent's: both are single-threaded on one CPU, so it is uncontended either way.

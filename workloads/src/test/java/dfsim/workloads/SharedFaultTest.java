@@ -1,6 +1,7 @@
 package dfsim.workloads;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dfsim.core.config.Settings;
@@ -12,6 +13,7 @@ import dfsim.core.program.Segment;
 import dfsim.core.program.ThreadSpec;
 import dfsim.core.program.VmObjectSpec;
 import dfsim.core.program.WorkloadPlan;
+import dfsim.core.sim.SimulationFailure;
 import dfsim.memory.MemoryLp;
 import dfsim.memory.TokenEvent;
 import java.util.ArrayList;
@@ -131,6 +133,20 @@ final class SharedFaultTest {
 
     Run old = run("exclusive", new int[] {0, 0}, List.of(cow, List.of()));
     assertEquals(1, shadowHolds(old.trace()).size(), "the old kernel takes the shadow exclusively");
+  }
+
+  @Test
+  void writingAFilePageAfterReadingItIsRefusedNotSilentlyCheap() {
+    // Its COW's vm_page_protect() would walk the page's mappers, which the model does not track.
+    List<Op> readThenWrite = List.of(new Op.Exec(IMAGE), new Op.MapFault(Segment.DATA, 1, false),
+        new Op.MapFault(Segment.DATA, 1, true));
+    SimulationFailure e = assertThrows(SimulationFailure.class,
+        () -> run("shared-two-stage", new int[] {0}, List.of(readThenWrite)));
+    assertTrue(e.getMessage().contains("writes page 1 of DATA after reading it"), e.getMessage());
+    // Writing first, as the fork-exec workload does, needs no mapper walk (PG_MAPPED is clear).
+    List<Op> writeFirst = List.of(new Op.Exec(IMAGE), new Op.MapFault(Segment.DATA, 1, true),
+        new Op.MapFault(Segment.DATA, 1, false));
+    assertEquals(1, shadowHolds(run("shared-two-stage", new int[] {0}, List.of(writeFirst)).trace()).size());
   }
 
   /** Holds of the data segment's shadow, the one object the run creates that is no vnode. */
