@@ -59,10 +59,25 @@ final class BenchCommand implements Callable<Integer> {
   /** The experiment whose runs are timed one after another and in parallel. */
   private static final String EXPERIMENT = "conf/experiments/zone-pcpu.conf";
 
+  private final List<Path> temporaries = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     Path dir = out != null ? out : Path.of("out", "bench");
-    Outputs.checkWritable(dir);
+    // bench.json is the machine's latest measurement: written over, never refused.
+    OutputDir.claim(dir, "bench.json", "", true);
+    Interrupts.onInterrupt(() -> "bench interrupted; nothing written to " + dir);
+    Runnable unregister = Interrupts.addCleanup(this::deleteTemporaries);
+    try {
+      return measure(dir);
+    } finally {
+      deleteTemporaries();
+      unregister.run();
+    }
+  }
+
+  /** Runs every measurement and writes bench.json. */
+  private int measure(Path dir) throws Exception {
     resetPeaks();
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("cores", Runtime.getRuntime().availableProcessors());
@@ -346,11 +361,11 @@ final class BenchCommand implements Callable<Integer> {
    * Returns a shipped config file: from the working directory when run in the project, else
    * copied with conf/default.conf (which experiments include) out of the jar.
    */
-  private static Path shipped(String path) throws IOException {
+  private Path shipped(String path) throws IOException {
     if (Files.isRegularFile(Path.of(path))) {
       return Path.of(path);
     }
-    Path root = Files.createTempDirectory("dfsim-bench-conf");
+    Path root = temporary("dfsim-bench-conf");
     for (String f : List.of(path, "conf/default.conf")) {
       try (java.io.InputStream in = BenchCommand.class.getResourceAsStream("/" + f)) {
         if (in == null) {
@@ -386,7 +401,7 @@ final class BenchCommand implements Callable<Integer> {
    */
   private Map<String, Object> box1024() throws IOException, InterruptedException {
     int b = BOXES.length - 1;
-    Path tmp = Files.createTempDirectory("dfsim-bench-1024");
+    Path tmp = temporary("dfsim-bench-1024");
     List<String> args = new ArrayList<>(List.of("run", "--engine", "sequential", "--quiet", "--out",
         tmp.resolve("out").toString()));
     for (String o : boxOverrides(b, "1ms")) {
@@ -396,9 +411,15 @@ final class BenchCommand implements Callable<Integer> {
     List<String> cmd = ChildJvm.command(List.of("-Xmx2g", "-Xss4m"), args);
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile()).start();
-    boolean done = p.waitFor(10, TimeUnit.MINUTES);
-    if (!done) {
-      p.destroyForcibly().waitFor();
+    Runnable unregister = Interrupts.addCleanup(p::destroyForcibly);
+    boolean done;
+    try {
+      done = p.waitFor(10, TimeUnit.MINUTES);
+      if (!done) {
+        p.destroyForcibly().waitFor();
+      }
+    } finally {
+      unregister.run();
     }
     long ms = (System.nanoTime() - t0) / 1_000_000;
     Map<String, Object> m = new LinkedHashMap<>();
@@ -415,6 +436,24 @@ final class BenchCommand implements Callable<Integer> {
       System.out.print(Files.readString(tmp.resolve("log")));
     }
     return m;
+  }
+
+  /** A temporary directory of this bench, deleted when it ends, however it ends. */
+  private Path temporary(String prefix) throws IOException {
+    Path p = Files.createTempDirectory(prefix);
+    temporaries.add(p);
+    return p;
+  }
+
+  private void deleteTemporaries() {
+    for (Path root : temporaries) {
+      try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+        all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException ignored) {
+        // a temporary directory left behind is the operating system's to clean
+      }
+    }
+    temporaries.clear();
   }
 
   /**

@@ -54,33 +54,46 @@ final class ClusterCommand implements Callable<Integer> {
       throw new BadInputException("--nodes " + nodes + ": " + (nodes - 1) + " workers for " + sockets
           + " sockets; each worker hosts whole sockets, so at most " + (sockets + 1) + " nodes");
     }
-    Path dir = run.dir(sim);
-    Outputs.checkWritable(dir);
-    long t0 = System.nanoTime();
-    try (Cluster.Session session = c.start(sim.config(), !remoteWorkers)) {
-      ClusterEngine engine = new ClusterEngine(session.node(), nodes - 1, c.joinTimeout(), sim.renderedConfig(),
-          sim.hash(), Main.version(), sim.built().topology().cpus(), sim.socketLps(), line -> {
-            System.err.println("dfsim: " + line);
-            System.err.flush();
-          });
-      dfsim.core.sim.Progress progress = new dfsim.core.sim.Progress();
-      MetricsReport report;
-      try (ProgressReporter bar = run.quiet ? null
-          : new ProgressReporter("ns", sim.built().sim().endTimeNs(), progress::simulatedNs, progress::events)) {
-        report = sim.run(engine, progress);
-      } catch (NodeLost lost) {
-        writePartial(dir, sim, lost, (System.nanoTime() - t0) / 1_000_000);
-        System.err.println("dfsim: run failed: " + lost.getMessage());
-        return Main.RUN_FAILED;
-      } catch (BadInputException e) {
-        throw e;
-      } catch (RuntimeException ex) {
-        System.err.println("dfsim: run failed: " + Main.describe(ex));
-        return Main.RUN_FAILED;
+    OutputDir out = run.claim(sim);
+    try {
+      Path dir = out.path();
+      long t0 = System.nanoTime();
+      try (Cluster.Session session = c.start(sim.config(), !remoteWorkers)) {
+        ClusterEngine engine = new ClusterEngine(session.node(), nodes - 1, c.joinTimeout(), sim.renderedConfig(),
+            sim.hash(), Main.version(), sim.built().topology().cpus(), sim.socketLps(), line -> {
+              System.err.println("dfsim: " + line);
+              System.err.flush();
+            });
+        dfsim.core.sim.Progress progress = new dfsim.core.sim.Progress();
+        long endNs = sim.built().sim().endTimeNs();
+        Interrupts.onInterrupt(() -> {
+          out.releaseIfUnused();
+          return "cluster run interrupted at " + Interrupts.simulated(progress.simulatedNs(), endNs)
+              + " simulated; its worker JVMs stopped; nothing written";
+        });
+        MetricsReport report;
+        try (ProgressReporter bar = run.quiet ? null
+            : new ProgressReporter("ns", sim.built().sim().endTimeNs(), progress::simulatedNs, progress::events)) {
+          report = sim.run(engine, progress);
+        } catch (NodeLost lost) {
+          Interrupts.parkIfInterrupted();
+          writePartial(dir, sim, lost, (System.nanoTime() - t0) / 1_000_000);
+          System.err.println("dfsim: run failed: " + lost.getMessage());
+          return Main.RUN_FAILED;
+        } catch (BadInputException e) {
+          throw e;
+        } catch (RuntimeException ex) {
+          Interrupts.parkIfInterrupted();
+          System.err.println("dfsim: run failed: " + Main.describe(ex));
+          return Main.RUN_FAILED;
+        }
+        RunCommand.write(sim, dir, report);
+        RunCommand.print(dir, report, run.quiet);
+        return Main.OK;
       }
-      RunCommand.write(sim, dir, report);
-      RunCommand.print(dir, report, run.quiet);
-      return Main.OK;
+    } finally {
+      // A run that wrote nothing (failed, refused) leaves no directory it created.
+      out.releaseIfUnused();
     }
   }
 
@@ -112,9 +125,7 @@ final class ClusterCommand implements Callable<Integer> {
       if (nodes < 2) {
         throw new BadInputException("--nodes " + nodes + ": must be >= 2 (a coordinator and at least one worker)");
       }
-      if (threads < 1) {
-        throw new BadInputException("--threads " + threads + ": must be >= 1");
-      }
+      Simulation.checkEngine("actors", threads);
       if (joinTimeoutS < 1) {
         throw new BadInputException("--join-timeout " + joinTimeoutS + ": must be >= 1 (seconds)");
       }

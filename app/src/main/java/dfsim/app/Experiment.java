@@ -57,9 +57,18 @@ public final class Experiment {
     ConfigLoader.UserLayer layer = ConfigLoader.userLayer(file, overrides);
     Config full = ConfigLoader.resolve(layer.config());
     List<Long> seeds = new Settings(full).longList("experiment.seeds");
+    for (int i = 0; i < seeds.size(); i++) {
+      if (seeds.indexOf(seeds.get(i)) != i) {
+        throw new BadInputException("experiment.seeds: seed " + seeds.get(i) + " appears twice; each seed once");
+      }
+    }
     Map<String, Config> variants = new TreeMap<>();
     if (full.hasPath("variants")) {
       for (String v : full.getObject("variants").keySet()) {
+        if (!v.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+          throw new BadInputException("variants." + quote(v) + ": a variant name is letters, digits, '.', '_' and "
+              + "'-', starting with a letter or digit (it names the variant's directory under runs/)");
+        }
         variants.put(v, full.getObject("variants").toConfig().getConfig(quote(v)));
       }
     }
@@ -69,7 +78,24 @@ public final class Experiment {
     Map<String, List<ConfigValue>> sweep = new TreeMap<>();
     if (full.hasPath("sweep")) {
       for (Map.Entry<String, ConfigValue> e : full.getConfig("sweep").entrySet()) {
-        sweep.put(e.getKey(), new ArrayList<>(full.getConfig("sweep").getList(e.getKey())));
+        List<ConfigValue> values = new ArrayList<>(full.getConfig("sweep").getList(e.getKey()));
+        for (int i = 0; i < values.size(); i++) {
+          for (int j = 0; j < i; j++) {
+            if (values.get(i).unwrapped().equals(values.get(j).unwrapped())) {
+              throw new BadInputException("sweep." + e.getKey() + ": value " + values.get(i).render()
+                  + " appears twice; each value once");
+            }
+          }
+        }
+        sweep.put(e.getKey(), values);
+      }
+    }
+    for (Map.Entry<String, Config> variant : variants.entrySet()) {
+      for (String k : sweep.keySet()) {
+        if (variant.getValue().hasPath(k)) {
+          throw new BadInputException("variants." + variant.getKey() + "." + k + ": also swept by sweep." + k
+              + ", whose values would replace it; set it in the variant or sweep it, not both");
+        }
       }
     }
     List<String> keys = new ArrayList<>(sweep.keySet());
@@ -99,6 +125,17 @@ public final class Experiment {
         points.add(new Point(variant.getKey(), labels, runs));
       }
     }
+    Map<Path, String> dirs = new java.util.HashMap<>();
+    for (Point p : points) {
+      Run r = p.runs().get(0);
+      String label = p.variant() + (p.sweep().isEmpty() ? "" : " " + p.sweep());
+      String before = dirs.put(runDir(Path.of(""), p, r), label);
+      if (before != null) {
+        throw new BadInputException("sweep: points " + before + " and " + label + " would share the run directory "
+            + runDir(Path.of(""), p, r).getParent() + " (values differ only in characters other than letters, "
+            + "digits, '.', '_', '=' and '-'); make the values distinct");
+      }
+    }
     return new Experiment(layer.name(), keys, points);
   }
 
@@ -123,12 +160,77 @@ public final class Experiment {
     return "\"" + key.replace("\"", "\\\"") + "\"";
   }
 
+  /** Returns the point {@code r} belongs to. */
+  public Point pointOf(Run r) {
+    for (Point p : points) {
+      for (Run x : p.runs()) {
+        if (x == r) {
+          return p;
+        }
+      }
+    }
+    throw new IllegalArgumentException("not a run of this experiment: " + r.name() + " seed " + r.seed());
+  }
+
   /** Returns the directory of one run's outputs under an experiment's output directory. */
   public static Path runDir(Path out, Point p, Run r) {
     StringBuilder sb = new StringBuilder(p.variant());
     p.sweep().forEach((k, v) -> sb.append("__").append(k).append('=').append(v));
     String safe = sb.toString().replaceAll("[^A-Za-z0-9._=-]", "_");
     return out.resolve("runs").resolve(safe).resolve("seed-" + r.seed());
+  }
+
+  /**
+   * Returns the plan as experiment.json holds it: the name, the sweep keys and every point's
+   * runs with their seeds and resolved configurations (config.conf's text), enough to finish an
+   * interrupted experiment with {@code --resume} whatever has changed in the files since.
+   */
+  public Map<String, Object> planTree() {
+    Map<String, Object> tree = new java.util.LinkedHashMap<>();
+    tree.put("experiment", name);
+    tree.put("sweep_keys", sweepKeys);
+    List<Object> ps = new ArrayList<>();
+    for (Point p : points) {
+      Map<String, Object> pt = new java.util.LinkedHashMap<>();
+      pt.put("variant", p.variant());
+      pt.put("sweep", p.sweep());
+      List<Object> rs = new ArrayList<>();
+      for (Run r : p.runs()) {
+        Map<String, Object> rt = new java.util.LinkedHashMap<>();
+        rt.put("seed", r.seed());
+        rt.put("config", Simulation.render(r.config()));
+        rs.add(rt);
+      }
+      pt.put("runs", rs);
+      ps.add(pt);
+    }
+    tree.put("points", ps);
+    return tree;
+  }
+
+  /** Reads back a plan written by {@link #planTree}: each run's configuration resolved again. */
+  @SuppressWarnings("unchecked")
+  public static Experiment fromPlan(Map<String, Object> tree) {
+    try {
+      String name = (String) tree.get("experiment");
+      List<String> keys = (List<String>) tree.get("sweep_keys");
+      List<Point> points = new ArrayList<>();
+      for (Map<String, Object> pt : (List<Map<String, Object>>) tree.get("points")) {
+        List<Run> runs = new ArrayList<>();
+        for (Map<String, Object> rt : (List<Map<String, Object>>) pt.get("runs")) {
+          Config c = ConfigLoader.resolve(ConfigFactory.parseString((String) rt.get("config")));
+          runs.add(new Run(((Number) rt.get("seed")).longValue(), name, c));
+        }
+        Map<String, String> sweep = new java.util.LinkedHashMap<>((Map<String, String>) pt.get("sweep"));
+        points.add(new Point((String) pt.get("variant"), sweep, runs));
+      }
+      if (name == null || keys == null || points.isEmpty()) {
+        throw new BadInputException("experiment.json: not an experiment's plan (no name, sweep_keys or points)");
+      }
+      return new Experiment(name, keys, points);
+    } catch (ClassCastException | NullPointerException | com.typesafe.config.ConfigException e) {
+      throw new BadInputException("experiment.json: not an experiment's plan as dfsim writes it (" + e.getMessage() + ")");
+    }
   }
 
   /** Runs a planned run on {@code engineName}. */

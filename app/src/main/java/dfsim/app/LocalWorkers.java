@@ -11,12 +11,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * Worker JVMs ({@code dfsim node}) this JVM starts on 127.0.0.1 for {@code cluster} and
  * {@code experiment --nodes}. They end with this JVM: {@link #close} waits for them to leave and
- * stops any that do not, a shutdown hook stops them on Ctrl-C, and each watches its stdin, a pipe
+ * stops any that do not, a shutdown hook (and {@link Interrupts}' hook, which ends the JVM
+ * first) stops them on Ctrl-C, and each watches its stdin, a pipe
  * from here, so that they exit even if this JVM is killed outright.
  */
 final class LocalWorkers implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final Thread hook = new Thread(this::kill, "dfsim-stop-workers");
+  private final Runnable unregister = Interrupts.addCleanup(this::kill);
 
   private LocalWorkers() {}
 
@@ -64,6 +66,7 @@ final class LocalWorkers implements AutoCloseable {
       }
     }
     kill();
+    unregister.run();
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {

@@ -20,13 +20,17 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: run");
+    throw new CommandLine.ParameterException(new CommandLine(this),
+        "a command is required: run | experiment | cluster | node | bench; e.g. ./dfsim run");
   }
 
   public static void main(String[] args) {
     // Initialise logging before Pekko's threads race to do it (SLF4J would warn about replays).
     org.slf4j.LoggerFactory.getLogger(Main.class);
-    System.exit(execute(args));
+    Interrupts.install();
+    int status = execute(args);
+    Interrupts.finished();
+    System.exit(status);
   }
 
   /** Runs the command line and returns its exit code (tests call this). */

@@ -58,9 +58,7 @@ final class NodeCommand implements Callable<Integer> {
   public Integer call() {
     HostPort s = HostPort.parse("--seed", seed);
     HostPort b = HostPort.parse("--bind", bind);
-    if (threads < 1) {
-      throw new dfsim.core.config.BadInputException("--threads " + threads + ": must be >= 1");
-    }
+    Simulation.checkEngine("actors", threads);
     if (joinTimeout < 1) {
       throw new dfsim.core.config.BadInputException("--join-timeout " + joinTimeout + ": must be >= 1 (seconds)");
     }

@@ -26,23 +26,6 @@ final class Outputs {
 
   private Outputs() {}
 
-  /**
-   * Checks, before anything runs, that {@code dir} can be created or written, without creating
-   * it: the nearest existing ancestor must be a writable directory.
-   */
-  static void checkWritable(Path dir) {
-    Path p = dir.toAbsolutePath().normalize();
-    while (p != null && !Files.exists(p)) {
-      p = p.getParent();
-    }
-    if (p == null || !Files.isDirectory(p)) {
-      throw new BadInputException("--out " + dir + ": " + p + " is not a directory");
-    }
-    if (!Files.isWritable(p)) {
-      throw new BadInputException("--out " + dir + ": " + p + " is not writable");
-    }
-  }
-
   /** Creates {@code dir} (and parents) or fails with one line. */
   static void prepare(Path dir) {
     try {
@@ -106,6 +89,7 @@ final class Outputs {
 
   private static void write(Path file, byte[] bytes) {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Interrupts.writing().lock();
     try {
       Files.write(tmp, bytes);
       try {
@@ -120,6 +104,17 @@ final class Outputs {
         // the original failure is the one to report
       }
       throw new UncheckedIOException("cannot write " + file, e);
+    } finally {
+      Interrupts.writing().unlock();
+    }
+  }
+
+  /** Returns {@code tree} as the indented JSON that {@link #writeJson} writes. */
+  static String jsonText(Object tree) {
+    try {
+      return new String(JSON.writeValueAsBytes(tree), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -15,8 +15,9 @@ import org.apache.commons.statistics.distribution.TDistribution;
  * {@code ops_per_sim_second_ci95} (Student-t half-width, 0 for one seed), the vm_page_hash hit
  * rate of vm_fault_quick() probes (empty without probes), umtx wakeups lost and the longest umtx
  * sleep (to the end of the run for a sleeper still asleep), the mean kernel time of umtx_sleep
- * and umtx_wakeup calls, the mean cost of a mutex page's copy-on-write, the seed count, and the
- * one wall-clock column, {@code wall_ms}.
+ * and umtx_wakeup calls, the mean cost of a mutex page's copy-on-write, the seed count,
+ * {@code complete} (false in the results of an interrupted experiment for a point that lacks
+ * seeds), and the one wall-clock column, {@code wall_ms}.
  */
 final class Results {
   /** Columns whose values depend on the machine, not the simulation. */
@@ -24,9 +25,12 @@ final class Results {
 
   private Results() {}
 
-  /** Builds one row from a point's reports (one per seed, in seed order). */
+  /**
+   * Builds one row from a point's reports (one per finished seed, in seed order) of the
+   * {@code planned} seeds; {@code complete} says whether every planned seed is in.
+   */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> row(Experiment.Point p, List<String> sweepKeys, List<MetricsReport> reports) {
+  static Map<String, Object> row(Experiment.Point p, List<String> sweepKeys, List<MetricsReport> reports, int planned) {
     int n = reports.size();
     double[][] v = new double[18][n];
     long wallMs = 0;
@@ -80,6 +84,7 @@ final class Results {
     row.put("umtx_wakeup_kernel_ns", fmt(mean(v[16])));
     row.put("cow_ns", fmt(mean(v[17])));
     row.put("seeds", n);
+    row.put("complete", n == planned);
     row.put("wall_ms", wallMs);
     return row;
   }

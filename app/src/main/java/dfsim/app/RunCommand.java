@@ -38,42 +38,55 @@ final class RunCommand implements Callable<Integer> {
     Simulation.checkEngine(engine, threads);
     Simulation sim = run.prepare();
     Engine e = sim.engine(engine, threads);
-    Path dir = run.dir(sim);
-    Outputs.checkWritable(dir);
-    MetricsReport report;
-    LiveServer live = serve || serveAfter ? new LiveServer(sim, e.name(), port) : null;
+    OutputDir out = run.claim(sim);
     try {
-      dfsim.core.sim.Progress progress = live != null ? live.progress() : new dfsim.core.sim.Progress();
-      if (live != null) {
-        // Before anything else on stdout, so that a reader of the first line finds it.
-        System.out.println("live view: " + live.url());
-        System.out.flush();
-      }
-      try (ProgressReporter bar = run.quiet ? null
-          : new ProgressReporter("ns", sim.built().sim().endTimeNs(), progress::simulatedNs, progress::events)) {
-        report = sim.run(e, progress);
-      } catch (RuntimeException ex) {
-        String why = Main.describe(ex);
+      Path dir = out.path();
+      MetricsReport report;
+      LiveServer live = serve || serveAfter ? new LiveServer(sim, e.name(), port) : null;
+      try {
+        dfsim.core.sim.Progress progress = live != null ? live.progress() : new dfsim.core.sim.Progress();
+        long endNs = sim.built().sim().endTimeNs();
+        Interrupts.onInterrupt(() -> {
+          out.releaseIfUnused();
+          return "run interrupted at " + Interrupts.simulated(progress.simulatedNs(), endNs)
+              + " simulated; nothing written" + (out.created() ? "" : " to " + dir);
+        });
         if (live != null) {
-          live.failed(why);
+          // Before anything else on stdout, so that a reader of the first line finds it.
+          System.out.println("live view: " + live.url());
+          System.out.flush();
         }
-        System.err.println("dfsim: run failed: " + why);
-        return Main.RUN_FAILED;
+        try (ProgressReporter bar = run.quiet ? null
+            : new ProgressReporter("ns", sim.built().sim().endTimeNs(), progress::simulatedNs, progress::events)) {
+          report = sim.run(e, progress);
+        } catch (RuntimeException ex) {
+          Interrupts.parkIfInterrupted();
+          String why = Main.describe(ex);
+          if (live != null) {
+            live.failed(why);
+          }
+          System.err.println("dfsim: run failed: " + why);
+          return Main.RUN_FAILED;
+        }
+        write(sim, dir, report);
+        if (live != null) {
+          live.completed(report.digest());
+        }
+        print(dir, report, run.quiet);
+        if (serveAfter) {
+          Interrupts.onInterrupt(() -> "live view stopped; the run's outputs are in " + dir);
+          System.err.println("live view stays up at " + live.url() + " until Ctrl-C");
+          awaitInterrupt();
+        }
+        return Main.OK;
+      } finally {
+        if (live != null) {
+          live.close();
+        }
       }
-      write(sim, dir, report);
-      if (live != null) {
-        live.completed(report.digest());
-      }
-      print(dir, report, run.quiet);
-      if (serveAfter) {
-        System.err.println("live view stays up at " + live.url() + " until Ctrl-C");
-        awaitInterrupt();
-      }
-      return Main.OK;
     } finally {
-      if (live != null) {
-        live.close();
-      }
+      // A run that wrote nothing (failed, refused) leaves no directory it created.
+      out.releaseIfUnused();
     }
   }
 

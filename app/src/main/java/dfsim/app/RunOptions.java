@@ -11,8 +11,11 @@ final class RunOptions {
   @Option(names = "--seed", description = "overrides sim.seed")
   Long seed;
 
-  @Option(names = "--out", description = "output directory (default: out/<config>-<seed>/)")
+  @Option(names = "--out", description = "output directory (default: out/<config>-<hash>-<seed>/)")
   Path out;
+
+  @Option(names = "--force", description = "writes into --out even if it holds another configuration's outputs")
+  boolean force;
 
   @Option(names = "-D", paramLabel = "key=value", description = "overrides one config key")
   List<String> overrides = new ArrayList<>();
@@ -29,8 +32,13 @@ final class RunOptions {
     return Simulation.prepare(config, overrides, seed);
   }
 
-  /** Returns the output directory of {@code sim}'s run. */
-  Path dir(Simulation sim) {
-    return out != null ? out : Path.of("out", sim.name() + "-" + sim.seed());
+  /**
+   * Claims the output directory of {@code sim}'s run before it starts: by default
+   * out/&lt;config&gt;-&lt;short hash of the resolved configuration but its seed&gt;-&lt;seed&gt;, so
+   * that runs that differ never share one.
+   */
+  OutputDir claim(Simulation sim) {
+    Path dir = out != null ? out : Path.of("out", sim.name() + "-" + sim.shortHash() + "-" + sim.seed());
+    return OutputDir.claim(dir, "config.conf", sim.renderedConfig(), force);
   }
 }

@@ -47,6 +47,12 @@ public final class Simulation {
       all.add("sim.seed=" + seed);
     }
     ConfigLoader.UserLayer layer = ConfigLoader.userLayer(file, all);
+    for (String section : List.of("variants", "sweep", "experiment")) {
+      if (layer.config().hasPath(section)) {
+        throw new BadInputException((file == null ? "" : file + ": ") + section + ": an experiment's key; "
+            + "a run ignores variants, sweep and seeds, so run the file with ./dfsim experiment");
+      }
+    }
     return fromConfig(layer.name(), ConfigLoader.resolve(layer.config()));
   }
 
@@ -75,6 +81,14 @@ public final class Simulation {
     return hash(renderedConfig());
   }
 
+  /**
+   * Returns 8 hex digits of the SHA-256 of the resolved configuration without its seed: the runs
+   * of one configuration share it, whatever their seeds.
+   */
+  public String shortHash() {
+    return hash(render(settings.config().withoutPath("sim.seed"))).substring(0, 8);
+  }
+
   /** Returns the SHA-256 of a config.conf text. */
   static String hash(String rendered) {
     try {
@@ -101,13 +115,17 @@ public final class Simulation {
     return settings.config();
   }
 
+  /** The most dispatcher threads an actor engine takes (a fork-join pool's bound is far above). */
+  static final int MAX_THREADS = 1024;
+
   /** Checks the CLI's {@code --engine} and {@code --threads} before anything is loaded. */
   public static void checkEngine(String engineName, int threads) {
     if (!engineName.equals("sequential") && !engineName.equals("actors")) {
       throw new BadInputException("--engine " + engineName + ": must be one of actors | sequential");
     }
-    if (threads < 1) {
-      throw new BadInputException("--threads " + threads + ": must be >= 1");
+    if (threads < 1 || threads > MAX_THREADS) {
+      throw new BadInputException("--threads " + threads + ": must be 1.." + MAX_THREADS
+          + " (dispatcher threads; more than the machine's cores only adds switching)");
     }
   }
 
@@ -172,9 +190,15 @@ public final class Simulation {
 
   /** Writes a run's outputs from its rendered configuration and report. */
   static void write(Path dir, String renderedConfig, MetricsReport report) {
-    Outputs.prepare(dir);
-    Outputs.write(dir.resolve("config.conf"), renderedConfig);
-    Outputs.writeJson(dir.resolve("metrics.json"), report.tree());
-    Outputs.writeCsv(dir.resolve("cpus.csv"), report.csvRows());
+    // All three or none: an interrupt waits for the run's files as a whole.
+    Interrupts.writing().lock();
+    try {
+      Outputs.prepare(dir);
+      Outputs.write(dir.resolve("config.conf"), renderedConfig);
+      Outputs.writeJson(dir.resolve("metrics.json"), report.tree());
+      Outputs.writeCsv(dir.resolve("cpus.csv"), report.csvRows());
+    } finally {
+      Interrupts.writing().unlock();
+    }
   }
 }

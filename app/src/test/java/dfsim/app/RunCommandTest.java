@@ -90,7 +90,7 @@ final class RunCommandTest {
   }
 
   private String digest(String... extra) {
-    List<String> args = new java.util.ArrayList<>(List.of("run", "--quiet", "--out", tmp.resolve("d").toString(),
+    List<String> args = new java.util.ArrayList<>(List.of("run", "--quiet", "--out", dir(extra).toString(),
         "-D", "sim.end-time=2ms"));
     args.addAll(List.of(extra));
     args.add(DEFAULT);
@@ -99,9 +99,14 @@ final class RunCommandTest {
     return r.digest();
   }
 
+  /** A directory per configuration: one holding another configuration's run is refused. */
+  private Path dir(String... extra) {
+    return tmp.resolve("d" + String.join("_", extra).replaceAll("[^A-Za-z0-9.=_-]", ""));
+  }
+
   private long tokenWait(String lockClass, String... extra) throws IOException {
     digest(extra);
-    return JSON.readTree(tmp.resolve("d/metrics.json").toFile()).get("contention").get(lockClass)
+    return JSON.readTree(dir(extra).resolve("metrics.json").toFile()).get("contention").get(lockClass)
         .get("wait_ns").asLong();
   }
 

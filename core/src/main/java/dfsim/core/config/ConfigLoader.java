@@ -51,13 +51,19 @@ public final class ConfigLoader {
       base = ConfigFactory.parseResources(DEFAULT_RESOURCE, ConfigParseOptions.defaults().setAllowMissing(false));
       name = "default";
     } else {
+      if (Files.isDirectory(file)) {
+        throw new BadInputException("config file " + file + ": is a directory; give a HOCON file (e.g. conf/default.conf)");
+      }
       if (!Files.isRegularFile(file)) {
         throw new BadInputException("config file " + file + ": not found (a HOCON file is expected)");
       }
       try {
-        base = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        base = ConfigFactory.parseFile(file.toFile(),
+            ConfigParseOptions.defaults().setAllowMissing(false).setIncluder(new RequiredIncludes(null)));
       } catch (ConfigException e) {
-        throw new BadInputException("config file " + file + ": cannot parse: " + oneLine(e));
+        throw new BadInputException("config file " + file + ": cannot parse: " + parseError(e));
+      } catch (BadInputException e) {
+        throw new BadInputException("config file " + file + ": " + e.getMessage());
       }
       String fn = file.getFileName().toString();
       name = fn.endsWith(".conf") ? fn.substring(0, fn.length() - 5) : fn;
@@ -189,6 +195,41 @@ public final class ConfigLoader {
           + String.join(", ", reference.getObject(parent).keySet().stream().sorted().toList()) + ")";
     }
     return "";
+  }
+
+  /**
+   * Every include of a user's file is required: a file that is not there is an error, where
+   * HOCON would silently include nothing. Includes resolve relative to the including file only.
+   */
+  private static final class RequiredIncludes implements com.typesafe.config.ConfigIncluder {
+    private final com.typesafe.config.ConfigIncluder fallback;
+
+    RequiredIncludes(com.typesafe.config.ConfigIncluder fallback) {
+      this.fallback = fallback;
+    }
+
+    @Override
+    public com.typesafe.config.ConfigIncluder withFallback(com.typesafe.config.ConfigIncluder f) {
+      return new RequiredIncludes(f);
+    }
+
+    @Override
+    public ConfigObject include(com.typesafe.config.ConfigIncludeContext context, String what) {
+      com.typesafe.config.ConfigParseable p = context.relativeTo(what);
+      String from = p == null ? null : p.origin().filename();
+      if (from == null || !Files.isRegularFile(Path.of(from))) {
+        throw new BadInputException("include \"" + what + "\": no such file"
+            + (from == null ? " next to the including file" : " (looked for " + from + ")"));
+      }
+      return p.parse(context.parseOptions().setAllowMissing(false));
+    }
+  }
+
+  /** One line for a parse error, in the words of the file's syntax. */
+  private static String parseError(ConfigException e) {
+    // The parser names every unclosed brace or bracket a parenthesis.
+    return oneLine(e).replace("expecting a close parentheses ')' here, not: end of file",
+        "end of file inside a '{' or '[' that is never closed (a '}' or ']' is missing)");
   }
 
   /** Returns the first line of a config exception's message, without the library's prefix noise. */

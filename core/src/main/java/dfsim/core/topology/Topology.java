@@ -106,9 +106,12 @@ public final class Topology {
     // Free-page state is an int per page; leave room for the rest of the model.
     long heapNeeded = pages * 8;
     if (heapNeeded > Runtime.getRuntime().maxMemory() / 2) {
+      long maxHeap = Runtime.getRuntime().maxMemory();
+      long allowedMiB = (maxHeap / 2 / 8 / nodes * 4096) >> 20;
       throw new BadInputException("topology.memory-per-node = " + s.config().getValue("topology.memory-per-node").render()
-          + ": " + pages + " simulated pages need about " + (heapNeeded >> 20) + " MiB of heap; this JVM has "
-          + (Runtime.getRuntime().maxMemory() >> 20) + " MiB (raise -Xmx via DFSIM_JAVA_OPTS, or lower the size)");
+          + ": " + pages + " simulated pages need about " + (heapNeeded >> 20) + " MiB of page state, over half"
+          + " of this JVM's " + (maxHeap >> 20) + " MiB maximum heap (-Xmx); at most " + allowedMiB
+          + "M per node here (raise -Xmx via DFSIM_JAVA_OPTS, or lower the size)");
     }
     return new Topology(sockets, dies, cores, threads, memoryless, bytes / 4096,
         Latencies.from(s, lookaheadNs));
