@@ -82,7 +82,7 @@ public final class Experiment {
         for (int i = 0; i < values.size(); i++) {
           for (int j = 0; j < i; j++) {
             if (values.get(i).unwrapped().equals(values.get(j).unwrapped())) {
-              throw new BadInputException("sweep." + e.getKey() + ": value " + values.get(i).render()
+              throw new BadInputException("sweep." + e.getKey() + ": value " + values.get(i).render(com.typesafe.config.ConfigRenderOptions.concise())
                   + " appears twice; each value once");
             }
           }

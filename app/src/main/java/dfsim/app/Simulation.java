@@ -49,7 +49,9 @@ public final class Simulation {
     ConfigLoader.UserLayer layer = ConfigLoader.userLayer(file, all);
     for (String section : List.of("variants", "sweep", "experiment")) {
       if (layer.config().hasPath(section)) {
-        throw new BadInputException((file == null ? "" : file + ": ") + section + ": an experiment's key; "
+        String key = layer.config().withOnlyPath(section).entrySet().stream().map(java.util.Map.Entry::getKey)
+            .sorted().findFirst().orElse(section);
+        throw new BadInputException((file == null ? "" : file + ": ") + key + ": an experiment's key; "
             + "a run ignores variants, sweep and seeds, so run the file with ./dfsim experiment");
       }
     }

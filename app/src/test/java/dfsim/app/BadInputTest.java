@@ -85,6 +85,62 @@ final class BadInputTest {
   }
 
   @Test
+  void aListValueIsNamedOnOneLine() {
+    expectBad("workload.alloc-pressure.drain = [1,1]: must be", "run", "--out", tmp.resolve("o").toString(),
+        "-D", "workload.kind=alloc-pressure", "-D", "workload.alloc-pressure.drain=[1.0,1.0]", "../conf/default.conf");
+  }
+
+  @Test
+  void badConfigFiles() throws IOException {
+    Path o = tmp.resolve("o");
+    expectBad("is a directory", "run", "--out", o.toString(), tmp.toString());
+    Path inc = tmp.resolve("inc.conf");
+    Files.writeString(inc, "include \"missing.conf\"\nsim.end-time = 1ms\n");
+    expectBad("include \"missing.conf\": no such file", "run", "--out", o.toString(), inc.toString());
+    Path req = tmp.resolve("req.conf");
+    Files.writeString(req, "include required(\"missing.conf\")\n");
+    expectBad("include \"missing.conf\": no such file", "run", "--out", o.toString(), req.toString());
+    Path brace = tmp.resolve("brace.conf");
+    Files.writeString(brace, "sim {\n  end-time = 1ms\n");
+    expectBad("a '}' or ']' is missing", "run", "--out", o.toString(), brace.toString());
+    expectBad("an experiment's key", "run", "--out", o.toString(), "../conf/experiments/umtx.conf");
+    expectBad("experiment.seeds", "run", "--out", o.toString(), "-D", "experiment.seeds=[1,2]", "../conf/default.conf");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "variants { \"a/b\" { kernel.lwkt.token-spin = 1 } }                  | variants.\"a/b\"",
+      "variants { \"..\" { kernel.lwkt.token-spin = 1 } }                   | variants.\"..\"",
+      "variants { a { kernel.lwkt.token-spin = 1 } }, sweep { kernel.lwkt.token-spin = [2, 3] } | variants.a.kernel.lwkt.token-spin",
+      "experiment.seeds = [1, 2, 1]                                        | experiment.seeds",
+      "sweep { kernel.lwkt.token-spin = [2, 2] }                           | sweep.kernel.lwkt.token-spin",
+      "sweep { kernel.lwkt.token-spin = [2, \"2\"] }                         | would share the run directory",
+  })
+  void badExperimentFiles(String body, String named) throws IOException {
+    Path f = tmp.resolve("x.conf");
+    Files.writeString(f, "include \"" + Path.of("../conf/default.conf").toAbsolutePath() + "\"\n"
+        + body.replace("}, sweep", "}\nsweep") + "\n");
+    expectBad(named.trim(), "experiment", "--out", tmp.resolve("o").toString(), f.toString());
+  }
+
+  @Test
+  void badOutputDirectoriesAndOptions() throws IOException {
+    expectBad("--out \"\"", "run", "--out", "", "-D", "sim.end-time=1ms");
+    expectBad("--threads 100000: must be 1..1024", "run", "--threads", "100000", "--out", tmp.resolve("o").toString());
+    expectBad("a command is required: run | experiment", new String[0]);
+    expectBad("CONFIG", "experiment", "--out", tmp.resolve("o").toString());
+    expectBad("--resume", "experiment", "--resume", tmp.resolve("nothing").toString());
+    // A directory holding something other than a dfsim run is not written into.
+    Path other = tmp.resolve("o");
+    Files.createDirectories(other);
+    Files.writeString(other.resolve("notes.txt"), "mine");
+    Cli r = Cli.run("run", "--out", other.toString(), "-D", "sim.end-time=1ms");
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("holds no dfsim config.conf; use --force"), r.err());
+    assertEquals(List.of(other.resolve("notes.txt")), Files.list(other).toList());
+  }
+
+  @Test
   void unwritableOutputDirectory() throws IOException {
     Path file = tmp.resolve("file");
     Files.writeString(file, "x");

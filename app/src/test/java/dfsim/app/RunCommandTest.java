@@ -61,6 +61,55 @@ final class RunCommandTest {
   }
 
   @Test
+  void aDirectoryHoldingAnotherConfigurationsRunIsNotOverwritten() throws IOException {
+    Path out = tmp.resolve("o");
+    String[] a = {"run", "--quiet", "--out", out.toString(), "-D", "sim.end-time=1ms", DEFAULT};
+    assertEquals(0, Cli.run(a).exit());
+    String first = Files.readString(out.resolve("metrics.json"));
+    assertEquals(0, Cli.run(a).exit(), "the same configuration writes its own directory again");
+
+    Cli other = Cli.run("run", "--quiet", "--out", out.toString(), "-D", "sim.end-time=2ms", DEFAULT);
+    assertEquals(2, other.exit(), other.err());
+    assertTrue(other.err().strip().matches("dfsim: --out \\S+: holds the outputs of another configuration .*--force.*"),
+        other.err());
+    assertTrue(Files.readString(out.resolve("config.conf")).contains("end-time=\"1ms\""));
+
+    Cli forced = Cli.run("run", "--quiet", "--force", "--out", out.toString(), "-D", "sim.end-time=2ms", DEFAULT);
+    assertEquals(0, forced.exit(), forced.err());
+    assertNotEquals(first, Files.readString(out.resolve("metrics.json")));
+  }
+
+  @Test
+  void theDefaultDirectoryNamesTheConfigurationItsHashAndTheSeed() throws IOException {
+    Simulation one = Simulation.prepare(Path.of(DEFAULT), List.of("sim.end-time=1ms"), 1L);
+    Simulation two = Simulation.prepare(Path.of(DEFAULT), List.of("sim.end-time=1ms"), 2L);
+    Simulation other = Simulation.prepare(Path.of(DEFAULT), List.of("sim.end-time=2ms"), 1L);
+    assertEquals(one.shortHash(), two.shortHash(), "the seed is not hashed: it is in the name");
+    assertNotEquals(one.shortHash(), other.shortHash());
+    RunOptions o = new RunOptions();
+    OutputDir d = o.claim(one);
+    try {
+      assertEquals(Path.of("out", "default-" + one.shortHash() + "-1"), d.path());
+      assertTrue(one.shortHash().matches("[0-9a-f]{8}"));
+    } finally {
+      d.releaseIfUnused();
+    }
+  }
+
+  @Test
+  void aRunThatFailsExitsThreeAndLeavesNoDirectory() {
+    Path out = tmp.resolve("o");
+    Cli r = Cli.run("run", "--quiet", "--out", out.toString(), "-D", "workload.kind=alloc-pressure",
+        "-D", "topology.memory-per-node=1M", "-D", "workload.alloc-pressure.pages-per-pass=4096",
+        "-D", "sim.end-time=2ms", DEFAULT);
+    assertEquals(3, r.exit(), r.err());
+    assertEquals("dfsim: run failed: out of simulated memory: every node's free pages are in use "
+        + "(raise topology.memory-per-node or lower the workload's footprint)", r.err().strip());
+    assertTrue(!Files.exists(out), "no output directory");
+    assertEquals("", r.out(), "no digest line");
+  }
+
+  @Test
   void oneConfigAndSeedGiveOneDigest() {
     Set<String> digests = new HashSet<>();
     for (int i = 0; i < 10; i++) {

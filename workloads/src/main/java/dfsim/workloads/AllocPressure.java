@@ -29,13 +29,13 @@ public final class AllocPressure {
     for (Number n : s.config().getNumberList(k + "drain")) {
       double d = n.doubleValue();
       if (!(d >= 0 && d < 1)) {
-        throw Settings.bad(k + "drain", s.config().getValue(k + "drain").render(),
+        throw Settings.bad(k + "drain", s.config().getValue(k + "drain").render(com.typesafe.config.ConfigRenderOptions.concise()),
             "a list of fractions in [0, 1), one per NUMA node");
       }
       drain.add(d);
     }
     if (drain.size() > topo.nodes()) {
-      throw Settings.bad(k + "drain", s.config().getValue(k + "drain").render(),
+      throw Settings.bad(k + "drain", s.config().getValue(k + "drain").render(com.typesafe.config.ConfigRenderOptions.concise()),
           "at most one fraction per NUMA node (" + topo.nodes() + ")");
     }
     return new WorkloadPlan("alloc-pressure", OP, place.threads(), List.of(),

@@ -3,6 +3,7 @@ package dfsim.core.config;
 /** Bad user input (config, CLI, files). Its message is one line naming what and what is allowed. */
 public final class BadInputException extends RuntimeException {
   public BadInputException(String message) {
-    super(message, null, false, false);
+    // One line whatever the parts it is built from (a rendered value, a parser's message) hold.
+    super(message.replaceAll("\\s*\\R\\s*", " "), null, false, false);
   }
 }

@@ -175,7 +175,7 @@ public final class ConfigLoader {
     } else if (userType == ConfigValueType.OBJECT) {
       throw new BadInputException(prefix + path + ": must be a " + refType.name().toLowerCase() + ", not an object");
     } else if (refType == ConfigValueType.LIST && userType != ConfigValueType.LIST) {
-      throw new BadInputException(prefix + path + " = " + v.render() + ": wrong type, must be a list");
+      throw new BadInputException(prefix + path + " = " + v.render(com.typesafe.config.ConfigRenderOptions.concise()) + ": wrong type, must be a list");
     }
   }
 

@@ -41,7 +41,7 @@ public final class Settings {
     try {
       Number n = config.getNumber(path);
       if (!(n instanceof Integer || n instanceof Long)) {
-        throw bad(path, config.getValue(path).render(), "an integer" + range(min, max, ""));
+        throw bad(path, config.getValue(path).render(com.typesafe.config.ConfigRenderOptions.concise()), "an integer" + range(min, max, ""));
       }
       v = n.longValue();
     } catch (ConfigException.WrongType | ConfigException.Null e) {
@@ -138,7 +138,7 @@ public final class Settings {
     try {
       for (Number n : config.getNumberList(path)) {
         if (n.doubleValue() != n.longValue()) {
-          throw bad(path, config.getValue(path).render(), "a non-empty list of integers");
+          throw bad(path, config.getValue(path).render(com.typesafe.config.ConfigRenderOptions.concise()), "a non-empty list of integers");
         }
         out.add(n.longValue());
       }
@@ -179,7 +179,7 @@ public final class Settings {
   }
 
   private BadInputException wrong(String path, String allowed) {
-    Object v = config.hasPath(path) ? config.getValue(path).render() : "(missing)";
+    Object v = config.hasPath(path) ? config.getValue(path).render(com.typesafe.config.ConfigRenderOptions.concise()) : "(missing)";
     return new BadInputException(path + " = " + v + ": wrong type, must be " + allowed);
   }
 

@@ -100,7 +100,7 @@ public final class Topology {
     int nodes = sockets * dies - (int) memoryless.stream().distinct().count();
     long pages = bytes / 4096 * nodes;
     if (pages > Integer.MAX_VALUE) {
-      throw new BadInputException("topology.memory-per-node = " + s.config().getValue("topology.memory-per-node").render()
+      throw new BadInputException("topology.memory-per-node = " + s.config().getValue("topology.memory-per-node").render(com.typesafe.config.ConfigRenderOptions.concise())
           + ": " + nodes + " nodes x " + bytes / 4096 + " pages exceed 2^31 simulated pages");
     }
     // Free-page state is an int per page; leave room for the rest of the model.
@@ -108,7 +108,7 @@ public final class Topology {
     if (heapNeeded > Runtime.getRuntime().maxMemory() / 2) {
       long maxHeap = Runtime.getRuntime().maxMemory();
       long allowedMiB = (maxHeap / 2 / 8 / nodes * 4096) >> 20;
-      throw new BadInputException("topology.memory-per-node = " + s.config().getValue("topology.memory-per-node").render()
+      throw new BadInputException("topology.memory-per-node = " + s.config().getValue("topology.memory-per-node").render(com.typesafe.config.ConfigRenderOptions.concise())
           + ": " + pages + " simulated pages need about " + (heapNeeded >> 20) + " MiB of page state, over half"
           + " of this JVM's " + (maxHeap >> 20) + " MiB maximum heap (-Xmx); at most " + allowedMiB
           + "M per node here (raise -Xmx via DFSIM_JAVA_OPTS, or lower the size)");
