@@ -1,7 +1,6 @@
 package dfsim.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -55,16 +54,53 @@ final class ExperimentCommandTest {
     }
   }
 
+  /**
+   * Each row is worked out again from its runs' metrics.json: the means over the seeds, the
+   * Student-t interval of ops/s, the per-op ratios, the first seed's digest, the seed count; and
+   * the seeds of a point differ (their digests and their rates).
+   */
   @Test
-  void seedsAveragePointsAndDiffer() throws IOException {
+  void eachRowIsTheMeanOfItsSeedsMetrics() throws IOException {
     List<String[]> rows = results(2);
     List<String> header = Arrays.asList(rows.get(0));
-    int ci = header.indexOf("ops_per_sim_second_ci95");
-    int digest = header.indexOf("digest");
-    // With 3 seeds and more than one thread the runs differ, so the interval is not 0.
-    assertTrue(Double.parseDouble(rows.get(5)[ci]) > 0, Arrays.toString(rows.get(5)));
-    assertNotEquals(rows.get(1)[digest], rows.get(2)[digest]);
-    assertTrue(Files.exists(tmp.resolve("j2/runs/shared__workload.threads=16/seed-3/metrics.json")));
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    // t(0.975) with 2 degrees of freedom: 3 seeds.
+    double t2 = 4.302652729911275;
+    for (String[] row : rows.subList(1, rows.size())) {
+      Path point = tmp.resolve("j2/runs/" + row[0] + "__workload.threads=" + row[1]);
+      double[] rate = new double[3];
+      double ops = 0;
+      double lockPerOp = 0;
+      double faultsPerOp = 0;
+      List<String> digests = new ArrayList<>();
+      for (int seed = 1; seed <= 3; seed++) {
+        com.fasterxml.jackson.databind.JsonNode m = json.readTree(point.resolve("seed-" + seed + "/metrics.json").toFile());
+        com.fasterxml.jackson.databind.JsonNode w = m.get("workload");
+        rate[seed - 1] = w.get("ops_per_sim_second").asDouble();
+        ops += w.get("ops_completed").asDouble() / 3;
+        lockPerOp += w.get("measured").get("lock_wait_ns").asDouble() / w.get("ops_completed").asDouble() / 3;
+        faultsPerOp += w.get("measured").get("faults").asDouble() / w.get("ops_completed").asDouble() / 3;
+        digests.add(m.get("run").get("digest").asText());
+      }
+      double mean = (rate[0] + rate[1] + rate[2]) / 3;
+      double ss = 0;
+      for (double r : rate) {
+        ss += (r - mean) * (r - mean);
+      }
+      double ci = t2 * Math.sqrt(ss / 2) / Math.sqrt(3);
+      String where = Arrays.toString(row);
+      assertEquals(ops, Double.parseDouble(row[header.indexOf("ops_completed")]), 0.0005, where);
+      assertEquals(mean, Double.parseDouble(row[header.indexOf("ops_per_sim_second")]), 0.0005, where);
+      assertEquals(ci, Double.parseDouble(row[header.indexOf("ops_per_sim_second_ci95")]), 0.0005, where);
+      assertEquals(lockPerOp, Double.parseDouble(row[header.indexOf("lock_wait_ns_per_op")]), 0.0005, where);
+      assertEquals(faultsPerOp, Double.parseDouble(row[header.indexOf("faults_per_op")]), 0.0005, where);
+      assertEquals(digests.get(0), row[header.indexOf("digest")], where);
+      assertEquals("3", row[header.indexOf("seeds")], where);
+      assertEquals("true", row[header.indexOf("complete")], where);
+      assertEquals(3, new java.util.HashSet<>(digests).size(), "three seeds, three runs: " + where);
+    }
+    // With more than one thread the seeds' rates differ, so the interval is not 0.
+    assertTrue(Double.parseDouble(rows.get(5)[header.indexOf("ops_per_sim_second_ci95")]) > 0, Arrays.toString(rows.get(5)));
   }
 
   @Test

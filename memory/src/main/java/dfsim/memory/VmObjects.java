@@ -115,7 +115,6 @@ final class VmObjects {
     if (pageBusy(o, r, ctx)) {
       if (r.busy() == ObjectTokenRequest.PageBusy.WAIT) {
         // Asleep until the fault that has the page busy unbusies it: the CPU waits as it spins.
-        statsOf(o).contended++;
         n.reply(r.cpu(), 0, new LockContended(classOf(o), -1), ctx);
       }
       return;
@@ -126,11 +125,10 @@ final class VmObjects {
   /** A try of the token: it is taken, or the requester spins, reading it again and again. */
   private void tryToken(VmObject o, ObjectTokenRequest r, LpContext ctx) {
     if (o.grantable(r)) {
-      grant(o, r, ctx);
+      grant(o, r, false, ctx);
       readNext(o, ctx);
       return;
     }
-    statsOf(o).contended++;
     spin(o, r, ctx);
     n.reply(r.cpu(), 0, new LockContended(classOf(o), -1), ctx);
   }
@@ -163,11 +161,16 @@ final class VmObjects {
    * Grants the token: the CAS on its line waits for earlier atomics on that line, then moves the
    * line from its last owner. A fault's page is looked up (and busied) under it.
    */
-  private void grant(VmObject o, ObjectTokenRequest r, LpContext ctx) {
+  private void grant(VmObject o, ObjectTokenRequest r, boolean waited, LpContext ctx) {
     ContentionStats stats = statsOf(o);
     long now = ctx.now();
     long arrived = o.line.take(r.cpu(), now);
     stats.acquires++;
+    if (waited) {
+      // Counted here, not at the failed try: a request still waiting when the run ends is no
+      // acquisition, so contended never exceeds acquires.
+      stats.contended++;
+    }
     if (o.line.lastTransferNs() > 0) {
       stats.transfers++;
     }
@@ -253,7 +256,7 @@ final class VmObjects {
       return;
     }
     if (o.grantable(w)) {
-      grant(o, w, ctx);
+      grant(o, w, true, ctx);
     } else {
       spin(o, w, ctx);
     }
@@ -300,7 +303,7 @@ final class VmObjects {
       VmObject.Spinner sp = it.next();
       if (sp.seq() == e.seq()) {
         it.remove();
-        grant(o, sp.request(), ctx);
+        grant(o, sp.request(), true, ctx);
         break;
       }
     }
