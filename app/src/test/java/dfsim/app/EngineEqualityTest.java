@@ -2,12 +2,14 @@ package dfsim.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -16,10 +18,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The actor engine gives the sequential engine's digest on every config shipped in conf/ (each
  * variant of an experiment at its sweep's first and last point), and on topologies no config
- * ships, with 1, 2 and 4 dispatcher threads and every message serialized.
+ * ships, with 1, 2 and 4 dispatcher threads and every message serialized, past many clock ticks,
+ * umtx timeouts and forks ({@link #theRunsCoverTicksTimeoutsAndForks}).
  */
 final class EngineEqualityTest {
-  private static final List<String> SHORT = List.of("sim.end-time=1ms", "pekko.actor.serialize-messages=on");
+  /**
+   * 1.5 ms at hz = 10000 is 15 clock ticks (rotation, umtx tick quantisation), with umtx sleeps
+   * capped at 100 us (timeouts), and the cow-fork and fork-exec workloads fork within it.
+   */
+  private static final List<String> SHORT = List.of("sim.end-time=1500us", "kernel.hz=10000",
+      "kernel.umtx.timeout-max=100us", "pekko.actor.serialize-messages=on");
 
   /** A case: a label, a config file (or null for the embedded default) and overrides. */
   static Stream<Arguments> cases() throws IOException {
@@ -32,9 +40,12 @@ final class EngineEqualityTest {
           String v = points.get(i).variant();
           boolean first = i == 0 || !points.get(i - 1).variant().equals(v);
           boolean last = i == points.size() - 1 || !points.get(i + 1).variant().equals(v);
+          // Each config meets 1, 2 and 4 dispatcher threads: the first point of a variant
+          // with 1 and 4, the last with 2 and 4 (a lone point with all three).
+          int[] threads = first && last ? new int[] {1, 2, 4} : first ? new int[] {1, 4} : new int[] {2, 4};
           if (first || last) {
             Experiment.Point p = points.get(i);
-            out.add(Arguments.of(f + " " + v + " " + p.sweep(), p.runs().get(0)));
+            out.add(Arguments.of(f + " " + v + " " + p.sweep(), p.runs().get(0), threads));
           }
         }
       }
@@ -44,22 +55,68 @@ final class EngineEqualityTest {
         "topology.dies-per-socket=2|topology.cores-per-socket=6|topology.memoryless-dies=[1]",
         "topology.threads-per-core=2|topology.cores-per-socket=4|workload.fault-storm.object=private",
         "workload.kind=token-storm|workload.token-storm.handoff=true|kernel.lwkt.scheduler=fairq|topology.sockets=3",
-        "workload.kind=token-storm|workload.token-storm.handoff=true|workload.threads=32")) {
+        "workload.kind=token-storm|workload.token-storm.handoff=true|workload.threads=32",
+        UMTX_TIMEOUTS)) {
       List<String> o = new ArrayList<>(SHORT);
       o.addAll(List.of(topo.split("\\|")));
       Experiment ex = Experiment.plan(Path.of("../conf/default.conf"), o);
-      out.add(Arguments.of(topo, ex.points().get(0).runs().get(0)));
+      out.add(Arguments.of(topo, ex.points().get(0).runs().get(0), new int[] {1, 2, 4}));
     }
     return out.stream();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void actorsMatchSequential(String label, Experiment.Run run) {
+  void actorsMatchSequential(String label, Experiment.Run run, int[] dispatcherThreads) {
     String expected = Experiment.execute(run, "sequential", 1).digest();
-    for (int threads : new int[] {1, 2, 4}) {
+    for (int threads : dispatcherThreads) {
       assertEquals(expected, Experiment.execute(run, "actors", threads).digest(), label + ", " + threads + " threads");
     }
     assertFalse(expected.isEmpty());
+  }
+
+  /**
+   * The compared runs reach what only a longer run would at the shipped hz: umtx sleeps that time
+   * out, forks of the cow-fork and fork-exec workloads, and tick-driven round-robin switches.
+   */
+  /** Mutexes held longer than the 100 us cap: the sleepers time out and retry. */
+  private static final String UMTX_TIMEOUTS = "workload.kind=umtx-mutex|workload.umtx-mutex.hold=300us|workload.threads=8";
+
+  @org.junit.jupiter.api.Test
+  @SuppressWarnings("unchecked")
+  void theRunsCoverTicksTimeoutsAndForks() {
+    List<String> o = new ArrayList<>(SHORT);
+    o.addAll(List.of(UMTX_TIMEOUTS.split("\\|")));
+    Map<String, Object> w = (Map<String, Object>) Experiment.execute(
+        Experiment.plan(Path.of("../conf/default.conf"), o).points().get(0).runs().get(0), "sequential", 1).tree()
+        .get("workload");
+    assertTrue(((Number) ((Map<String, Object>) w.get("measured")).get("umtx_timeouts")).longValue() > 0, "umtx timeouts");
+    assertTrue(opCount("umtx-fork.conf", "fault-page", "cow") > 0, "cow-fork forks: the mutex page copied on write");
+    assertTrue(opCount("fork-exec.conf", "exclusive", "fork-exec") > 0, "fork/exec cycles");
+    // strict-rr rotates equal priorities at each tick: 15 ticks switch more than none.
+    long ticking = measured("lwkt-tokens.conf", "strict-rr", "context_switches");
+    long noTick = measured("lwkt-tokens.conf", "strict-rr", "context_switches", "kernel.hz=100");
+    assertTrue(ticking > noTick, "tick rotation: " + ticking + " switches with ticks, " + noTick + " without");
+  }
+
+  private static Map<String, Object> firstRun(String file, String variant, String... extra) {
+    List<String> o = new ArrayList<>(SHORT);
+    o.addAll(List.of(extra));
+    Experiment ex = Experiment.plan(Path.of("../conf/experiments/" + file), o);
+    Experiment.Point p = ex.points().stream().filter(x -> x.variant().equals(variant)).findFirst().orElseThrow();
+    return Experiment.execute(p.runs().get(0), "sequential", 1).tree();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static long measured(String file, String variant, String counter, String... extra) {
+    Map<String, Object> w = (Map<String, Object>) firstRun(file, variant, extra).get("workload");
+    return ((Number) ((Map<String, Object>) w.get("measured")).get(counter)).longValue();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static long opCount(String file, String variant, String op) {
+    Map<String, Object> ops = (Map<String, Object>) ((Map<String, Object>) firstRun(file, variant).get("workload")).get("ops");
+    Object o = ops.get(op);
+    return o == null ? 0 : ((Number) ((Map<String, Object>) o).get("count")).longValue();
   }
 }
