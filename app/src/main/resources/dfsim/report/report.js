@@ -169,6 +169,9 @@
       return {
         id: c.id, type: c.chart.config.type, labels: c.chart.data.labels.length, painted: painted,
         datasets: c.chart.data.datasets.map(function (d) { return d.label; }),
+        // The values handed to Chart.js, for checking against metrics.json and results.csv.
+        labelNames: c.chart.data.labels.map(String),
+        values: c.chart.data.datasets.map(function (d) { return d.data; }),
         title: c.chart.options.plugins.title.text,
         axes: [c.chart.options.scales.x.title.text, c.chart.options.scales.y.title.text]
       };

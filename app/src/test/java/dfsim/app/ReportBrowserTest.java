@@ -70,8 +70,25 @@ final class ReportBrowserTest {
     assertEquals(List.of("busy", "spin", "idle"), JSON.convertValue(bars.get("datasets"), List.class));
     assertEquals(cpus, check.get("heatmapRows").asInt());
     assertEquals(cpus * samples, check.get("heatmapCells").asInt(), "heatmap cells = CPUs x samples");
+    // The plotted values are metrics.json's: each CPU's busy, spin and idle in ms, and each lock
+    // class's wait in us.
+    for (int i = 0; i < cpus; i++) {
+      Matcher id = Pattern.compile("cpu (\\d+) \\(s(\\d+) d(\\d+)\\)").matcher(bars.get("labelNames").get(i).asText());
+      assertTrue(id.matches(), bars.get("labelNames").get(i).asText());
+      JsonNode cpu = metrics.get("cpus").get(Integer.parseInt(id.group(1)));
+      assertEquals(cpu.get("socket").asInt(), Integer.parseInt(id.group(2)));
+      assertEquals(cpu.get("busy_ns").asLong() / 1e6, bars.get("values").get(0).get(i).asDouble(), 1e-9, "busy, " + id.group());
+      assertEquals(cpu.get("spin_ns").asLong() / 1e6, bars.get("values").get(1).get(i).asDouble(), 1e-9, "spin, " + id.group());
+      assertEquals(cpu.get("idle_ns").asLong() / 1e6, bars.get("values").get(2).get(i).asDouble(), 1e-9, "idle, " + id.group());
+    }
     JsonNode contention = chartById(check, "contention");
     assertEquals(metrics.get("contention").size(), contention.get("labels").asInt());
+    for (int i = 0; i < contention.get("labels").asInt(); i++) {
+      String lockClass = contention.get("labelNames").get(i).asText();
+      assertEquals(metrics.get("contention").get(lockClass).get("wait_ns").asLong() / 1e3,
+          contention.get("values").get(0).get(i).asDouble(), 1e-9, lockClass);
+    }
+    assertTrue(metrics.get("contention").get("vm_map").get("wait_ns").asLong() > 0, "a bar that is not 0");
     for (JsonNode c : check.get("charts")) {
       assertTrue(c.get("painted").asInt() > 1000, c.get("id") + " painted its canvas");
       assertTrue(!c.get("title").asText().isEmpty(), "every chart has a title");
@@ -98,6 +115,24 @@ final class ReportBrowserTest {
           "one line per variant");
       assertEquals(points / 2, c.get("labels").asInt(), "one point per sweep value");
       assertEquals("workload.processes", c.get("axes").get(0).asText());
+    }
+    // Each point plotted is results.csv's value of its variant, sweep value and metric.
+    List<String> header = List.of(lines.get(0).split(",", -1));
+    for (int mi = 0; mi < Report.HEADLINES.size(); mi++) {
+      JsonNode c = check.get("charts").get(mi);
+      int column = header.indexOf(Report.HEADLINES.get(mi).column());
+      for (String line : lines.subList(1, lines.size())) {
+        String[] row = line.split(",", -1);
+        int v = List.of("pcpu-off", "pcpu-on").indexOf(row[0]);
+        int x = -1;
+        for (int k = 0; k < c.get("labelNames").size(); k++) {
+          if (c.get("labelNames").get(k).asText().equals(row[header.indexOf("workload.processes")])) {
+            x = k;
+          }
+        }
+        assertEquals(Double.parseDouble(row[column]), c.get("values").get(v).get(x).asDouble(), 1e-9,
+            Report.HEADLINES.get(mi).column() + " of " + line);
+      }
     }
     screenshot(tmp, out.resolve("report.html"), "experiment-report.png", "1200,1400");
   }
