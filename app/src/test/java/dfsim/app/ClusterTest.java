@@ -211,10 +211,10 @@ class ClusterTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void aNodeOfAnotherVersionIsRefused() throws Exception {
-    int port = freePort();
     Path clog = tmp.resolve("coordinator.log");
     Path nlog = tmp.resolve("node.log");
-    Process coordinator = Jvm.start(clog, "cluster", "--nodes", "2", "--remote-workers", "--bind", "127.0.0.1:" + port,
+    // Port 0: the coordinator binds a free port and says which.
+    Process coordinator = Jvm.start(clog, "cluster", "--nodes", "2", "--remote-workers", "--bind", "127.0.0.1:0",
         "--join-timeout", "60", "--quiet", "--out", tmp.resolve("refused").toString(), "../conf/default.conf");
     Process node = null;
     try {
@@ -223,6 +223,10 @@ class ClusterTest {
         assertTrue(coordinator.isAlive() && System.nanoTime() < by, Files.readString(clog));
         Thread.sleep(100);
       }
+      java.util.regex.Matcher at = java.util.regex.Pattern.compile("coordinator at 127\\.0\\.0\\.1:(\\d+)")
+          .matcher(Files.readString(clog));
+      assertTrue(at.find(), Files.readString(clog));
+      int port = Integer.parseInt(at.group(1));
       node = new ProcessBuilder(ChildJvm.command(List.of("-Xmx256m", "-D" + NodeCommand.VERSION_PROPERTY + "=0.0.0-other"),
           List.of("node", "--seed", "127.0.0.1:" + port))).redirectErrorStream(true).redirectOutput(nlog.toFile()).start();
       assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the node did not end");
@@ -248,13 +252,16 @@ class ClusterTest {
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void aWorkerWithoutASeedGivesUp() throws Exception {
-    int port = freePort();
-    long t0 = System.nanoTime();
-    Cli c = Cli.run("node", "--seed", "127.0.0.1:" + port, "--join-timeout", "3");
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    assertEquals(2, c.exit(), c.err());
-    assertTrue(c.err().contains("dfsim node: no seed answered at 127.0.0.1:" + port + " within 3 s"), c.err());
-    assertTrue(seconds < 30, seconds + " s");
+    // A port held bound for the whole test, where nothing speaks Pekko: no seed can answer there.
+    try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      int port = silent.getLocalPort();
+      long t0 = System.nanoTime();
+      Cli c = Cli.run("node", "--seed", "127.0.0.1:" + port, "--join-timeout", "3");
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      assertEquals(2, c.exit(), c.err());
+      assertTrue(c.err().contains("dfsim node: no seed answered at 127.0.0.1:" + port + " within 3 s"), c.err());
+      assertTrue(seconds < 30, seconds + " s");
+    }
   }
 
   /** Bad cluster input is one line and exit 2, before any JVM starts. */
@@ -272,12 +279,6 @@ class ClusterTest {
     Cli c = Cli.run(args.trim().split(" "));
     assertEquals(2, c.exit(), c.err());
     assertEquals("dfsim: " + message.trim() + "\n", c.err());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   private static String[] concat(String[] a, String[] b) {
