@@ -41,7 +41,10 @@ final class Interrupts {
     finished = true;
   }
 
-  /** Sets what an interrupt keeps and says: the supplier does the keeping and returns the line. */
+  /**
+   * Sets what an interrupt keeps and says: the supplier does the keeping and returns the line
+   * (null: say nothing, for a worker JVM whose parent speaks).
+   */
   static void onInterrupt(Supplier<String> keepAndDescribe) {
     onInterrupt = keepAndDescribe;
   }
@@ -107,7 +110,9 @@ final class Interrupts {
       line = "interrupted; keeping what was finished failed: " + Main.describe(e);
     }
     System.out.flush();
-    System.err.println("dfsim: " + line);
+    if (line != null) {
+      System.err.println("dfsim: " + line);
+    }
     System.err.flush();
     Runtime.getRuntime().halt(EXIT);
   }

@@ -72,6 +72,10 @@ final class NodeCommand implements Callable<Integer> {
     }
     if (exitWithParent) {
       watchParent();
+      // A worker this JVM's parent started is stopped by it: the parent says what was interrupted.
+      Interrupts.onInterrupt(() -> null);
+    } else {
+      Interrupts.onInterrupt(() -> "node interrupted; it left the cluster, whose run fails without it");
     }
     return ClusterNode.worker(s.host(), s.port(), b.host(), b.port(), threads, Duration.ofSeconds(joinTimeout),
         base, new Host(), line -> {

@@ -126,6 +126,11 @@ final class BadInputTest {
   @Test
   void badOutputDirectoriesAndOptions() throws IOException {
     expectBad("--out \"\"", "run", "--out", "", "-D", "sim.end-time=1ms");
+    // Checked before anything runs, for every command that writes.
+    expectBad("--out /proc/dfsim-x: cannot create or write it", "run", "--out", "/proc/dfsim-x", "-D", "sim.end-time=1ms");
+    expectBad("--out /proc/dfsim-x: cannot create or write it", "experiment", "--out", "/proc/dfsim-x",
+        "-D", "sim.end-time=1ms", "../conf/experiments/umtx.conf");
+    expectBad("--out /proc/dfsim-x: cannot create or write it", "bench", "--quick", "--out", "/proc/dfsim-x");
     expectBad("--threads 100000: must be 1..1024", "run", "--threads", "100000", "--out", tmp.resolve("o").toString());
     expectBad("a command is required: run | experiment", new String[0]);
     expectBad("CONFIG", "experiment", "--out", tmp.resolve("o").toString());

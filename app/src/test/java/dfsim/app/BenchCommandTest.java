@@ -36,8 +36,12 @@ final class BenchCommandTest {
 
   @Test
   void quickBenchReportsRatiosAndEndsWithTheRatioLine() throws IOException {
+    java.util.Set<Path> before = benchTemporaries();
     Cli r = Cli.run("bench", "--quick", "--out", tmp.toString());
     assertEquals(0, r.exit(), r.err());
+    java.util.Set<Path> left = benchTemporaries();
+    left.removeAll(before);
+    assertEquals(java.util.Set.of(), left, "the bench deletes its temporary directories");
     assertTrue(r.lastLine().matches("actors/sequential events-per-second ratio: \\d+\\.\\d\\d"), r.lastLine());
     JsonNode b = new ObjectMapper().readTree(tmp.resolve("bench.json").toFile());
     for (String e : new String[] {"bare-loop", "sequential", "actors-1", "actors-2"}) {
@@ -59,5 +63,12 @@ final class BenchCommandTest {
       assertTrue(perPage > 0 && perPage <= 32, "page state: " + perPage + " bytes per page");
     }
     assertTrue(b.get("peak_heap_mb").asLong() > 0);
+  }
+
+  private static java.util.Set<Path> benchTemporaries() throws IOException {
+    try (java.util.stream.Stream<Path> all = java.nio.file.Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return all.filter(p -> p.getFileName().toString().startsWith("dfsim-bench-"))
+          .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+    }
   }
 }

@@ -124,6 +124,26 @@ final class InterruptTest {
     assertFalse(Files.exists(out), "no output directory");
   }
 
+  @Test
+  void anInterruptedBenchWritesNothing() throws Exception {
+    Path out = tmp.resolve("bench");
+    Path log = tmp.resolve("bench.log");
+    Process p = Jvm.start(log, "bench", "--quick", "--out", out.toString());
+    try {
+      // Its first figure on stdout: the bench is measuring.
+      java.io.BufferedReader stdout = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+      String first = stdout.readLine();
+      assertTrue(first != null, "the bench printed a figure: " + Files.readString(log));
+      p.destroy();
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the bench did not end");
+    } finally {
+      p.destroyForcibly();
+    }
+    assertEquals(Interrupts.EXIT, p.exitValue(), Files.readString(log));
+    assertEquals("dfsim: bench interrupted; nothing written to " + out, Files.readString(log).strip());
+    assertFalse(Files.exists(out.resolve("bench.json")));
+  }
+
   /** Waits until {@code log} has a line starting with {@code prefix}. */
   private static void awaitLine(Process p, Path log, String prefix) throws IOException, InterruptedException {
     long by = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
