@@ -123,6 +123,31 @@ final class BadInputTest {
     expectBad(named.trim(), "experiment", "--out", tmp.resolve("o").toString(), f.toString());
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "steps = [{ jump = 1 }]                                   | workload.program.steps[0]: no operation",
+      "steps = [{ sleep = 1us, foo = 1 }]                       | workload.program.steps[0].foo: unknown field",
+      "steps = [{ compute = fast }]                             | workload.program.steps[0].compute: must be a duration",
+      "steps = [{ touch = heap }]                               | workload.program.steps[0].touch = heap: no such mapping",
+      "steps = [{ touch = mem, pages = 5 }]                     | workload.program.steps[0].pages = 5: must be in 1..4",
+      "steps = [{ repeat = 2, steps = [{ touch = mem, pages = 9 }] }] | workload.program.steps[0].steps[0].pages = 9",
+      "steps = [{ munmap = mem }, { touch = mem }]              | workload.program.steps[0].munmap = mem: unmaps nothing",
+      "steps = [{ compute = 0us }]                              | every pass must advance simulated time",
+      "steps = [{ choice = [{ weight = 1, steps = [{ sleep = 1us }] }, { weight = 1, steps = [] }] }] | every pass must advance",
+      "steps = [{ op = a, steps = [{ sleep = 1us }] }], op = b  | workload.program.op = b: must name an op marker",
+      "steps = [{ sleep = 1us }], bind = [0]                    | workload.program.bind = [0]: one CPU per thread, 2",
+      "steps = [{ touch = mem, write = false }]                 | workload.program.steps[0].write = false",
+      "steps = []                                               | workload.program.steps = []",
+  })
+  void badPrograms(String program, String named) throws IOException {
+    Path f = tmp.resolve("program.conf");
+    Files.writeString(f, "include \"" + Path.of("../conf/default.conf").toAbsolutePath() + "\"\n"
+        + "workload { kind = program, threads = 2, program {\n"
+        + "mappings = [{ name = mem, kind = anonymous, pages = 4 }]\n" + program.replace(", op =", "\nop =")
+            .replace(", bind =", "\nbind =") + "\n} }\n");
+    expectBad(named.trim(), "run", "--out", tmp.resolve("o").toString(), f.toString());
+  }
+
   @Test
   void badOutputDirectoriesAndOptions() throws IOException {
     expectBad("--out \"\"", "run", "--out", "", "-D", "sim.end-time=1ms");

@@ -56,7 +56,11 @@ final class EngineEqualityTest {
         "topology.threads-per-core=2|topology.cores-per-socket=4|workload.fault-storm.object=private",
         "workload.kind=token-storm|workload.token-storm.handoff=true|kernel.lwkt.scheduler=fairq|topology.sockets=3",
         "workload.kind=token-storm|workload.token-storm.handoff=true|workload.threads=32",
-        UMTX_TIMEOUTS)) {
+        UMTX_TIMEOUTS,
+        // A program: faults, a pool token, a weighted choice with an munmap (IPIs to its process's CPUs).
+        "workload.kind=program|workload.threads=8|workload.program.mappings=[{name=m,pages=8}]"
+            + "|workload.program.steps=[{op=f,steps=[{touch=m,pages=1}]},{token=1,hold=1us},"
+            + "{choice=[{weight=1,steps=[{munmap=m}]},{weight=3,steps=[{compute-mean=1us}]}]}]")) {
       List<String> o = new ArrayList<>(SHORT);
       o.addAll(List.of(topo.split("\\|")));
       Experiment ex = Experiment.plan(Path.of("../conf/default.conf"), o);

@@ -7,7 +7,7 @@ import dfsim.core.topology.Topology;
 /** The workloads {@code workload.kind} may name. */
 public final class Workloads {
   /** Every kind, as spelt in config. */
-  public static final String KINDS = "fault-storm | zfod | munmap-storm | alloc-pressure | token-storm | fork-exec | umtx-mutex | cow-fork";
+  public static final String KINDS = "fault-storm | zfod | munmap-storm | alloc-pressure | token-storm | fork-exec | umtx-mutex | cow-fork | program";
 
   private Workloads() {}
 
@@ -23,6 +23,7 @@ public final class Workloads {
       case "fork-exec" -> ForkExec.plan(s, topo);
       case "umtx-mutex" -> UmtxMutex.plan(s, topo);
       case "cow-fork" -> UmtxMutex.cowFork(s, topo);
+      case "program" -> ProgramWorkload.plan(s, topo);
       default -> throw Settings.bad("workload.kind", kind, "one of " + KINDS);
     };
   }

@@ -58,7 +58,8 @@ public final class ConfigLoader {
         throw new BadInputException("config file " + file + ": not found (a HOCON file is expected)");
       }
       try {
-        base = ConfigFactory.parseFile(file.toFile(),
+        // Absolute, so that an include is always looked for next to the file that includes it.
+        base = ConfigFactory.parseFile(file.toAbsolutePath().toFile(),
             ConfigParseOptions.defaults().setAllowMissing(false).setIncluder(new RequiredIncludes(null)));
       } catch (ConfigException e) {
         throw new BadInputException("config file " + file + ": cannot parse: " + parseError(e));

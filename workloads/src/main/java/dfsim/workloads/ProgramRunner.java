@@ -1,0 +1,178 @@
+package dfsim.workloads;
+
+import dfsim.core.program.Op;
+import dfsim.core.program.Program;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One thread running a {@link ProgramWorkload.Spec}: the steps expanded one at a time into the
+ * operations the CPUs interpret, each random draw made when its step comes, from the thread's
+ * stream. The thread keeps which pages of each mapping it has mapped since its last munmap: a
+ * touch of one of them costs nothing (a TLB hit), of any other a fault. (Pages another thread of
+ * the process mapped are not known here, so they fault again, finding the page resident.)
+ */
+final class ProgramRunner implements Program {
+  /** Steps expanded without an operation before the runner hands the CPU a zero-time one. */
+  private static final int MAX_SILENT_STEPS = 10_000;
+
+  private final ProgramWorkload.Spec spec;
+  /** The VM object of each mapping, for this thread. */
+  private final int[] objects;
+  private final BitSet[] mapped;
+  private final int[] cursor;
+  private final Deque<Op> pending = new ArrayDeque<>();
+  private final Deque<Frame> frames = new ArrayDeque<>();
+  private int passes;
+  private boolean exited;
+
+  /** A list of steps being run: where in it, how many more times, and the op ending it. */
+  private static final class Frame {
+    final List<ProgramWorkload.Step> steps;
+    int next;
+    int timesLeft;
+    final Op onEnd;
+
+    Frame(List<ProgramWorkload.Step> steps, int times, Op onEnd) {
+      this.steps = steps;
+      this.timesLeft = times;
+      this.onEnd = onEnd;
+    }
+  }
+
+  ProgramRunner(ProgramWorkload.Spec spec, int[] objects) {
+    this.spec = spec;
+    this.objects = objects.clone();
+    this.mapped = new BitSet[objects.length];
+    this.cursor = new int[objects.length];
+    for (int m = 0; m < objects.length; m++) {
+      mapped[m] = new BitSet(spec.mappings().get(m).pages());
+    }
+  }
+
+  @Override
+  public Op next(long now, SplittableRandom random) {
+    for (int silent = 0; pending.isEmpty(); silent++) {
+      if (silent == MAX_SILENT_STEPS) {
+        // Only touches of mapped pages, round and round: let the CPU's zero-time guard judge.
+        return new Op.Compute(0);
+      }
+      advance(random);
+    }
+    return pending.poll();
+  }
+
+  /** Expands the next step into {@link #pending} (possibly nothing). */
+  private void advance(SplittableRandom random) {
+    if (exited) {
+      pending.add(new Op.Exit());
+      return;
+    }
+    if (frames.isEmpty()) {
+      if (spec.repeat() > 0 && passes == spec.repeat()) {
+        exited = true;
+        pending.add(new Op.Exit());
+        return;
+      }
+      passes++;
+      if (spec.passIsTheOp()) {
+        pending.add(new Op.Begin(ProgramWorkload.PASS));
+        frames.push(new Frame(spec.steps(), 1, new Op.End(ProgramWorkload.PASS)));
+        return;
+      }
+      frames.push(new Frame(spec.steps(), 1, null));
+    }
+    Frame f = frames.peek();
+    if (f.next == f.steps.size()) {
+      f.timesLeft--;
+      if (f.timesLeft > 0) {
+        f.next = 0;
+      } else {
+        frames.pop();
+        if (f.onEnd != null) {
+          pending.add(f.onEnd);
+        }
+      }
+      return;
+    }
+    expand(f.steps.get(f.next++), random);
+  }
+
+  private void expand(ProgramWorkload.Step step, SplittableRandom random) {
+    if (step instanceof ProgramWorkload.Compute c) {
+      pending.add(new Op.Compute(c.exponential() ? Exponential.draw(c.ns(), random) : c.ns()));
+    } else if (step instanceof ProgramWorkload.Touch t) {
+      touch(t, random);
+    } else if (step instanceof ProgramWorkload.Munmap m) {
+      int pages = spec.mappings().get(m.mapping()).pages();
+      if (!mapped[m.mapping()].isEmpty()) {
+        pending.add(new Op.Unmap(objects[m.mapping()], 0, pages));
+      }
+      mapped[m.mapping()].clear();
+      cursor[m.mapping()] = 0;
+    } else if (step instanceof ProgramWorkload.Token t) {
+      pending.add(new Op.GetToken(t.token()));
+      if (t.holdNs() > 0) {
+        pending.add(new Op.Compute(t.holdNs()));
+      }
+      pending.add(new Op.RelToken(t.token()));
+    } else if (step instanceof ProgramWorkload.Sleep z) {
+      pending.add(new Op.Sleep(z.ns()));
+    } else if (step instanceof ProgramWorkload.Marker m) {
+      pending.add(new Op.Begin(m.name()));
+      frames.push(new Frame(m.body(), 1, new Op.End(m.name())));
+    } else if (step instanceof ProgramWorkload.Repeat r) {
+      frames.push(new Frame(r.body(), r.times(), null));
+    } else if (step instanceof ProgramWorkload.Choice c) {
+      frames.push(new Frame(c.branches().get(pick(c.weights(), random)), 1, null));
+    }
+  }
+
+  /** Faults on each touched page this thread has not mapped since its last munmap. */
+  private void touch(ProgramWorkload.Touch t, SplittableRandom random) {
+    int size = spec.mappings().get(t.mapping()).pages();
+    int n = t.pages() < 0 ? size : t.pages();
+    BitSet done = mapped[t.mapping()];
+    for (int k = 0; k < n; k++) {
+      int page;
+      if (t.random()) {
+        page = random.nextInt(size);
+      } else {
+        page = cursor[t.mapping()];
+        cursor[t.mapping()] = (page + 1) % size;
+      }
+      if (!done.get(page)) {
+        done.set(page);
+        pending.add(new Op.Fault(objects[t.mapping()], page, t.write()));
+      }
+    }
+  }
+
+  private static int pick(double[] weights, SplittableRandom random) {
+    double total = 0;
+    for (double w : weights) {
+      total += w;
+    }
+    double x = random.nextDouble() * total;
+    for (int b = 0; b < weights.length - 1; b++) {
+      x -= weights[b];
+      if (x < 0) {
+        return b;
+      }
+    }
+    return weights.length - 1;
+  }
+
+  /** For tests: the operations of the first {@code n} calls. */
+  List<Op> take(int n, SplittableRandom random) {
+    List<Op> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(next(0, random));
+    }
+    return out;
+  }
+}

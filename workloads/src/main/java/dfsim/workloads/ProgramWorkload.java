@@ -1,0 +1,496 @@
+package dfsim.workloads;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import dfsim.core.config.BadInputException;
+import dfsim.core.config.Settings;
+import dfsim.core.program.ThreadSpec;
+import dfsim.core.program.VmObjectSpec;
+import dfsim.core.program.WorkloadPlan;
+import dfsim.core.topology.Topology;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code workload.kind = program}: every thread runs the steps written under
+ * {@code workload.program} (docs/reference.md, Programs) over the memory its process maps there.
+ * Everything is checked here, before the run, with the path of the offending element; the steps
+ * run in {@link ProgramRunner}.
+ */
+public final class ProgramWorkload {
+  private static final String K = "workload.program.";
+  private static final String VERBS = "compute, compute-mean, touch, munmap, token, sleep, op, repeat, choice";
+  /** Pool tokens a program may name (lwkt_token pool of 4001 at 85946b6c; the model's are homed by id). */
+  static final int MAX_TOKEN = 4000;
+  /** The op of a program that marks none: one pass over its steps. */
+  static final String PASS = "pass";
+
+  private ProgramWorkload() {}
+
+  /** A mapping: anonymous memory or a file resident in the page cache, one per thread or per process. */
+  record Mapping(String name, boolean file, int pages, boolean perThread) {}
+
+  /** The steps a program is made of. */
+  sealed interface Step {}
+
+  /** Computes for {@code ns}, fixed or drawn from an exponential of that mean. */
+  record Compute(long ns, boolean exponential) implements Step {}
+
+  /**
+   * Touches {@code pages} pages of mapping {@code mapping} (-1: all), in order from its cursor or at
+   * random; each page this thread has not mapped since its last munmap faults.
+   */
+  record Touch(int mapping, int pages, boolean random, boolean write) implements Step {}
+
+  /** munmap() of the whole mapping: its pages are freed and their PTEs invalidated. */
+  record Munmap(int mapping) implements Step {}
+
+  /** lwkt_gettoken() of a pool token, {@code holdNs} of work under it, lwkt_reltoken(). */
+  record Token(int token, long holdNs) implements Step {}
+
+  /** tsleep() for {@code ns}. */
+  record Sleep(long ns) implements Step {}
+
+  /** One op for the metrics, named {@code name}: the time from its first step to the end of its last. */
+  record Marker(String name, List<Step> body) implements Step {}
+
+  /** The body {@code times} times. */
+  record Repeat(int times, List<Step> body) implements Step {}
+
+  /** One of the branches, by weight, drawn from the thread's own random stream. */
+  record Choice(double[] weights, List<List<Step>> branches) implements Step {}
+
+  /**
+   * The checked program: its mappings, its steps, how often they run (0 = until the end), its op
+   * (the first marker, or "pass" around each pass when the steps mark none).
+   */
+  record Spec(List<Mapping> mappings, List<Step> steps, int repeat, String op) {
+    boolean passIsTheOp() {
+      return op.equals(PASS) && !containsMarker(steps);
+    }
+  }
+
+  /** Builds the plan: the placement, a VM object per mapping and process (or thread), the programs. */
+  public static WorkloadPlan plan(Settings s, Topology topo) {
+    Placement place = Placement.from(s, topo);
+    Spec spec = spec(s);
+    int[] cpuOf = bind(s, topo, place);
+    List<ThreadSpec> threads = new ArrayList<>();
+    for (int tid = 0; tid < place.totalThreads(); tid++) {
+      threads.add(new ThreadSpec(tid, tid / place.threadsPerProcess(), place.priority(), cpuOf[tid]));
+    }
+    // Objects: for each process, its per-process mappings, then each thread's per-thread ones.
+    List<VmObjectSpec> objects = new ArrayList<>();
+    int[][] objectOf = new int[place.totalThreads()][spec.mappings().size()];
+    long anonPages = 0;
+    for (int p = 0; p < place.processes(); p++) {
+      int first = p * place.threadsPerProcess();
+      int[] shared = new int[spec.mappings().size()];
+      for (int m = 0; m < spec.mappings().size(); m++) {
+        Mapping map = spec.mappings().get(m);
+        if (!map.perThread()) {
+          shared[m] = objects.size();
+          objects.add(new VmObjectSpec(objects.size(), topo.nodeOf(cpuOf[first]), map.pages(), map.file()));
+          anonPages += map.file() ? 0 : map.pages();
+        }
+      }
+      for (int i = 0; i < place.threadsPerProcess(); i++) {
+        int tid = first + i;
+        for (int m = 0; m < spec.mappings().size(); m++) {
+          Mapping map = spec.mappings().get(m);
+          if (map.perThread()) {
+            objectOf[tid][m] = objects.size();
+            objects.add(new VmObjectSpec(objects.size(), topo.nodeOf(cpuOf[tid]), map.pages(), map.file()));
+            anonPages += map.file() ? 0 : map.pages();
+          } else {
+            objectOf[tid][m] = shared[m];
+          }
+        }
+      }
+    }
+    if (anonPages > topo.pagesPerNode() * topo.nodes()) {
+      throw new BadInputException(K + "mappings: " + anonPages + " anonymous pages in all exceed the box's "
+          + topo.pagesPerNode() * topo.nodes() + " (raise topology.memory-per-node)");
+    }
+    return new WorkloadPlan("program", spec.op(), threads, objects,
+        t -> new ProgramRunner(spec, objectOf[t.tid()]), usesTokens(spec.steps()));
+  }
+
+  /** Reads and checks {@code workload.program.*}. */
+  static Spec spec(Settings s) {
+    List<Mapping> mappings = mappings(s.config());
+    List<Step> steps = steps(s.config(), K + "steps", K + "steps", mappings);
+    if (steps.isEmpty()) {
+      throw new BadInputException(K + "steps = []: a program needs at least one step (" + VERBS + ")");
+    }
+    int repeat = s.intIn(K + "repeat", 0, Integer.MAX_VALUE);
+    if (repeat == 0 && !advances(steps)) {
+      throw new BadInputException(K + "steps: repeated until the end (repeat = 0), every pass must advance "
+          + "simulated time on every path (a compute or sleep above 0, a touch, munmap or token)");
+    }
+    Set<String> markers = new LinkedHashSet<>();
+    markers(steps, markers);
+    String op = s.string(K + "op");
+    if (markers.isEmpty()) {
+      // No marker: each pass over the steps is one op.
+      if (!op.isEmpty() && !op.equals(PASS)) {
+        throw new BadInputException(K + "op = " + op + ": the steps mark no op, so the op is \"" + PASS
+            + "\" (one pass over the steps); mark ops with { op = name, steps = [...] }");
+      }
+      op = PASS;
+    } else if (op.isEmpty()) {
+      op = markers.iterator().next();
+    } else if (!markers.contains(op)) {
+      throw new BadInputException(K + "op = " + op + ": must name an op marker of the steps: " + markers);
+    }
+    checkUnmaps(steps, new boolean[mappings.size()], K + "steps", mappings);
+    return new Spec(mappings, steps, repeat, op);
+  }
+
+  private static List<Mapping> mappings(Config c) {
+    List<Mapping> out = new ArrayList<>();
+    ConfigList list = list(c, K + "mappings");
+    for (int i = 0; i < list.size(); i++) {
+      String path = K + "mappings[" + i + "]";
+      Config m = object(list.get(i), path);
+      known(m, path, Set.of("name", "kind", "pages", "per"));
+      String name = string(m, "name", path);
+      if (!name.matches("[A-Za-z][A-Za-z0-9_-]*")) {
+        throw new BadInputException(path + ".name = " + name + ": letters, digits, '_' and '-', starting with a letter");
+      }
+      for (Mapping other : out) {
+        if (other.name().equals(name)) {
+          throw new BadInputException(path + ".name = " + name + ": a mapping of that name exists already");
+        }
+      }
+      String kind = m.hasPath("kind") ? string(m, "kind", path) : "anonymous";
+      if (!kind.equals("anonymous") && !kind.equals("file")) {
+        throw new BadInputException(path + ".kind = " + kind + ": must be anonymous | file");
+      }
+      int pages = intIn(m, "pages", 1, 1 << 24, path);
+      String per = m.hasPath("per") ? string(m, "per", path) : "thread";
+      if (!per.equals("thread") && !per.equals("process")) {
+        throw new BadInputException(path + ".per = " + per + ": must be thread | process");
+      }
+      out.add(new Mapping(name, kind.equals("file"), pages, per.equals("thread")));
+    }
+    return out;
+  }
+
+  private static List<Step> steps(Config c, String key, String path, List<Mapping> mappings) {
+    ConfigList list = list(c, key, path);
+    List<Step> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      out.add(step(object(list.get(i), path + "[" + i + "]"), path + "[" + i + "]", mappings));
+    }
+    return out;
+  }
+
+  private static Step step(Config c, String path, List<Mapping> mappings) {
+    List<String> verbs = new ArrayList<>();
+    for (String v : VERBS.split(", ")) {
+      if (c.hasPath(v)) {
+        verbs.add(v);
+      }
+    }
+    if (verbs.size() != 1) {
+      throw new BadInputException(path + ": " + (verbs.isEmpty() ? "no operation" : "several operations " + verbs)
+          + "; a step is one of " + VERBS);
+    }
+    String verb = verbs.get(0);
+    switch (verb) {
+      case "compute", "compute-mean" -> {
+        known(c, path, Set.of(verb));
+        return new Compute(duration(c, verb, path), verb.equals("compute-mean"));
+      }
+      case "touch" -> {
+        known(c, path, Set.of("touch", "pages", "order", "write"));
+        int m = mapping(c, "touch", path, mappings);
+        Mapping map = mappings.get(m);
+        int pages = -1;
+        if (c.hasPath("pages") && !(c.getValue("pages").unwrapped() instanceof String all && all.equals("all"))) {
+          pages = intIn(c, "pages", 1, map.pages(), path);
+        }
+        String order = c.hasPath("order") ? string(c, "order", path) : "sequential";
+        if (!order.equals("sequential") && !order.equals("random")) {
+          throw new BadInputException(path + ".order = " + order + ": must be sequential | random");
+        }
+        boolean write = c.hasPath("write") ? bool(c, "write", path) : !map.file();
+        if (map.file() && write) {
+          throw new BadInputException(path + ".write = true: mapping " + map.name() + " is a file, which programs "
+              + "read only (a write to a file mapping is not modelled)");
+        }
+        if (!map.file() && !write) {
+          throw new BadInputException(path + ".write = false: a read of untouched anonymous memory maps the "
+              + "zero page, which the model does not have; touch " + map.name() + " with write = true");
+        }
+        return new Touch(m, pages, order.equals("random"), write);
+      }
+      case "munmap" -> {
+        known(c, path, Set.of("munmap"));
+        int m = mapping(c, "munmap", path, mappings);
+        if (!mappings.get(m).perThread()) {
+          throw new BadInputException(path + ".munmap = " + mappings.get(m).name() + ": the mapping is shared by "
+              + "the process's threads, whose mapped pages the model tracks per thread; munmap a per = thread mapping");
+        }
+        return new Munmap(m);
+      }
+      case "token" -> {
+        known(c, path, Set.of("token", "hold"));
+        int token = intIn(c, "token", 0, MAX_TOKEN, path);
+        return new Token(token, c.hasPath("hold") ? duration(c, "hold", path) : 0);
+      }
+      case "sleep" -> {
+        known(c, path, Set.of("sleep"));
+        long ns = duration(c, "sleep", path);
+        if (ns <= 0) {
+          throw new BadInputException(path + ".sleep = 0: must be above 0");
+        }
+        return new Sleep(ns);
+      }
+      case "op" -> {
+        known(c, path, Set.of("op", "steps"));
+        String name = string(c, "op", path);
+        if (!name.matches("[a-z][a-z0-9_-]*")) {
+          throw new BadInputException(path + ".op = " + name + ": lower-case letters, digits, '_' and '-' (it names "
+              + "the op in metrics.json)");
+        }
+        List<Step> body = steps(c, "steps", path + ".steps", mappings);
+        if (body.isEmpty()) {
+          throw new BadInputException(path + ".steps = []: an op needs at least one step");
+        }
+        if (containsMarker(body)) {
+          throw new BadInputException(path + ".steps: an op marker inside op " + name + "; ops do not nest");
+        }
+        return new Marker(name, body);
+      }
+      case "repeat" -> {
+        known(c, path, Set.of("repeat", "steps"));
+        int times = intIn(c, "repeat", 1, Integer.MAX_VALUE, path);
+        List<Step> body = steps(c, "steps", path + ".steps", mappings);
+        if (body.isEmpty()) {
+          throw new BadInputException(path + ".steps = []: a repeat needs at least one step");
+        }
+        return new Repeat(times, body);
+      }
+      default -> {
+        known(c, path, Set.of("choice"));
+        ConfigList branches = list(c, "choice", path);
+        if (branches.isEmpty()) {
+          throw new BadInputException(path + ".choice = []: needs at least one branch { weight, steps }");
+        }
+        double[] weights = new double[branches.size()];
+        List<List<Step>> bodies = new ArrayList<>();
+        for (int b = 0; b < branches.size(); b++) {
+          String bp = path + ".choice[" + b + "]";
+          Config branch = object(branches.get(b), bp);
+          known(branch, bp, Set.of("weight", "steps"));
+          try {
+            weights[b] = branch.getDouble("weight");
+          } catch (ConfigException e) {
+            throw new BadInputException(bp + ".weight: must be a number above 0");
+          }
+          if (!(weights[b] > 0) || Double.isInfinite(weights[b])) {
+            throw new BadInputException(bp + ".weight = " + weights[b] + ": must be a number above 0");
+          }
+          bodies.add(steps(branch, "steps", bp + ".steps", mappings));
+        }
+        return new Choice(weights, bodies);
+      }
+    }
+  }
+
+  /** Whether every path through {@code steps} takes simulated time. */
+  static boolean advances(List<Step> steps) {
+    for (Step s : steps) {
+      if (advances(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean advances(Step s) {
+    if (s instanceof Compute c) {
+      return c.ns() > 0;
+    } else if (s instanceof Marker m) {
+      return advances(m.body());
+    } else if (s instanceof Repeat r) {
+      return advances(r.body());
+    } else if (s instanceof Choice c) {
+      return c.branches().stream().allMatch(ProgramWorkload::advances);
+    }
+    return true; // sleep, touch, munmap, token
+  }
+
+  private static void markers(List<Step> steps, Set<String> out) {
+    for (Step s : steps) {
+      if (s instanceof Marker m) {
+        out.add(m.name());
+      } else if (s instanceof Repeat r) {
+        markers(r.body(), out);
+      } else if (s instanceof Choice c) {
+        c.branches().forEach(b -> markers(b, out));
+      }
+    }
+  }
+
+  private static boolean containsMarker(List<Step> steps) {
+    Set<String> found = new LinkedHashSet<>();
+    markers(steps, found);
+    return !found.isEmpty();
+  }
+
+  /** An munmap needs a touch of its mapping before it, since the last munmap, in program order. */
+  private static void checkUnmaps(List<Step> steps, boolean[] touched, String path, List<Mapping> mappings) {
+    for (int i = 0; i < steps.size(); i++) {
+      String at = path + "[" + i + "]";
+      Step s = steps.get(i);
+      if (s instanceof Touch t) {
+        touched[t.mapping()] = true;
+      } else if (s instanceof Munmap m) {
+        if (!touched[m.mapping()]) {
+          throw new BadInputException(at + ".munmap = " + mappings.get(m.mapping()).name()
+              + ": unmaps nothing (no touch of it before, since the last munmap)");
+        }
+        touched[m.mapping()] = false;
+      } else if (s instanceof Marker m) {
+        checkUnmaps(m.body(), touched, at + ".steps", mappings);
+      } else if (s instanceof Repeat r) {
+        checkUnmaps(r.body(), touched, at + ".steps", mappings);
+      } else if (s instanceof Choice c) {
+        boolean[] after = touched.clone();
+        for (int b = 0; b < c.branches().size(); b++) {
+          boolean[] mine = touched.clone();
+          checkUnmaps(c.branches().get(b), mine, at + ".choice[" + b + "].steps", mappings);
+          for (int m = 0; m < after.length; m++) {
+            after[m] |= mine[m];
+          }
+        }
+        System.arraycopy(after, 0, touched, 0, touched.length);
+      }
+    }
+  }
+
+  private static boolean usesTokens(List<Step> steps) {
+    for (Step s : steps) {
+      if (s instanceof Token
+          || s instanceof Marker m && usesTokens(m.body())
+          || s instanceof Repeat r && usesTokens(r.body())
+          || s instanceof Choice c && c.branches().stream().anyMatch(ProgramWorkload::usesTokens)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code workload.program.bind}: a CPU per thread, or [] for the placement's round-robin. */
+  private static int[] bind(Settings s, Topology topo, Placement place) {
+    List<Integer> bind = s.intList(K + "bind", 0, topo.cpus() - 1);
+    int[] out = new int[place.totalThreads()];
+    if (bind.isEmpty()) {
+      for (int tid = 0; tid < out.length; tid++) {
+        out[tid] = place.cpuOf(tid);
+      }
+      return out;
+    }
+    if (bind.size() != out.length) {
+      throw new BadInputException(K + "bind = " + bind + ": one CPU per thread, " + out.length
+          + " in all (workload.processes x workload.threads), or [] to place them round-robin");
+    }
+    for (int tid = 0; tid < out.length; tid++) {
+      out[tid] = bind.get(tid);
+    }
+    return out;
+  }
+
+  // Typed reads of one element, each failing with the element's path.
+
+  private static ConfigList list(Config c, String path) {
+    return list(c, path, path);
+  }
+
+  private static ConfigList list(Config c, String key, String path) {
+    try {
+      return c.getList(key);
+    } catch (ConfigException.Missing e) {
+      throw new BadInputException(path + ": missing (a list)");
+    } catch (ConfigException e) {
+      throw new BadInputException(path + ": must be a list");
+    }
+  }
+
+  private static Config object(ConfigValue v, String path) {
+    if (v.valueType() != ConfigValueType.OBJECT) {
+      throw new BadInputException(path + ": must be an object, not a " + v.valueType().name().toLowerCase());
+    }
+    return ((com.typesafe.config.ConfigObject) v).toConfig();
+  }
+
+  private static void known(Config c, String path, Set<String> allowed) {
+    for (String k : c.root().keySet()) {
+      if (!allowed.contains(k)) {
+        throw new BadInputException(path + "." + k + ": unknown field here (allowed: " + String.join(", ", allowed) + ")");
+      }
+    }
+  }
+
+  private static String string(Config c, String key, String path) {
+    try {
+      ConfigValue v = c.getValue(key);
+      if (v.valueType() != ConfigValueType.STRING) {
+        throw new BadInputException(path + "." + key + ": must be a string");
+      }
+      return c.getString(key);
+    } catch (ConfigException.Missing e) {
+      throw new BadInputException(path + "." + key + ": missing");
+    }
+  }
+
+  private static boolean bool(Config c, String key, String path) {
+    try {
+      return c.getBoolean(key);
+    } catch (ConfigException e) {
+      throw new BadInputException(path + "." + key + ": must be true or false");
+    }
+  }
+
+  private static int intIn(Config c, String key, int min, int max, String path) {
+    long v;
+    try {
+      v = c.getLong(key);
+    } catch (ConfigException.Missing e) {
+      throw new BadInputException(path + "." + key + ": missing (an integer in " + min + ".." + max + ")");
+    } catch (ConfigException e) {
+      throw new BadInputException(path + "." + key + ": must be an integer in " + min + ".." + max);
+    }
+    if (v < min || v > max) {
+      throw new BadInputException(path + "." + key + " = " + v + ": must be in " + min + ".." + max);
+    }
+    return (int) v;
+  }
+
+  private static long duration(Config c, String key, String path) {
+    try {
+      return c.getDuration(key).toNanos();
+    } catch (ConfigException e) {
+      throw new BadInputException(path + "." + key + ": must be a duration such as 2us or 1ms");
+    }
+  }
+
+  private static int mapping(Config c, String key, String path, List<Mapping> mappings) {
+    String name = string(c, key, path);
+    for (int m = 0; m < mappings.size(); m++) {
+      if (mappings.get(m).name().equals(name)) {
+        return m;
+      }
+    }
+    throw new BadInputException(path + "." + key + " = " + name + ": no such mapping (workload.program.mappings: "
+        + mappings.stream().map(Mapping::name).toList() + ")");
+  }
+}

@@ -1,0 +1,171 @@
+package dfsim.workloads;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dfsim.core.config.Settings;
+import dfsim.core.metrics.CpuCounter;
+import dfsim.core.metrics.MetricsReport;
+import dfsim.core.metrics.RunInfo;
+import dfsim.core.metrics.RunMetrics;
+import dfsim.core.program.Op;
+import dfsim.core.program.WorkloadPlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code workload.kind = program}: each step and structure element gives the operations worked
+ * out by hand; a program written like the fault storm runs exactly as the fault-storm class; a
+ * program runs on a real box and counts its ops.
+ */
+final class ProgramWorkloadTest {
+  private static final String BOX = "topology { sockets = 1, cores-per-socket = 4 }\nsim.end-time = 1ms\n"
+      + "workload { kind = program, threads = 2 }\n";
+
+  private static Settings settings(String program) {
+    return TestModels.settings(BOX + "workload.program {\n" + program + "\n}\n");
+  }
+
+  /** The first {@code n} operations thread {@code tid} issues, its random stream seeded with 7. */
+  private static List<Op> ops(String program, int tid, int n) {
+    Settings s = settings(program);
+    WorkloadPlan plan = ProgramWorkload.plan(s, ModelFactory.build(s).topology());
+    ProgramRunner r = (ProgramRunner) plan.programs().create(plan.threads().get(tid));
+    // Without markers each pass is op "pass": its Begin and End are left out here.
+    List<Op> out = new ArrayList<>();
+    SplittableRandom random = new SplittableRandom(7);
+    while (out.size() < n) {
+      Op op = r.next(0, random);
+      if (!op.equals(new Op.Begin("pass")) && !op.equals(new Op.End("pass"))) {
+        out.add(op);
+      }
+    }
+    return out;
+  }
+
+  private static final String MEM = "mappings = [{ name = mem, pages = 4 }]\n";
+
+  @Test
+  void computeIsFixedOrDrawnFromTheThreadsStream() {
+    assertEquals(List.of(new Op.Compute(2_000), new Op.Compute(2_000)),
+        ops("steps = [{ compute = 2us }], repeat = 2", 0, 2));
+    SplittableRandom same = new SplittableRandom(7);
+    assertEquals(List.of(new Op.Compute(Exponential.draw(2_000, same)), new Op.Compute(Exponential.draw(2_000, same))),
+        ops("steps = [{ compute-mean = 2us }]", 0, 2));
+  }
+
+  @Test
+  void aTouchFaultsOnlyOnPagesThisThreadHasNotMapped() {
+    // Objects: thread 0's mapping is object 0, thread 1's object 1 (per = thread).
+    List<Op> ops = ops(MEM + "steps = [{ touch = mem, pages = 3 }, { touch = mem, pages = 3 }, { sleep = 1us }]", 1, 5);
+    assertEquals(List.of(new Op.Fault(1, 0, true), new Op.Fault(1, 1, true), new Op.Fault(1, 2, true),
+        // The cursor goes on at page 3 and wraps to 0 and 1, already mapped: no fault.
+        new Op.Fault(1, 3, true), new Op.Sleep(1_000)), ops);
+  }
+
+  @Test
+  void munmapUnmapsTheMappingAndTheNextTouchFaultsAgainFromItsStart() {
+    List<Op> ops = ops(MEM + "steps = [{ touch = mem, pages = all }, { munmap = mem }]", 0, 11);
+    List<Op> pass = List.of(new Op.Fault(0, 0, true), new Op.Fault(0, 1, true), new Op.Fault(0, 2, true),
+        new Op.Fault(0, 3, true), new Op.Unmap(0, 0, 4));
+    List<Op> two = new ArrayList<>(pass);
+    two.addAll(pass);
+    two.add(new Op.Fault(0, 0, true));
+    assertEquals(two, ops);
+  }
+
+  @Test
+  void aRandomTouchDrawsPagesAndFaultsEachOnce() {
+    List<Op> ops = ops("mappings = [{ name = mem, pages = 1000 }]\nsteps = [{ touch = mem, pages = 50, order = random }"
+        + ", { sleep = 1us }]", 0, 60);
+    SplittableRandom same = new SplittableRandom(7);
+    List<Op> expected = new ArrayList<>();
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (int k = 0; k < 50; k++) {
+      int page = same.nextInt(1000);
+      if (seen.add(page)) {
+        expected.add(new Op.Fault(0, page, true));
+      }
+    }
+    expected.add(new Op.Sleep(1_000));
+    assertEquals(expected, ops.subList(0, expected.size()));
+  }
+
+  @Test
+  void aTokenIsGotHeldAndReleased() {
+    assertEquals(List.of(new Op.GetToken(3), new Op.Compute(1_000), new Op.RelToken(3)),
+        ops("steps = [{ token = 3, hold = 1us }]", 0, 3));
+  }
+
+  @Test
+  void markersRepeatsAndPassesNest() {
+    List<Op> ops = ops("steps = [{ repeat = 2, steps = [{ op = a, steps = [{ compute = 1us }] }] }, { sleep = 5us }]"
+        + "\nrepeat = 2", 0, 15);
+    List<Op> pass = List.of(new Op.Begin("a"), new Op.Compute(1_000), new Op.End("a"), new Op.Begin("a"),
+        new Op.Compute(1_000), new Op.End("a"), new Op.Sleep(5_000));
+    List<Op> expected = new ArrayList<>(pass);
+    expected.addAll(pass);
+    expected.add(new Op.Exit());
+    assertEquals(expected, ops);
+  }
+
+  @Test
+  void aChoiceFollowsItsWeights() {
+    List<Op> ops = ops("steps = [{ choice = [{ weight = 3, steps = [{ compute = 1us }] },"
+        + " { weight = 1, steps = [{ compute = 2us }] }] }]", 0, 4000);
+    long first = ops.stream().filter(o -> o.equals(new Op.Compute(1_000))).count();
+    assertEquals(4000, first + ops.stream().filter(o -> o.equals(new Op.Compute(2_000))).count());
+    assertTrue(first > 2850 && first < 3150, first + " of 4000 for weight 3 of 4");
+  }
+
+  @Test
+  void bindPlacesEachThreadOnItsCpu() {
+    Settings s = settings("steps = [{ compute = 1us }]\nbind = [3, 1]");
+    WorkloadPlan plan = ProgramWorkload.plan(s, ModelFactory.build(s).topology());
+    assertEquals(List.of(3, 1), plan.threads().stream().map(t -> t.cpu()).toList());
+  }
+
+  /** The fault storm with private objects, written as a program: the same run, op for op. */
+  @Test
+  void theFaultStormAsAProgramRunsAsTheClassDoes() {
+    String box = "topology { sockets = 2, cores-per-socket = 4 }\nsim.end-time = 3ms\nworkload.threads = 8\n";
+    Map<String, Object> storm = tree(box + "workload { kind = fault-storm, fault-storm { object = private, "
+        + "pages-per-pass = 16, compute = 2us } }");
+    Map<String, Object> program = tree(box + "workload { kind = program, program {\n"
+        + "mappings = [{ name = mem, kind = anonymous, pages = 16, per = thread }]\n"
+        + "steps = [{ repeat = 16, steps = [{ compute-mean = 2us }, { op = fault, steps = [{ touch = mem, pages = 1 }] }] },"
+        + " { op = munmap, steps = [{ munmap = mem }] }] } }");
+    assertEquals("program", ((Map<?, ?>) program.get("workload")).remove("kind"));
+    assertEquals("fault-storm", ((Map<?, ?>) storm.get("workload")).remove("kind"));
+    assertTrue(((Number) ((Map<?, ?>) storm.get("totals")).get("faults")).longValue() > 100);
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String section : List.of("cpus", "totals", "contention", "memory", "workload", "series")) {
+      assertEquals(json.valueToTree(storm.get(section)), json.valueToTree(program.get(section)), section);
+    }
+  }
+
+  @Test
+  void aProgramWithATokenRunsAndCountsItsOps() {
+    Settings s = settings("steps = [{ op = locked, steps = [{ token = 0, hold = 2us }] }, { compute = 1us }]");
+    ModelFactory.Built b = ModelFactory.build(s);
+    RunMetrics m = TestModels.run(b);
+    long ops = TestModels.op(m, "locked").count();
+    assertTrue(ops > 300, ops + " ops in 1 ms");
+    // Two threads share the token: one waits while the other holds it.
+    assertTrue(TestModels.total(m, CpuCounter.TOKEN_CONTENDED) > 0);
+    // One acquisition per op, and at most one more per thread for an op the end cut short.
+    long acquires = TestModels.total(m, CpuCounter.TOKEN_ACQUIRES);
+    assertTrue(acquires >= ops && acquires <= ops + 2, acquires + " acquisitions for " + ops + " ops");
+  }
+
+  private static Map<String, Object> tree(String hocon) {
+    ModelFactory.Built b = ModelFactory.build(TestModels.settings(hocon));
+    long end = new dfsim.core.sim.SequentialEngine().run(b.model()).simulatedNs();
+    RunMetrics m = RunMetrics.collect(b.model().lps(), b.topology().cpus(), end);
+    RunInfo info = new RunInfo("t", 1, "sequential", 1, "dev", true, end, b.sim().warmupNs(), 0, 0, 0);
+    return MetricsReport.build(info, m, b.topology(), b.plan().kind(), b.plan().opName()).tree();
+  }
+}
