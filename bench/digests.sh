@@ -20,7 +20,7 @@ pins=docs/results/digests.txt
 got="$work/digests.txt"
 : > "$got"
 
-for conf in conf/default.conf conf/topologies/*.conf; do
+for conf in conf/default.conf conf/topologies/*.conf conf/workloads/*/*.conf; do
   name=${conf#conf/}
   ./dfsim run --quiet --engine sequential --out "$work/run/${name%.conf}" "$conf" > "$work/out.txt"
   echo "$name $(sed -n 's/^result digest: //p' "$work/out.txt")" >> "$got"

@@ -138,6 +138,8 @@ final class BadInputTest {
       "steps = [{ sleep = 1us }], bind = [0]                    | workload.program.bind = [0]: one CPU per thread, 2",
       "steps = [{ touch = mem, write = false }]                 | workload.program.steps[0].write = false",
       "steps = []                                               | workload.program.steps = []",
+      "steps = [{ syscall = fork }]                             | workload.program.steps[0].syscall = fork: must be getppid",
+      "steps = [{ mutex = 1024 }]                               | workload.program.steps[0].mutex = 1024: must be in 0..1023",
   })
   void badPrograms(String program, String named) throws IOException {
     Path f = tmp.resolve("program.conf");
@@ -146,6 +148,15 @@ final class BadInputTest {
         + "mappings = [{ name = mem, kind = anonymous, pages = 4 }]\n" + program.replace(", op =", "\nop =")
             .replace(", bind =", "\nbind =") + "\n} }\n");
     expectBad(named.trim(), "run", "--out", tmp.resolve("o").toString(), f.toString());
+  }
+
+  @Test
+  void aProgramWithMutexesHasOneProcess() throws IOException {
+    Path f = tmp.resolve("mutexes.conf");
+    Files.writeString(f, "include \"" + Path.of("../conf/default.conf").toAbsolutePath() + "\"\n"
+        + "workload { kind = program, processes = 2, threads = 2, program { steps = [{ mutex = 0 }] } }\n");
+    expectBad("workload.processes = 2: a program with mutex steps runs the threads of one process", "run",
+        "--out", tmp.resolve("o").toString(), f.toString());
   }
 
   @Test

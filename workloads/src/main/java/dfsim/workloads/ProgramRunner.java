@@ -44,8 +44,14 @@ final class ProgramRunner implements Program {
     }
   }
 
-  ProgramRunner(ProgramWorkload.Spec spec, int[] objects) {
+  /** The mutex page's object (-1: no mutex steps), and one system call's cost. */
+  private final int mutexPage;
+  private final long syscallNs;
+
+  ProgramRunner(ProgramWorkload.Spec spec, int[] objects, int mutexPage, long syscallNs) {
     this.spec = spec;
+    this.mutexPage = mutexPage;
+    this.syscallNs = syscallNs;
     this.objects = objects.clone();
     this.mapped = new BitSet[objects.length];
     this.cursor = new int[objects.length];
@@ -120,6 +126,14 @@ final class ProgramRunner implements Program {
         pending.add(new Op.Compute(t.holdNs()));
       }
       pending.add(new Op.RelToken(t.token()));
+    } else if (step instanceof ProgramWorkload.Mutex x) {
+      pending.add(new Op.MutexLock(mutexPage, x.mutex()));
+      if (x.holdNs() > 0) {
+        pending.add(new Op.Compute(x.holdNs()));
+      }
+      pending.add(new Op.MutexUnlock(mutexPage, x.mutex()));
+    } else if (step instanceof ProgramWorkload.Syscall c) {
+      pending.add(new Op.Compute(syscallNs));
     } else if (step instanceof ProgramWorkload.Sleep z) {
       pending.add(new Op.Sleep(z.ns()));
     } else if (step instanceof ProgramWorkload.Marker m) {

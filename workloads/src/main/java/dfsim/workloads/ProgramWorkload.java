@@ -24,7 +24,10 @@ import java.util.Set;
  */
 public final class ProgramWorkload {
   private static final String K = "workload.program.";
-  private static final String VERBS = "compute, compute-mean, touch, munmap, token, sleep, op, repeat, choice";
+  private static final String VERBS =
+      "compute, compute-mean, touch, munmap, token, mutex, syscall, sleep, op, repeat, choice";
+  /** pthread mutexes a program may name: umtx words on the process's one mutex page. */
+  static final int MAX_MUTEX = 1023;
   /** Pool tokens a program may name (lwkt_token pool of 4001 at 85946b6c; the model's are homed by id). */
   static final int MAX_TOKEN = 4000;
   /** The op of a program that marks none: one pass over its steps. */
@@ -52,6 +55,15 @@ public final class ProgramWorkload {
 
   /** lwkt_gettoken() of a pool token, {@code holdNs} of work under it, lwkt_reltoken(). */
   record Token(int token, long holdNs) implements Step {}
+
+  /**
+   * pthread_mutex_lock() of mutex {@code mutex} (a umtx word on the process's mutex page),
+   * {@code holdNs} of work, pthread_mutex_unlock(): umtx_sleep()/umtx_wakeup() when contested.
+   */
+  record Mutex(int mutex, long holdNs) implements Step {}
+
+  /** A system call that does no work (getppid()): its entry and exit, {@code cost.syscall}. */
+  record Syscall(String name) implements Step {}
 
   /** tsleep() for {@code ns}. */
   record Sleep(long ns) implements Step {}
@@ -113,12 +125,26 @@ public final class ProgramWorkload {
         }
       }
     }
+    int mutexPage = -1;
+    if (uses(spec.steps(), Mutex.class)) {
+      if (place.processes() != 1) {
+        throw new BadInputException("workload.processes = " + place.processes() + ": a program with mutex steps "
+            + "runs the threads of one process (the umtx words sit on its one mutex page)");
+      }
+      // The mutex page, and the process's vm_map token object that umtx's fault-page mode takes.
+      mutexPage = objects.size();
+      int home = topo.nodeOf(cpuOf[0]);
+      objects.add(new VmObjectSpec(mutexPage, home, 1, VmObjectSpec.Kind.ANON));
+      objects.add(new VmObjectSpec(objects.size(), home, 0, VmObjectSpec.Kind.MAP));
+    }
     if (anonPages > topo.pagesPerNode() * topo.nodes()) {
       throw new BadInputException(K + "mappings: " + anonPages + " anonymous pages in all exceed the box's "
           + topo.pagesPerNode() * topo.nodes() + " (raise topology.memory-per-node)");
     }
+    int page = mutexPage;
+    long syscallNs = dfsim.core.config.Costs.from(s).syscallNs();
     return new WorkloadPlan("program", spec.op(), threads, objects,
-        t -> new ProgramRunner(spec, objectOf[t.tid()]), usesTokens(spec.steps()));
+        t -> new ProgramRunner(spec, objectOf[t.tid()], page, syscallNs), true);
   }
 
   /** Reads and checks {@code workload.program.*}. */
@@ -245,6 +271,20 @@ public final class ProgramWorkload {
         int token = intIn(c, "token", 0, MAX_TOKEN, path);
         return new Token(token, c.hasPath("hold") ? duration(c, "hold", path) : 0);
       }
+      case "mutex" -> {
+        known(c, path, Set.of("mutex", "hold"));
+        int mutex = intIn(c, "mutex", 0, MAX_MUTEX, path);
+        return new Mutex(mutex, c.hasPath("hold") ? duration(c, "hold", path) : 0);
+      }
+      case "syscall" -> {
+        known(c, path, Set.of("syscall"));
+        String name = string(c, "syscall", path);
+        if (!name.equals("getppid")) {
+          throw new BadInputException(path + ".syscall = " + name + ": must be getppid (a system call that does no "
+              + "work: its entry and exit)");
+        }
+        return new Syscall(name);
+      }
       case "sleep" -> {
         known(c, path, Set.of("sleep"));
         long ns = duration(c, "sleep", path);
@@ -325,7 +365,7 @@ public final class ProgramWorkload {
     } else if (s instanceof Choice c) {
       return c.branches().stream().allMatch(ProgramWorkload::advances);
     }
-    return true; // sleep, touch, munmap, token
+    return true; // sleep, touch, munmap, token, mutex, syscall (cost.syscall > 0)
   }
 
   private static void markers(List<Step> steps, Set<String> out) {
@@ -377,12 +417,13 @@ public final class ProgramWorkload {
     }
   }
 
-  private static boolean usesTokens(List<Step> steps) {
+  /** Whether any step of {@code steps}, at any depth, is a {@code kind}. */
+  private static boolean uses(List<Step> steps, Class<? extends Step> kind) {
     for (Step s : steps) {
-      if (s instanceof Token
-          || s instanceof Marker m && usesTokens(m.body())
-          || s instanceof Repeat r && usesTokens(r.body())
-          || s instanceof Choice c && c.branches().stream().anyMatch(ProgramWorkload::usesTokens)) {
+      if (kind.isInstance(s)
+          || s instanceof Marker m && uses(m.body(), kind)
+          || s instanceof Repeat r && uses(r.body(), kind)
+          || s instanceof Choice c && c.branches().stream().anyMatch(b -> uses(b, kind))) {
         return true;
       }
     }

@@ -101,6 +101,25 @@ final class ProgramWorkloadTest {
   }
 
   @Test
+  void aMutexIsLockedHeldAndUnlockedOnTheMutexPageAndASyscallCostsItsEntryAndExit() {
+    // No mappings: the mutex page is object 0, the process's vm_map token object 1.
+    assertEquals(List.of(new Op.MutexLock(0, 5), new Op.Compute(1_000), new Op.MutexUnlock(0, 5),
+        new Op.Compute(TestModels.settings("").config().getDuration("cost.syscall").toNanos())),
+        ops("steps = [{ mutex = 5, hold = 1us }, { syscall = getppid }]", 1, 4));
+  }
+
+  @Test
+  void threadsSharingAMutexSleepOnItInUmtx() {
+    Settings s = TestModels.settings("topology { sockets = 1, cores-per-socket = 4 }\nsim.end-time = 2ms\n"
+        + "workload { kind = program, threads = 4, program { steps = ["
+        + "{ op = lock, steps = [{ mutex = 0, hold = 2us }] }, { compute-mean = 1us }] } }");
+    RunMetrics m = TestModels.run(ModelFactory.build(s));
+    assertTrue(TestModels.op(m, "lock").count() > 200, TestModels.op(m, "lock").count() + " ops");
+    assertTrue(TestModels.total(m, CpuCounter.UMTX_SLEEPS) > 0, "contested: the waiters sleep in umtx_sleep()");
+    assertTrue(TestModels.total(m, CpuCounter.UMTX_WAKEUPS) > 0);
+  }
+
+  @Test
   void markersRepeatsAndPassesNest() {
     List<Op> ops = ops("steps = [{ repeat = 2, steps = [{ op = a, steps = [{ compute = 1us }] }] }, { sleep = 5us }]"
         + "\nrepeat = 2", 0, 15);
