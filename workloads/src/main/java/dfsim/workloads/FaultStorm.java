@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
  * computes for an exponentially distributed time between faults, faults on each page of its
  * range once per pass, then unmaps the range (freeing the pages, so the next pass faults again)
  * and optionally sleeps. The op is one fault: its latency is the fault's service time, lock
- * waits included (each unmap is timed too, as op "munmap").
+ * waits included (each unmap is timed too, as op "munmap"). It is a program
+ * ({@link ProgramWorkload}) built from these keys, with the same results as the class it replaced.
  */
 public final class FaultStorm {
   /** The name of the workload's unit of work. */
@@ -73,98 +74,35 @@ public final class FaultStorm {
           + " threads x " + pages + " pages exceed the box's " + topo.pagesPerNode() * topo.nodes()
           + " pages (raise topology.memory-per-node)");
     }
-    List<ThreadSpec> threads = place.threads();
-    long[] filePagesOn = new long[topo.nodes()];
-    List<VmObjectSpec> objects = new ArrayList<>();
-    int[] objectOf = new int[place.totalThreads()];
-    int[] baseOf = new int[place.totalThreads()];
-    for (int p = 0; p < place.processes(); p++) {
-      int first = p * place.threadsPerProcess();
-      if (mode != ObjectMode.PRIVATE) {
-        int home = homeNode >= 0 ? homeNode : topo.nodeOf(place.cpuOf(first));
-        int size = place.threadsPerProcess() * pages;
-        objects.add(new VmObjectSpec(objects.size(), home, size, mode == ObjectMode.FILE));
-        if (mode == ObjectMode.FILE && (filePagesOn[home] += size) > topo.pagesPerNode()) {
+    // The same as a program: one mapping, anonymous or a file, per thread (private) or per
+    // process with a slice per thread (shared, file), faulted page by page, then unmapped.
+    ProgramWorkload.Per per = mode == ObjectMode.PRIVATE ? ProgramWorkload.Per.THREAD : ProgramWorkload.Per.SLICE;
+    boolean file = mode == ObjectMode.FILE;
+    if (file) {
+      long[] filePagesOn = new long[topo.nodes()];
+      for (int p = 0; p < place.processes(); p++) {
+        int home = homeNode >= 0 ? homeNode : topo.nodeOf(place.cpuOf(p * place.threadsPerProcess()));
+        if ((filePagesOn[home] += (long) place.threadsPerProcess() * pages) > topo.pagesPerNode()) {
           throw new BadInputException(k + "pages-per-pass = " + pages + ": the files homed on node "
               + home + " need more than its " + topo.pagesPerNode() + " pages of page cache (raise "
               + "topology.memory-per-node)");
         }
       }
-      for (int i = 0; i < place.threadsPerProcess(); i++) {
-        int tid = first + i;
-        int cpu = place.cpuOf(tid);
-        if (mode != ObjectMode.PRIVATE) {
-          objectOf[tid] = objects.size() - 1;
-          baseOf[tid] = i * pages;
-        } else {
-          objectOf[tid] = objects.size();
-          objects.add(new VmObjectSpec(objects.size(), topo.nodeOf(cpu), pages));
-        }
-      }
     }
-    return new WorkloadPlan(kind, opName, threads, objects,
-        spec -> new StormProgram(objectOf[spec.tid()], baseOf[spec.tid()], pages, computeNs, sleepNs, passes,
-            mode != ObjectMode.FILE),
-        false);
-  }
-
-  /** One thread's loop: (compute, fault) per page, then unmap, then sleep. */
-  static final class StormProgram implements Program {
-    private final int object;
-    private final int base;
-    private final int pages;
-    private final long computeMeanNs;
-    private final long sleepNs;
-    private final int passes;
-    /** Write faults (zero-fill of anonymous memory) or read faults (a file's resident pages). */
-    private final boolean write;
-    private int page;
-    private int step;
-    private int pass;
-
-    StormProgram(int object, int base, int pages, long computeMeanNs, long sleepNs, int passes, boolean write) {
-      this.write = write;
-      this.object = object;
-      this.base = base;
-      this.pages = pages;
-      this.computeMeanNs = computeMeanNs;
-      this.sleepNs = sleepNs;
-      this.passes = passes;
+    List<ProgramWorkload.Step> steps = new ArrayList<>(List.of(
+        new ProgramWorkload.Repeat(pages, List.of(new ProgramWorkload.Compute(computeNs, true),
+            new ProgramWorkload.Marker(OP, List.of(new ProgramWorkload.Touch(0, 1, false, !file))))),
+        new ProgramWorkload.Marker(UNMAP_OP, List.of(new ProgramWorkload.Munmap(0)))));
+    if (sleepNs > 0) {
+      steps.add(new ProgramWorkload.Sleep(sleepNs));
     }
-
-    @Override
-    public Op next(long now, SplittableRandom random) {
-      if (page < pages) {
-        switch (step++) {
-          case 0:
-            return new Op.Compute(Exponential.draw(computeMeanNs, random));
-          case 1:
-            return new Op.Begin(OP);
-          case 2:
-            return new Op.Fault(object, base + page, write);
-          default:
-            step = 0;
-            page++;
-            return new Op.End(OP);
-        }
-      }
-      switch (step++) {
-        case 0:
-          return new Op.Begin(UNMAP_OP);
-        case 1:
-          return new Op.Unmap(object, base, pages);
-        case 2:
-          return new Op.End(UNMAP_OP);
-        default:
-          break;
-      }
-      step = 0;
-      page = 0;
-      pass++;
-      if (passes > 0 && pass >= passes) {
-        return new Op.Exit();
-      }
-      return sleepNs > 0 ? new Op.Sleep(sleepNs) : next(now, random);
+    ProgramWorkload.Spec spec = new ProgramWorkload.Spec(
+        List.of(new ProgramWorkload.Mapping("storm", file, pages, per, mode == ObjectMode.PRIVATE ? -1 : homeNode)),
+        steps, passes, opName);
+    int[] cpuOf = new int[place.totalThreads()];
+    for (int tid = 0; tid < cpuOf.length; tid++) {
+      cpuOf[tid] = place.cpuOf(tid);
     }
+    return ProgramWorkload.build(kind, spec, place, cpuOf, topo, 0);
   }
 }

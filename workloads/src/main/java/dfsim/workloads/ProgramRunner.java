@@ -21,8 +21,9 @@ final class ProgramRunner implements Program {
   private static final int MAX_SILENT_STEPS = 10_000;
 
   private final ProgramWorkload.Spec spec;
-  /** The VM object of each mapping, for this thread. */
+  /** The VM object of each mapping, for this thread, and the first page of its slice of it. */
   private final int[] objects;
+  private final int[] bases;
   private final BitSet[] mapped;
   private final int[] cursor;
   private final Deque<Op> pending = new ArrayDeque<>();
@@ -48,8 +49,9 @@ final class ProgramRunner implements Program {
   private final int mutexPage;
   private final long syscallNs;
 
-  ProgramRunner(ProgramWorkload.Spec spec, int[] objects, int mutexPage, long syscallNs) {
+  ProgramRunner(ProgramWorkload.Spec spec, int[] objects, int[] bases, int mutexPage, long syscallNs) {
     this.spec = spec;
+    this.bases = bases.clone();
     this.mutexPage = mutexPage;
     this.syscallNs = syscallNs;
     this.objects = objects.clone();
@@ -116,7 +118,7 @@ final class ProgramRunner implements Program {
     } else if (step instanceof ProgramWorkload.Munmap m) {
       int pages = spec.mappings().get(m.mapping()).pages();
       if (!mapped[m.mapping()].isEmpty()) {
-        pending.add(new Op.Unmap(objects[m.mapping()], 0, pages));
+        pending.add(new Op.Unmap(objects[m.mapping()], bases[m.mapping()], pages));
       }
       mapped[m.mapping()].clear();
       cursor[m.mapping()] = 0;
@@ -161,7 +163,7 @@ final class ProgramRunner implements Program {
       }
       if (!done.get(page)) {
         done.set(page);
-        pending.add(new Op.Fault(objects[t.mapping()], page, t.write()));
+        pending.add(new Op.Fault(objects[t.mapping()], bases[t.mapping()] + page, t.write()));
       }
     }
   }

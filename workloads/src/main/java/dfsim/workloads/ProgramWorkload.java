@@ -35,8 +35,18 @@ public final class ProgramWorkload {
 
   private ProgramWorkload() {}
 
-  /** A mapping: anonymous memory or a file resident in the page cache, one per thread or per process. */
-  record Mapping(String name, boolean file, int pages, boolean perThread) {}
+  /** Whose a mapping is: each thread's own; its process's, shared; or its process's, a slice per thread. */
+  enum Per { THREAD, PROCESS, SLICE }
+
+  /**
+   * A mapping: anonymous memory or a file resident in the page cache, of {@code pages} pages (for
+   * each thread, with SLICE), homed on {@code homeNode} (-1: the node of its first thread's CPU).
+   */
+  record Mapping(String name, boolean file, int pages, Per per, int homeNode) {
+    boolean perThread() {
+      return per == Per.THREAD;
+    }
+  }
 
   /** The steps a program is made of. */
   sealed interface Step {}
@@ -87,40 +97,53 @@ public final class ProgramWorkload {
     }
   }
 
-  /** Builds the plan: the placement, a VM object per mapping and process (or thread), the programs. */
+  /** Builds the plan of {@code workload.program}. */
   public static WorkloadPlan plan(Settings s, Topology topo) {
     Placement place = Placement.from(s, topo);
     Spec spec = spec(s);
-    int[] cpuOf = bind(s, topo, place);
+    return build("program", spec, place, bind(s, topo, place), topo, dfsim.core.config.Costs.from(s).syscallNs());
+  }
+
+  /**
+   * Builds a plan that runs {@code spec} on every thread of {@code place}, thread i on CPU
+   * {@code cpuOf[i]}: for each process, a VM object per per-process mapping, then each thread's
+   * per-thread ones, then (with mutex steps) the mutex page and the process's vm_map token.
+   */
+  static WorkloadPlan build(String kind, Spec spec, Placement place, int[] cpuOf, Topology topo, long syscallNs) {
     List<ThreadSpec> threads = new ArrayList<>();
     for (int tid = 0; tid < place.totalThreads(); tid++) {
       threads.add(new ThreadSpec(tid, tid / place.threadsPerProcess(), place.priority(), cpuOf[tid]));
     }
-    // Objects: for each process, its per-process mappings, then each thread's per-thread ones.
     List<VmObjectSpec> objects = new ArrayList<>();
-    int[][] objectOf = new int[place.totalThreads()][spec.mappings().size()];
+    int n = spec.mappings().size();
+    int[][] objectOf = new int[place.totalThreads()][n];
+    int[][] baseOf = new int[place.totalThreads()][n];
     long anonPages = 0;
     for (int p = 0; p < place.processes(); p++) {
       int first = p * place.threadsPerProcess();
-      int[] shared = new int[spec.mappings().size()];
-      for (int m = 0; m < spec.mappings().size(); m++) {
+      int[] shared = new int[n];
+      for (int m = 0; m < n; m++) {
         Mapping map = spec.mappings().get(m);
         if (!map.perThread()) {
+          int pages = map.per() == Per.SLICE ? map.pages() * place.threadsPerProcess() : map.pages();
+          int home = map.homeNode() >= 0 ? map.homeNode() : topo.nodeOf(cpuOf[first]);
           shared[m] = objects.size();
-          objects.add(new VmObjectSpec(objects.size(), topo.nodeOf(cpuOf[first]), map.pages(), map.file()));
-          anonPages += map.file() ? 0 : map.pages();
+          objects.add(new VmObjectSpec(objects.size(), home, pages, map.file()));
+          anonPages += map.file() ? 0 : pages;
         }
       }
       for (int i = 0; i < place.threadsPerProcess(); i++) {
         int tid = first + i;
-        for (int m = 0; m < spec.mappings().size(); m++) {
+        for (int m = 0; m < n; m++) {
           Mapping map = spec.mappings().get(m);
           if (map.perThread()) {
+            int home = map.homeNode() >= 0 ? map.homeNode() : topo.nodeOf(cpuOf[tid]);
             objectOf[tid][m] = objects.size();
-            objects.add(new VmObjectSpec(objects.size(), topo.nodeOf(cpuOf[tid]), map.pages(), map.file()));
+            objects.add(new VmObjectSpec(objects.size(), home, map.pages(), map.file()));
             anonPages += map.file() ? 0 : map.pages();
           } else {
             objectOf[tid][m] = shared[m];
+            baseOf[tid][m] = map.per() == Per.SLICE ? i * map.pages() : 0;
           }
         }
       }
@@ -142,9 +165,9 @@ public final class ProgramWorkload {
           + topo.pagesPerNode() * topo.nodes() + " (raise topology.memory-per-node)");
     }
     int page = mutexPage;
-    long syscallNs = dfsim.core.config.Costs.from(s).syscallNs();
-    return new WorkloadPlan("program", spec.op(), threads, objects,
-        t -> new ProgramRunner(spec, objectOf[t.tid()], page, syscallNs), true);
+    return new WorkloadPlan(kind, spec.op(), threads, objects,
+        t -> new ProgramRunner(spec, objectOf[t.tid()], baseOf[t.tid()], page, syscallNs),
+        uses(spec.steps(), Token.class));
   }
 
   /** Reads and checks {@code workload.program.*}. */
@@ -184,7 +207,7 @@ public final class ProgramWorkload {
     for (int i = 0; i < list.size(); i++) {
       String path = K + "mappings[" + i + "]";
       Config m = object(list.get(i), path);
-      known(m, path, Set.of("name", "kind", "pages", "per"));
+      known(m, path, Set.of("name", "kind", "pages", "per", "home-node"));
       String name = string(m, "name", path);
       if (!name.matches("[A-Za-z][A-Za-z0-9_-]*")) {
         throw new BadInputException(path + ".name = " + name + ": letters, digits, '_' and '-', starting with a letter");
@@ -200,10 +223,11 @@ public final class ProgramWorkload {
       }
       int pages = intIn(m, "pages", 1, 1 << 24, path);
       String per = m.hasPath("per") ? string(m, "per", path) : "thread";
-      if (!per.equals("thread") && !per.equals("process")) {
-        throw new BadInputException(path + ".per = " + per + ": must be thread | process");
+      if (!per.equals("thread") && !per.equals("process") && !per.equals("slice")) {
+        throw new BadInputException(path + ".per = " + per + ": must be thread | process | slice");
       }
-      out.add(new Mapping(name, kind.equals("file"), pages, per.equals("thread")));
+      int home = m.hasPath("home-node") ? intIn(m, "home-node", -1, 4095, path) : -1;
+      out.add(new Mapping(name, kind.equals("file"), pages, Per.valueOf(per.toUpperCase()), home));
     }
     return out;
   }
@@ -260,9 +284,10 @@ public final class ProgramWorkload {
       case "munmap" -> {
         known(c, path, Set.of("munmap"));
         int m = mapping(c, "munmap", path, mappings);
-        if (!mappings.get(m).perThread()) {
+        if (mappings.get(m).per() == Per.PROCESS) {
           throw new BadInputException(path + ".munmap = " + mappings.get(m).name() + ": the mapping is shared by "
-              + "the process's threads, whose mapped pages the model tracks per thread; munmap a per = thread mapping");
+              + "the process's threads, whose mapped pages the model tracks per thread; munmap a per = thread "
+              + "or per = slice mapping");
         }
         return new Munmap(m);
       }

@@ -67,6 +67,14 @@ final class ProgramWorkloadTest {
   }
 
   @Test
+  void aSliceIsTheThreadsOwnRangeOfItsProcesssObject() {
+    // One object of 2 x 4 pages for the process; thread 1's slice starts at page 4.
+    assertEquals(List.of(new Op.Fault(0, 4, true), new Op.Fault(0, 5, true), new Op.Unmap(0, 4, 4)),
+        ops("mappings = [{ name = mem, pages = 4, per = slice }]\nsteps = [{ touch = mem, pages = 2 }, { munmap = mem }]",
+            1, 3));
+  }
+
+  @Test
   void munmapUnmapsTheMappingAndTheNextTouchFaultsAgainFromItsStart() {
     List<Op> ops = ops(MEM + "steps = [{ touch = mem, pages = all }, { munmap = mem }]", 0, 11);
     List<Op> pass = List.of(new Op.Fault(0, 0, true), new Op.Fault(0, 1, true), new Op.Fault(0, 2, true),
