@@ -41,8 +41,17 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measures engine speed, scaling and parallel experiments; writes bench.json.")
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--quick", description = "fewer rounds and shorter runs (under a minute)")
+  @Option(names = "--quick", description = "fewer rounds and shorter runs (a few minutes)")
   boolean quick;
+
+  @Option(names = "--rounds", paramLabel = "N",
+      description = "measured rounds of every section (default: 11 engines, 7 boxes, 5 experiment; 5, 5, 3 with --quick)")
+  Integer rounds;
+
+  /** The measured rounds of a section: --rounds, else its quick or full default. */
+  private int rounds(int quickDefault, int fullDefault) {
+    return rounds != null ? rounds : quick ? quickDefault : fullDefault;
+  }
 
   @Option(names = "--out", description = "output directory (default: out/bench/)")
   Path out;
@@ -63,6 +72,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (rounds != null && (rounds < 1 || rounds > 100)) {
+      throw new dfsim.core.config.BadInputException("--rounds " + rounds + ": must be 1..100");
+    }
     Path dir = out != null ? out : Path.of("out", "bench");
     // bench.json is the machine's latest measurement: written over, never refused.
     OutputDir.claim(dir, "bench.json", "", true);
@@ -110,7 +122,7 @@ final class BenchCommand implements Callable<Integer> {
   /** Bare loop and engines on conf/default.conf; returns the actors(1)/sequential ratio. */
   private double engines(Map<String, Object> json) {
     int warmup = quick ? 2 : 3;
-    int rounds = quick ? 5 : 11;
+    int rounds = rounds(5, 11);
     BareLoop bare = BareLoop.record(Simulation.prepare(null, List.of(), null).built().model());
     String digest = null;
     long events = 0;
@@ -182,7 +194,7 @@ final class BenchCommand implements Callable<Integer> {
    * actor engine (1 thread) runs each box once, shorter, as it is much slower on big boxes.
    */
   private Map<String, Object> scaling() {
-    int rounds = quick ? 5 : 7;
+    int rounds = rounds(5, 7);
     long[][] ns = new long[BOXES.length][rounds];
     double[][] late = new double[BOXES.length][rounds];
     long[] events = new long[BOXES.length];
@@ -317,7 +329,7 @@ final class BenchCommand implements Callable<Integer> {
    * many threads as there are cores, in interleaved rounds.
    */
   private Map<String, Object> experiment() throws Exception {
-    int rounds = quick ? 3 : 5;
+    int rounds = rounds(3, 5);
     int jobs = Runtime.getRuntime().availableProcessors();
     String endTime = quick ? "4ms" : "10ms";
     Experiment ex = Experiment.plan(shipped(EXPERIMENT), List.of("sim.end-time=" + endTime));

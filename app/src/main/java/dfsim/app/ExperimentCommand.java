@@ -176,6 +176,7 @@ final class ExperimentCommand implements Callable<Integer> {
   private static List<Map<String, Object>> writeResults(Experiment ex, Path dir,
       Map<Experiment.Run, MetricsReport> finished) {
     List<Map<String, Object>> rows = new ArrayList<>();
+    List<Long> tasks = new ArrayList<>();
     for (Experiment.Point p : ex.points()) {
       List<MetricsReport> reports = new ArrayList<>();
       for (Experiment.Run r : p.runs()) {
@@ -186,8 +187,11 @@ final class ExperimentCommand implements Callable<Integer> {
       }
       if (!reports.isEmpty()) {
         rows.add(Results.row(p, ex.sweepKeys(), reports, p.runs().size()));
+        com.typesafe.config.Config c = p.runs().get(0).config();
+        tasks.add(c.getLong("workload.processes") * c.getLong("workload.threads"));
       }
     }
+    Results.addEfficiency(rows, ex.sweepKeys(), tasks);
     Outputs.writeCsv(dir.resolve("results.csv"), rows);
     List<String> variants = new ArrayList<>();
     for (Map<String, Object> row : rows) {

@@ -17,7 +17,8 @@ import org.apache.commons.statistics.distribution.TDistribution;
  * sleep (to the end of the run for a sleeper still asleep), the mean kernel time of umtx_sleep
  * and umtx_wakeup calls, the mean cost of a mutex page's copy-on-write, the seed count,
  * {@code complete} (false in the results of an interrupted experiment for a point that lacks
- * seeds), and the one wall-clock column, {@code wall_ms}.
+ * seeds), the one wall-clock column, {@code wall_ms}, and {@code per_task_efficiency}
+ * ({@link #addEfficiency}).
  */
 final class Results {
   /** Columns whose values depend on the machine, not the simulation. */
@@ -87,6 +88,43 @@ final class Results {
     row.put("complete", n == planned);
     row.put("wall_ms", wallMs);
     return row;
+  }
+
+  /**
+   * Adds {@code per_task_efficiency} to every row, will-it-scale's scaling figure: ops per second
+   * per task (processes x threads) over the same at the fewest tasks among the rows of its variant
+   * whose other sweep values are the same (1.000 = perfect scaling); empty where the tasks do not
+   * vary. {@code tasks} gives each row's task count, in row order.
+   */
+  static void addEfficiency(List<Map<String, Object>> rows, List<String> sweepKeys, List<Long> tasks) {
+    List<String> others = sweepKeys.stream()
+        .filter(k -> !k.equals("workload.threads") && !k.equals("workload.processes")).toList();
+    for (int i = 0; i < rows.size(); i++) {
+      Map<String, Object> row = rows.get(i);
+      int base = -1;
+      boolean varies = false;
+      for (int j = 0; j < rows.size(); j++) {
+        Map<String, Object> other = rows.get(j);
+        boolean same = other.get("variant").equals(row.get("variant"));
+        for (String k : others) {
+          same &= String.valueOf(other.get(k)).equals(String.valueOf(row.get(k)));
+        }
+        if (same) {
+          varies |= !tasks.get(j).equals(tasks.get(i));
+          if (base < 0 || tasks.get(j) < tasks.get(base)) {
+            base = j;
+          }
+        }
+      }
+      double perTask = parse(row.get("ops_per_sim_second")) / tasks.get(i);
+      double basePerTask = parse(rows.get(base).get("ops_per_sim_second")) / tasks.get(base);
+      row.put("per_task_efficiency", varies && basePerTask > 0 ? fmt(perTask / basePerTask) : "");
+    }
+  }
+
+  private static double parse(Object cell) {
+    String s = String.valueOf(cell);
+    return s.isEmpty() ? Double.NaN : Double.parseDouble(s);
   }
 
   /** Returns the mean of the defined (non-NaN) values, or NaN when none is. */

@@ -99,6 +99,15 @@ final class ExperimentCommandTest {
       assertEquals("true", row[header.indexOf("complete")], where);
       assertEquals(3, new java.util.HashSet<>(digests).size(), "three seeds, three runs: " + where);
     }
+    // per_task_efficiency: ops/s per thread over the same at 1 thread, within the variant.
+    int eff = header.indexOf("per_task_efficiency");
+    int rate = header.indexOf("ops_per_sim_second");
+    for (String[] row : rows.subList(1, rows.size())) {
+      String[] one = rows.stream().filter(r -> r[0].equals(row[0]) && r[1].equals("1")).findFirst().orElseThrow();
+      double expected = Double.parseDouble(row[rate]) / Integer.parseInt(row[1]) / Double.parseDouble(one[rate]);
+      assertEquals(expected, Double.parseDouble(row[eff]), 0.0005, Arrays.toString(row));
+    }
+    assertTrue(Double.parseDouble(rows.get(5)[eff]) < 0.9, "16 threads on one shared object do not scale");
     // With more than one thread the seeds' rates differ, so the interval is not 0.
     assertTrue(Double.parseDouble(rows.get(5)[header.indexOf("ops_per_sim_second_ci95")]) > 0, Arrays.toString(rows.get(5)));
   }

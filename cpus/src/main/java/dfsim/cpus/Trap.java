@@ -153,6 +153,7 @@ final class Trap implements Globaldata.UserReturn {
   /** Returns whether {@code op} sends a message the instant it starts (no trap, syscall or switch first). */
   private static boolean sendsAtOnce(Op op) {
     return op instanceof Op.GetToken || op instanceof Op.RelToken || op instanceof Op.Wakeup
-        || op instanceof Op.AllocPage || op instanceof Op.FreePages;
+        || op instanceof Op.AllocPage || op instanceof Op.FreePages
+        || op instanceof Op.MutexLock || op instanceof Op.MutexUnlock || op instanceof Op.UmtxCalls;
   }
 }

@@ -167,7 +167,7 @@ public final class ProgramWorkload {
     int page = mutexPage;
     return new WorkloadPlan(kind, spec.op(), threads, objects,
         t -> new ProgramRunner(spec, objectOf[t.tid()], baseOf[t.tid()], page, syscallNs),
-        uses(spec.steps(), Token.class));
+        sendsAtOnce(spec.steps()));
   }
 
   /** Reads and checks {@code workload.program.*}. */
@@ -440,6 +440,15 @@ public final class ProgramWorkload {
         System.arraycopy(after, 0, touched, 0, touched.length);
       }
     }
+  }
+
+  /**
+   * Whether a CPU may send a message the instant one of these steps starts (a token's or a
+   * mutex's): the fault storm's steps (computation, faults, unmaps, sleeps) never do, which lets
+   * the actor engine look further ahead.
+   */
+  private static boolean sendsAtOnce(List<Step> steps) {
+    return uses(steps, Token.class) || uses(steps, Mutex.class);
   }
 
   /** Whether any step of {@code steps}, at any depth, is a {@code kind}. */
