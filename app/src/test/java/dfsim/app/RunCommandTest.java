@@ -109,6 +109,24 @@ final class RunCommandTest {
     assertEquals("", r.out(), "no digest line");
   }
 
+  /** `./dfsim run x.conf` in x.conf's own directory: its includes are looked for next to it. */
+  @Test
+  void aConfigGivenWithoutADirectoryFindsItsIncludesNextToIt() throws Exception {
+    Files.writeString(tmp.resolve("base.conf"), "include \"" + Path.of(DEFAULT).toAbsolutePath() + "\"\n"
+        + "sim.end-time = 1ms\n");
+    Files.writeString(tmp.resolve("x.conf"), "include \"base.conf\"\n");
+    Path log = tmp.resolve("x.log");
+    Process p = new ProcessBuilder(ChildJvm.command(List.of("-Xmx512m"), List.of("run", "--quiet", "x.conf")))
+        .directory(tmp.toFile()).redirectError(log.toFile()).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), Files.readString(log));
+    assertTrue(out.startsWith("result digest: "), out);
+    // base.conf's end time was read: the include was found.
+    assertEquals(1_000_000, JSON.readTree(Files.list(tmp.resolve("out")).findFirst().orElseThrow()
+        .resolve("metrics.json").toFile()).get("run").get("simulated_ns").asLong());
+  }
+
   @Test
   void oneConfigAndSeedGiveOneDigest() {
     Set<String> digests = new HashSet<>();
