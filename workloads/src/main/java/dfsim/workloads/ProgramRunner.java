@@ -3,7 +3,6 @@ package dfsim.workloads;
 import dfsim.core.program.Op;
 import dfsim.core.program.Program;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Deque;
 import java.util.List;
@@ -21,6 +20,8 @@ final class ProgramRunner implements Program {
   private static final int MAX_SILENT_STEPS = 10_000;
 
   private final ProgramWorkload.Spec spec;
+  /** Whether each pass is the op (the steps mark none), decided once. */
+  private final boolean passIsTheOp;
   /** The VM object of each mapping, for this thread, and the first page of its slice of it. */
   private final int[] objects;
   private final int[] bases;
@@ -52,6 +53,7 @@ final class ProgramRunner implements Program {
   ProgramRunner(ProgramWorkload.Spec spec, int[] objects, int[] bases, int mutexPage, long syscallNs) {
     this.spec = spec;
     this.bases = bases.clone();
+    this.passIsTheOp = spec.passIsTheOp();
     this.mutexPage = mutexPage;
     this.syscallNs = syscallNs;
     this.objects = objects.clone();
@@ -87,7 +89,7 @@ final class ProgramRunner implements Program {
         return;
       }
       passes++;
-      if (spec.passIsTheOp()) {
+      if (passIsTheOp) {
         pending.add(new Op.Begin(ProgramWorkload.PASS));
         frames.push(new Frame(spec.steps(), 1, new Op.End(ProgramWorkload.PASS)));
         return;
@@ -181,14 +183,5 @@ final class ProgramRunner implements Program {
       }
     }
     return weights.length - 1;
-  }
-
-  /** For tests: the operations of the first {@code n} calls. */
-  List<Op> take(int n, SplittableRandom random) {
-    List<Op> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      out.add(next(0, random));
-    }
-    return out;
   }
 }

@@ -60,7 +60,7 @@ public final class ConfigLoader {
       try {
         // Absolute, so that an include is always looked for next to the file that includes it.
         base = ConfigFactory.parseFile(file.toAbsolutePath().toFile(),
-            ConfigParseOptions.defaults().setAllowMissing(false).setIncluder(new RequiredIncludes(null)));
+            ConfigParseOptions.defaults().setAllowMissing(false).setIncluder(new RequiredIncludes()));
       } catch (ConfigException e) {
         throw new BadInputException("config file " + file + ": cannot parse: " + parseError(e));
       } catch (BadInputException e) {
@@ -203,15 +203,10 @@ public final class ConfigLoader {
    * HOCON would silently include nothing. Includes resolve relative to the including file only.
    */
   private static final class RequiredIncludes implements com.typesafe.config.ConfigIncluder {
-    private final com.typesafe.config.ConfigIncluder fallback;
-
-    RequiredIncludes(com.typesafe.config.ConfigIncluder fallback) {
-      this.fallback = fallback;
-    }
-
+    /** Never falls back: the library's includer would quietly include nothing for a missing file. */
     @Override
     public com.typesafe.config.ConfigIncluder withFallback(com.typesafe.config.ConfigIncluder f) {
-      return new RequiredIncludes(f);
+      return this;
     }
 
     @Override
