@@ -140,13 +140,14 @@ final class BadInputTest {
       "steps = []                                               | workload.program.steps = []",
       "steps = [{ syscall = fork }]                             | workload.program.steps[0].syscall = fork: must be getppid",
       "steps = [{ mutex = 1024 }]                               | workload.program.steps[0].mutex = 1024: must be in 0..1023",
+      "steps = [{ sleep = 1us }], mappings = [{ name = f, kind = file, pages = 100000, per = process }] | workload.program.mappings[0].pages = 100000: the files homed on node 0 need more than its 65536 pages of page cache",
   })
   void badPrograms(String program, String named) throws IOException {
     Path f = tmp.resolve("program.conf");
     Files.writeString(f, "include \"" + Path.of("../conf/default.conf").toAbsolutePath() + "\"\n"
         + "workload { kind = program, threads = 2, program {\n"
         + "mappings = [{ name = mem, kind = anonymous, pages = 4 }]\n" + program.replace(", op =", "\nop =")
-            .replace(", bind =", "\nbind =") + "\n} }\n");
+            .replace(", bind =", "\nbind =").replace(", mappings =", "\nmappings =") + "\n} }\n");
     expectBad(named.trim(), "run", "--out", tmp.resolve("o").toString(), f.toString());
   }
 

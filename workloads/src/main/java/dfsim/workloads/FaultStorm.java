@@ -78,17 +78,6 @@ public final class FaultStorm {
     // process with a slice per thread (shared, file), faulted page by page, then unmapped.
     ProgramWorkload.Per per = mode == ObjectMode.PRIVATE ? ProgramWorkload.Per.THREAD : ProgramWorkload.Per.SLICE;
     boolean file = mode == ObjectMode.FILE;
-    if (file) {
-      long[] filePagesOn = new long[topo.nodes()];
-      for (int p = 0; p < place.processes(); p++) {
-        int home = homeNode >= 0 ? homeNode : topo.nodeOf(place.cpuOf(p * place.threadsPerProcess()));
-        if ((filePagesOn[home] += (long) place.threadsPerProcess() * pages) > topo.pagesPerNode()) {
-          throw new BadInputException(k + "pages-per-pass = " + pages + ": the files homed on node "
-              + home + " need more than its " + topo.pagesPerNode() + " pages of page cache (raise "
-              + "topology.memory-per-node)");
-        }
-      }
-    }
     List<ProgramWorkload.Step> steps = new ArrayList<>(List.of(
         new ProgramWorkload.Repeat(pages, List.of(new ProgramWorkload.Compute(computeNs, true),
             new ProgramWorkload.Marker(OP, List.of(new ProgramWorkload.Touch(0, 1, false, !file))))),
@@ -103,6 +92,6 @@ public final class FaultStorm {
     for (int tid = 0; tid < cpuOf.length; tid++) {
       cpuOf[tid] = place.cpuOf(tid);
     }
-    return ProgramWorkload.build(kind, spec, place, cpuOf, topo, 0);
+    return ProgramWorkload.build(kind, spec, place, cpuOf, topo, 0, m -> k + "pages-per-pass = " + pages);
   }
 }

@@ -101,15 +101,19 @@ public final class ProgramWorkload {
   public static WorkloadPlan plan(Settings s, Topology topo) {
     Placement place = Placement.from(s, topo);
     Spec spec = spec(s);
-    return build("program", spec, place, bind(s, topo, place), topo, dfsim.core.config.Costs.from(s).syscallNs());
+    return build("program", spec, place, bind(s, topo, place), topo, dfsim.core.config.Costs.from(s).syscallNs(),
+        m -> K + "mappings[" + m + "].pages = " + spec.mappings().get(m).pages());
   }
 
   /**
    * Builds a plan that runs {@code spec} on every thread of {@code place}, thread i on CPU
    * {@code cpuOf[i]}: for each process, a VM object per per-process mapping, then each thread's
-   * per-thread ones, then (with mutex steps) the mutex page and the process's vm_map token.
+   * per-thread ones, then (with mutex steps) the mutex page and the process's vm_map token. The
+   * files must fit their home nodes' page cache; {@code sizeKey} names the key (and value) that
+   * sizes mapping m, for the message when they do not.
    */
-  static WorkloadPlan build(String kind, Spec spec, Placement place, int[] cpuOf, Topology topo, long syscallNs) {
+  static WorkloadPlan build(String kind, Spec spec, Placement place, int[] cpuOf, Topology topo, long syscallNs,
+      java.util.function.IntFunction<String> sizeKey) {
     List<ThreadSpec> threads = new ArrayList<>();
     for (int tid = 0; tid < place.totalThreads(); tid++) {
       threads.add(new ThreadSpec(tid, tid / place.threadsPerProcess(), place.priority(), cpuOf[tid]));
@@ -119,6 +123,7 @@ public final class ProgramWorkload {
     int[][] objectOf = new int[place.totalThreads()][n];
     int[][] baseOf = new int[place.totalThreads()][n];
     long anonPages = 0;
+    long[] filePagesOn = new long[topo.nodes()];
     for (int p = 0; p < place.processes(); p++) {
       int first = p * place.threadsPerProcess();
       int[] shared = new int[n];
@@ -130,6 +135,7 @@ public final class ProgramWorkload {
           shared[m] = objects.size();
           objects.add(new VmObjectSpec(objects.size(), home, pages, map.file()));
           anonPages += map.file() ? 0 : pages;
+          fitPageCache(map.file(), filePagesOn, home, pages, topo, sizeKey.apply(m));
         }
       }
       for (int i = 0; i < place.threadsPerProcess(); i++) {
@@ -141,6 +147,7 @@ public final class ProgramWorkload {
             objectOf[tid][m] = objects.size();
             objects.add(new VmObjectSpec(objects.size(), home, map.pages(), map.file()));
             anonPages += map.file() ? 0 : map.pages();
+            fitPageCache(map.file(), filePagesOn, home, map.pages(), topo, sizeKey.apply(m));
           } else {
             objectOf[tid][m] = shared[m];
             baseOf[tid][m] = map.per() == Per.SLICE ? i * map.pages() : 0;
@@ -168,6 +175,15 @@ public final class ProgramWorkload {
     return new WorkloadPlan(kind, spec.op(), threads, objects,
         t -> new ProgramRunner(spec, objectOf[t.tid()], baseOf[t.tid()], page, syscallNs),
         sendsAtOnce(spec.steps()));
+  }
+
+  /** Adds a file's pages to its home node's page cache, which must hold them from boot. */
+  private static void fitPageCache(boolean file, long[] filePagesOn, int home, long pages, Topology topo,
+      String sizeKey) {
+    if (file && (filePagesOn[home] += pages) > topo.pagesPerNode()) {
+      throw new BadInputException(sizeKey + ": the files homed on node " + home + " need more than its "
+          + topo.pagesPerNode() + " pages of page cache (raise topology.memory-per-node)");
+    }
   }
 
   /** Reads and checks {@code workload.program.*}. */
