@@ -117,9 +117,7 @@ final class BadInputTest {
       "sweep { kernel.lwkt.token-spin = [2, \"2\"] }                         | would share the run directory",
   })
   void badExperimentFiles(String body, String named) throws IOException {
-    Path f = tmp.resolve("x.conf");
-    Files.writeString(f, "include \"" + Path.of("../conf/default.conf").toAbsolutePath() + "\"\n"
-        + body.replace("}, sweep", "}\nsweep") + "\n");
+    Path f = overDefault("x.conf", body.replace("}, sweep", "}\nsweep"));
     expectBad(named.trim(), "experiment", "--out", tmp.resolve("o").toString(), f.toString());
   }
 
@@ -143,19 +141,16 @@ final class BadInputTest {
       "steps = [{ sleep = 1us }], mappings = [{ name = f, kind = file, pages = 100000, per = process }] | workload.program.mappings[0].pages = 100000: the files homed on node 0 need more than its 65536 pages of page cache",
   })
   void badPrograms(String program, String named) throws IOException {
-    Path f = tmp.resolve("program.conf");
-    Files.writeString(f, "include \"" + Path.of("../conf/default.conf").toAbsolutePath() + "\"\n"
-        + "workload { kind = program, threads = 2, program {\n"
+    Path f = overDefault("program.conf", "workload { kind = program, threads = 2, program {\n"
         + "mappings = [{ name = mem, kind = anonymous, pages = 4 }]\n" + program.replace(", op =", "\nop =")
-            .replace(", bind =", "\nbind =").replace(", mappings =", "\nmappings =") + "\n} }\n");
+            .replace(", bind =", "\nbind =").replace(", mappings =", "\nmappings =") + "\n} }");
     expectBad(named.trim(), "run", "--out", tmp.resolve("o").toString(), f.toString());
   }
 
   @Test
   void aProgramWithMutexesHasOneProcess() throws IOException {
-    Path f = tmp.resolve("mutexes.conf");
-    Files.writeString(f, "include \"" + Path.of("../conf/default.conf").toAbsolutePath() + "\"\n"
-        + "workload { kind = program, processes = 2, threads = 2, program { steps = [{ mutex = 0 }] } }\n");
+    Path f = overDefault("mutexes.conf",
+        "workload { kind = program, processes = 2, threads = 2, program { steps = [{ mutex = 0 }] } }");
     expectBad("workload.processes = 2: a program with mutex steps runs the threads of one process", "run",
         "--out", tmp.resolve("o").toString(), f.toString());
   }
@@ -187,6 +182,13 @@ final class BadInputTest {
     Path file = tmp.resolve("file");
     Files.writeString(file, "x");
     expectBad("--out", "run", "-D", "sim.end-time=3ms", "--out", file.resolve("sub").toString());
+  }
+
+  /** Writes {@code name} under the test's directory: the default config included, then {@code body}. */
+  private Path overDefault(String name, String body) throws IOException {
+    Path f = tmp.resolve(name);
+    Files.writeString(f, "include \"" + Path.of("../conf/default.conf").toAbsolutePath() + "\"\n" + body + "\n");
+    return f;
   }
 
   private void expectBad(String named, String... args) {
