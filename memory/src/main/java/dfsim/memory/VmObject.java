@@ -1,24 +1,17 @@
 package dfsim.memory;
 
+import dfsim.core.kernel.LwktTokenState;
 import dfsim.core.protocol.ObjectTokenRequest;
 import dfsim.core.topology.CacheLine;
 import dfsim.core.topology.Topology;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * A VM object homed on this node (sys/vm/vm_object.c): its resident pages
  * ({@code pindex -> pfn}), its ref_count, the PG_BUSY bits of its pages, and its token
- * ({@code obj->token}, sys/kern/lwkt_token.c) held exclusively by one CPU or shared by several.
- *
- * <p>The token's rules (lwkt_token.c at 501747bf): an exclusive try succeeds when nobody holds it;
- * a shared try when nobody holds it exclusively, whether or not exclusive requests wait (shared
- * acquirers ignore TOK_EXCLREQ: no writer preference). There is no queue: a request whose first
- * try fails keeps reading the token ({@link Spinner}), and whichever read finds it free first
- * takes it (see docs/model/lwkt-token.md).
+ * ({@code obj->token}, an {@link LwktTokenState} like every LWKT token).
  */
 final class VmObject {
   final int id;
@@ -26,20 +19,10 @@ final class VmObject {
   final boolean mapToken;
   private int[] pages;
   int refs;
-  /** The CPU holding the token exclusively, or -1. */
-  int exclusive = -1;
-  /** When the exclusive holder got it. */
-  long grantedAt;
-  /** Shared holders: CPU -> when it got the token (a CPU holds one object at most once). */
-  final Map<Integer, Long> shared = new HashMap<>();
-  /** The token's cache line: every acquisition, shared ones too, is an atomic on it. */
-  final CacheLine line;
+  /** Its token: {@code obj->token}, or the map's {@code map->token}. */
+  final LwktTokenState<ObjectTokenRequest> token;
   /** The ref_count's cache line, which lockless references and drops update. */
   final CacheLine refLine;
-  /** Requests whose first try failed, reading the token again as {@link TokenTries} says. */
-  final java.util.List<Spinner> spinners = new java.util.ArrayList<>();
-  /** Bumped whenever the token's state changes: a scheduled read of an older state is void. */
-  long gen;
   /** Pages with PG_BUSY set by a fault in progress, and requests waiting for them. */
   final BitSet busy = new BitSet();
   final ArrayDeque<ObjectTokenRequest> busyWaiters = new ArrayDeque<>();
@@ -47,7 +30,7 @@ final class VmObject {
   VmObject(int id, int pages, boolean mapToken, int refs, Topology topo) {
     this.mapToken = mapToken;
     this.id = id;
-    this.line = new CacheLine(topo);
+    this.token = new LwktTokenState<>(topo);
     this.refLine = new CacheLine(topo);
     this.refs = refs;
     this.pages = new int[Math.max(1, pages)];
@@ -56,18 +39,6 @@ final class VmObject {
 
   int size() {
     return pages.length;
-  }
-
-  boolean held() {
-    return exclusive >= 0 || !shared.isEmpty();
-  }
-
-  /** A request whose first try failed, and when it reads the token again. */
-  record Spinner(ObjectTokenRequest request, dfsim.core.kernel.TokenTries tries, long seq) {}
-
-  /** Whether {@code r} may have the token now. */
-  boolean grantable(ObjectTokenRequest r) {
-    return r.shared() ? exclusive < 0 : !held();
   }
 
   /** Returns the page at {@code pindex}, or -1 (vm_page_lookup()). */

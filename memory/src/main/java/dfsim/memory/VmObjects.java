@@ -2,6 +2,7 @@ package dfsim.memory;
 
 import dfsim.core.config.LwktSettings;
 import dfsim.core.config.VmPageSettings;
+import dfsim.core.kernel.LwktTokenState;
 import dfsim.core.kernel.TokenTries;
 import dfsim.core.metrics.ContentionStats;
 import dfsim.core.metrics.LockClass;
@@ -47,8 +48,6 @@ final class VmObjects {
   private final long tickNs;
   private final Map<Integer, VmObject> objects = new HashMap<>();
   private final LwktSettings lwkt;
-  /** Numbers spinners in arrival order: ties between reads go to the earlier. */
-  private long spinnerSeq;
   final ContentionStats objectStats = new ContentionStats();
   final ContentionStats mapStats = new ContentionStats();
   /** Token hold time per CPU. */
@@ -56,8 +55,8 @@ final class VmObjects {
   /** Token grants and releases, when a test asks for them. */
   private List<TokenEvent> trace;
 
-  /** A spinner's read of an object's token, scheduled for the token's state {@code gen}. */
-  record TokenRead(int objectId, long gen, long seq) implements SimMessage {}
+  /** A spinner's read of an object's token, void if the token changed hands before it. */
+  record TokenRead(int objectId, LwktTokenState.NextRead read) implements SimMessage {}
 
   VmObjects(Node n, VmPageSettings vm, LwktSettings lwkt, WorkloadPlan plan, VmPageHash hash, long tickNs,
       VmPageQueues pages) {
@@ -124,7 +123,7 @@ final class VmObjects {
 
   /** A try of the token: it is taken, or the requester spins, reading it again and again. */
   private void tryToken(VmObject o, ObjectTokenRequest r, LpContext ctx) {
-    if (o.grantable(r)) {
+    if (o.token.grantable(r.shared())) {
       grant(o, r, false, ctx);
       readNext(o, ctx);
       return;
@@ -136,9 +135,8 @@ final class VmObjects {
   /** {@code r}'s try failed: from now on it reads the token as {@link TokenTries} says. */
   private void spin(VmObject o, ObjectTokenRequest r, LpContext ctx) {
     long wait = lwkt.tokenDelayNs() > 0 ? lwkt.tokenDelayNs() : n.cost.cpuPauseNs();
-    o.spinners.add(new VmObject.Spinner(r,
-        new TokenTries(ctx.now(), o.line.transferNs(r.cpu()), wait, lwkt.tokenSpin(), n.cost.cpuPauseNs()),
-        spinnerSeq++));
+    o.token.spin(r, r.cpu(), r.shared(), TokenTries.getThenPoll(ctx.now(), o.token.line.transferNs(r.cpu()), wait,
+        lwkt.tokenSpin(), n.cost.cpuPauseNs()));
   }
 
   /**
@@ -164,21 +162,15 @@ final class VmObjects {
   private void grant(VmObject o, ObjectTokenRequest r, boolean waited, LpContext ctx) {
     ContentionStats stats = statsOf(o);
     long now = ctx.now();
-    long arrived = o.line.take(r.cpu(), now);
+    long arrived = o.token.take(r.cpu(), r.shared(), now);
     stats.acquires++;
     if (waited) {
       // Counted here, not at the failed try: a request still waiting when the run ends is no
       // acquisition, so contended never exceeds acquires.
       stats.contended++;
     }
-    if (o.line.lastTransferNs() > 0) {
+    if (o.token.line.lastTransferNs() > 0) {
       stats.transfers++;
-    }
-    if (r.shared()) {
-      o.shared.put(r.cpu(), now);
-    } else {
-      o.exclusive = r.cpu();
-      o.grantedAt = now;
     }
     if (r.busy() != ObjectTokenRequest.PageBusy.NONE) {
       o.busy.set(r.pindex());
@@ -202,20 +194,7 @@ final class VmObjects {
 
   void onRelease(ObjectTokenRelease r, LpContext ctx) {
     VmObject o = object(r.objectId());
-    long held;
-    if (r.shared()) {
-      Long since = o.shared.remove(r.cpu());
-      if (since == null) {
-        throw new IllegalStateException("CPU " + r.cpu() + " released a shared hold of object " + o.id + " it lacks");
-      }
-      held = ctx.now() - since;
-    } else {
-      if (o.exclusive != r.cpu()) {
-        throw new IllegalStateException("CPU " + r.cpu() + " released object " + o.id + " held by " + o.exclusive);
-      }
-      o.exclusive = -1;
-      held = ctx.now() - o.grantedAt;
-    }
+    long held = o.token.release(r.cpu(), r.shared(), ctx.now());
     if (trace != null) {
       trace.add(new TokenEvent(ctx.now(), o.id, r.cpu(), r.shared(), false));
     }
@@ -225,8 +204,8 @@ final class VmObjects {
     o.refs += r.refDelta();
     statsOf(o).holdNs += held;
     holdByCpu[r.cpu()] += held;
-    if (o.refs <= 0 && !o.held()) {
-      if (!o.spinners.isEmpty() || !o.busyWaiters.isEmpty()) {
+    if (o.refs <= 0 && !o.token.held()) {
+      if (o.token.hasReaders() || !o.busyWaiters.isEmpty()) {
         throw new IllegalStateException("object " + o.id + " terminated with waiters");
       }
       objects.remove(o.id);
@@ -255,7 +234,7 @@ final class VmObjects {
     if (pageBusy(o, w, ctx)) {
       return;
     }
-    if (o.grantable(w)) {
+    if (o.token.grantable(w.shared())) {
       grant(o, w, true, ctx);
     } else {
       spin(o, w, ctx);
@@ -263,50 +242,24 @@ final class VmObjects {
   }
 
   /**
-   * The token's state changed: find the spinner whose next read finds the token free (for its
-   * mode) first, ties to the earlier arrival, and schedule that read. A spinner whose page is now
-   * busy leaves to sleep on it (or, trying, is told so); reads of an older state are void.
+   * The token's state changed: schedule the read of the spinner that finds it free first. A
+   * spinner whose page is now busy leaves to sleep on it (or, trying, is told so).
    */
   private void readNext(VmObject o, LpContext ctx) {
-    o.gen++;
-    long now = ctx.now();
-    VmObject.Spinner best = null;
-    long bestAt = Long.MAX_VALUE;
-    for (Iterator<VmObject.Spinner> it = o.spinners.iterator(); it.hasNext(); ) {
-      VmObject.Spinner sp = it.next();
-      ObjectTokenRequest w = sp.request();
-      if (pageBusy(o, w, ctx)) {
-        it.remove();
-        continue;
-      }
-      if (!o.grantable(w)) {
-        continue;
-      }
-      long at = sp.tries().readAtOrAfter(now);
-      if (at < bestAt) {
-        best = sp;
-        bestAt = at;
-      }
-    }
-    if (best != null) {
-      ctx.schedule(bestAt - now, new TokenRead(o.id, o.gen, best.seq()));
+    LwktTokenState.NextRead next = o.token.nextRead(ctx.now(), sp -> pageBusy(o, sp.request(), ctx));
+    if (next != null) {
+      ctx.schedule(next.at() - ctx.now(), new TokenRead(o.id, next));
     }
   }
 
-  /** A spinner's read finds the token free: it takes it. */
+  /** A spinner's read finds the token free: it takes it, unless the token changed hands since. */
   void onRead(TokenRead e, LpContext ctx) {
     VmObject o = objects.get(e.objectId());
-    if (o == null || e.gen() != o.gen) {
+    LwktTokenState.Reader<ObjectTokenRequest> sp = o == null ? null : o.token.claim(e.read());
+    if (sp == null) {
       return;
     }
-    for (Iterator<VmObject.Spinner> it = o.spinners.iterator(); it.hasNext(); ) {
-      VmObject.Spinner sp = it.next();
-      if (sp.seq() == e.seq()) {
-        it.remove();
-        grant(o, sp.request(), true, ctx);
-        break;
-      }
-    }
+    grant(o, sp.request(), true, ctx);
     readNext(o, ctx);
   }
 

@@ -1,7 +1,6 @@
 package dfsim.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -20,14 +19,10 @@ import dfsim.core.protocol.ObjectTokenGranted;
 import dfsim.core.protocol.ObjectTokenRelease;
 import dfsim.core.protocol.ObjectTokenRequest;
 import dfsim.core.protocol.TokenIntent;
-import dfsim.core.sim.LpContext;
-import dfsim.core.sim.SimMessage;
+import dfsim.core.sim.ScriptedLp;
 import dfsim.core.topology.LpLayout;
 import dfsim.core.topology.Topology;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,70 +39,6 @@ final class TokenNoQueueTest {
   private static final long EVERY = 200;
   private static final long EXCLUSIVE_AT = 60;
 
-  /** A home memory LP driven by hand: scripted arrivals and its own scheduled events, in time order. */
-  private static final class Home implements LpContext {
-    private record Event(long at, long seq, SimMessage message) {}
-
-    private final PriorityQueue<Event> events = new PriorityQueue<>(
-        (x, y) -> x.at != y.at ? Long.compare(x.at, y.at) : Long.compare(x.seq, y.seq));
-    private final MemoryLp lp;
-    private final LpLayout layout;
-    private long now;
-    private long seq;
-    /** Grants sent, with when they left the home. */
-    final List<long[]> grants = new ArrayList<>();
-
-    Home(MemoryLp lp, LpLayout layout) {
-      this.lp = lp;
-      this.layout = layout;
-    }
-
-    void at(long t, SimMessage m) {
-      events.add(new Event(t, seq++, m));
-    }
-
-    /** Runs until the exclusive request is granted (or nothing is left). */
-    void run() {
-      while (!events.isEmpty() && grants.stream().noneMatch(g -> g[1] == layout.cpuLp(EXCLUSIVE_CPU))) {
-        Event e = events.poll();
-        now = e.at;
-        lp.handle(e.message, 0, this);
-      }
-    }
-
-    @Override
-    public long now() {
-      return now;
-    }
-
-    @Override
-    public int self() {
-      return lp.id();
-    }
-
-    @Override
-    public SplittableRandom random() {
-      return new SplittableRandom(1);
-    }
-
-    @Override
-    public long latencyTo(int target) {
-      return 0;
-    }
-
-    @Override
-    public void send(int target, long delayNs, SimMessage message) {
-      if (message instanceof ObjectTokenGranted) {
-        grants.add(new long[] {now, target});
-      }
-    }
-
-    @Override
-    public void schedule(long delayNs, SimMessage message) {
-      at(now + delayNs, message);
-    }
-  }
-
   @Test
   void anExclusiveRequestTakesTheTokenOnlyWhenItsOwnReadFindsItFree() {
     Settings s = new Settings(ConfigLoader.resolve(ConfigFactory.parseString(
@@ -120,7 +51,8 @@ final class TokenNoQueueTest {
         List.of(new VmObjectSpec(0, 0, 4)), null);
     MemoryLp lp = new MemoryLp(0, layout, cost, VmPageSettings.from(s), lwkt, 10_000_000L,
         VmFaultPage.of(false), plan);
-    Home home = new Home(lp, layout);
+    ScriptedLp home = new ScriptedLp(lp);
+    int exclusiveLp = layout.cpuLp(EXCLUSIVE_CPU);
 
     // CPUs 1 to 3 take turns holding the token shared: each 190 ns, one every 200 ns, so it is
     // free for 10 ns in every 200, for 200 cycles.
@@ -131,15 +63,15 @@ final class TokenNoQueueTest {
       home.at(k * EVERY + HOLD, new ObjectTokenRelease(0, -1, -1, cpu, true, 0, false));
     }
     home.at(EXCLUSIVE_AT, new ObjectTokenRequest(0, TokenIntent.HOLD, 0, 0, EXCLUSIVE_CPU));
-    home.run();
+    home.runWhile(() -> home.sentTo(exclusiveLp, ObjectTokenGranted.class).isEmpty());
 
-    long[] exclusive = home.grants.stream().filter(g -> g[1] == layout.cpuLp(EXCLUSIVE_CPU)).findFirst().orElse(null);
-    assertNotNull(exclusive, "the exclusive request is granted in the end");
-    long grantedAt = exclusive[0];
+    List<ScriptedLp.Sent> exclusive = home.sentTo(exclusiveLp, ObjectTokenGranted.class);
+    assertEquals(1, exclusive.size(), "the exclusive request is granted in the end");
+    long grantedAt = exclusive.get(0).at();
     // The reads it makes: after the first failed try at its arrival, the token's line moves from
     // CPU 1 (the holder then) at each read.
     long transfer = topo.transferNs(1, EXCLUSIVE_CPU);
-    TokenTries tries = new TokenTries(EXCLUSIVE_AT, transfer, cost.cpuPauseNs(), lwkt.tokenSpin(), cost.cpuPauseNs());
+    TokenTries tries = TokenTries.getThenPoll(EXCLUSIVE_AT, transfer, cost.cpuPauseNs(), lwkt.tokenSpin(), cost.cpuPauseNs());
     long streamEnd = (cycles - 1) * EVERY + HOLD;
     long firstFreeRead = -1;
     for (long t = EXCLUSIVE_AT + 1; firstFreeRead < 0; ) {
@@ -157,7 +89,8 @@ final class TokenNoQueueTest {
     assertTrue(grantedAt - EXCLUSIVE_AT > 100 * (HOLD - EXCLUSIVE_AT),
         "a long wait: " + (grantedAt - EXCLUSIVE_AT) + " ns against " + (HOLD - EXCLUSIVE_AT) + " in a queue");
     // Every shared request that came meanwhile was granted on arrival: no writer preference.
-    long sharedGrants = home.grants.stream().filter(g -> g[1] != layout.cpuLp(EXCLUSIVE_CPU)).count();
+    long sharedGrants = home.sent().stream()
+        .filter(g -> g.message() instanceof ObjectTokenGranted && g.lp() != exclusiveLp).count();
     assertEquals(Math.min(cycles, (grantedAt - 1) / EVERY + 1), sharedGrants);
   }
 }

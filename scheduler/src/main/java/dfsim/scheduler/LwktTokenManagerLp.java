@@ -1,6 +1,8 @@
 package dfsim.scheduler;
 
 import dfsim.core.config.Costs;
+import dfsim.core.kernel.LwktTokenState;
+import dfsim.core.kernel.TokenTries;
 import dfsim.core.metrics.ContentionStats;
 import dfsim.core.metrics.LockClass;
 import dfsim.core.metrics.RunMetrics;
@@ -15,93 +17,47 @@ import dfsim.core.sim.LogicalProcess;
 import dfsim.core.sim.LpContext;
 import dfsim.core.sim.SimMessage;
 import dfsim.core.topology.LpLayout;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * The pool tokens homed on one socket (pool token i lives on socket i mod sockets): each is an
- * owner reference taken by compare-and-swap (sys/kern/lwkt_token.c at 85946b6c).
+ * The pool tokens homed on one socket (pool token i lives on socket i mod sockets): exclusive
+ * tokens taken by compare-and-swap (sys/kern/lwkt_token.c at 85946b6c), each an
+ * {@link LwktTokenState} like every LWKT token.
  *
- * <p>Times here are the token's own: a try "reads" the token at its home. A get is one read
- * (+CAS) and then {@code spin} read-then-CAS tries, each followed by a wait (cpu_pause, or
- * token-delay ns): try j reads at {@code arrival + j*x + max(0, j-1)*w}, where x is the cache line's
- * transfer from the token's last owner and w the wait; every try failing, the thread gives up at
- * {@code arrival + (1+spin)*x + spin*w} (_lwkt_trytokref2, _lwkt_trytoken_spin). The first failed
- * read is reported at once, so the CPU spins from then on. lwkt_reltoken() tells nobody: spinners
- * and CPUs polling in lwkt_switch()'s skip loop find the token free at their next read, and the
- * earliest such read wins it. See docs/model/lwkt-token.md.
+ * <p>A get whose first read fails is told so at once, so its CPU spins from then on, and makes
+ * {@code spin} more tries ({@link TokenTries#getThenSwitch}); if none finds the token free the
+ * thread gives up ({@link TokenFailed}) and lwkt_switch() runs something else, or polls the token
+ * in its skip loop ({@link TokenPoll}, {@link TokenTries#poll}). lwkt_reltoken() tells nobody:
+ * the reader whose next read finds the token free first takes it then. See
+ * docs/model/lwkt-token.md.
  */
 public final class LwktTokenManagerLp implements LogicalProcess {
   private final int socket;
   private final LpLayout layout;
   private final Costs cost;
-  private final Map<Integer, TokenState> tokens = new HashMap<>();
+  private final Map<Integer, PoolToken> tokens = new HashMap<>();
   private final ContentionStats stats = new ContentionStats();
 
-  /** A spinner's give-up time, checked when it comes. */
-  public record SpinExpire(int token, int cpu, int tid, long seq) implements SimMessage {}
+  /** A get's give-up time, checked when it comes. */
+  public record SpinExpire(int token, long seq) implements SimMessage {}
 
-  /** A CPU trying or polling the token for one thread. */
-  private static final class Waiter {
-    final int cpu;
-    final int tid;
-    final long since;
-    final long transferNs;
-    final long waitNs;
-    final int spin;
-    final boolean poller;
-    final long seq;
-    final long request;
+  /** A reader's read of a token, void if the token changed hands before it. */
+  public record PoolRead(int token, LwktTokenState.NextRead read) implements SimMessage {}
 
-    Waiter(int cpu, int tid, long since, long transferNs, long waitNs, int spin, boolean poller, long seq,
-        long request) {
-      this.request = request;
-      this.cpu = cpu;
-      this.tid = tid;
-      this.since = since;
-      this.transferNs = transferNs;
-      this.waitNs = waitNs;
-      this.spin = spin;
-      this.poller = poller;
-      this.seq = seq;
-    }
+  /** What a reader waits for: thread {@code tid}'s get (or switch try), or a skip-loop poll. */
+  private record Want(int tid, long request, boolean poller) {}
 
-    /** Returns when read j starts: reads cost x each and all but the first follow a wait w. */
-    long readAt(int j) {
-      return since + j * transferNs + Math.max(0, j - 1) * waitNs;
-    }
-
-    /** Returns the index of the first read at or after {@code t}, or -1 past the last. */
-    long firstReadAtOrAfter(long t) {
-      if (poller) {
-        // A poller's pass: its (1 + spin) reads and spin waits, then one cpu_pause, forever.
-        return Math.max(0, ceilDiv(t - since, transferNs + waitNs));
-      }
-      for (int j = 0; j <= spin; j++) {
-        if (readAt(j) >= t) {
-          return j;
-        }
-      }
-      return -1;
-    }
-
-    long pollReadAt(long j) {
-      return since + j * (transferNs + waitNs);
-    }
-  }
-
-  private static final class TokenState {
-    int ownerCpu = -1;
+  /** A pool token and the thread and request that hold it. */
+  private static final class PoolToken {
+    final LwktTokenState<Want> token;
     int ownerTid = -1;
     long ownerRequest = -1;
-    int lastCpu = -1;
-    long grantedAt;
-    final List<Waiter> waiters = new ArrayList<>();
-  }
 
-  private long seq;
+    PoolToken(LwktTokenState<Want> token) {
+      this.token = token;
+    }
+  }
 
   public LwktTokenManagerLp(int socket, LpLayout layout, Costs cost) {
     this.socket = socket;
@@ -123,6 +79,8 @@ public final class LwktTokenManagerLp implements LogicalProcess {
       onTry(t, ctx);
     } else if (m instanceof TokenRelease r) {
       onRelease(r, ctx);
+    } else if (m instanceof PoolRead r) {
+      onRead(r, ctx);
     } else if (m instanceof SpinExpire e) {
       onExpire(e, ctx);
     } else if (m instanceof TokenPoll p) {
@@ -139,12 +97,8 @@ public final class LwktTokenManagerLp implements LogicalProcess {
     metrics.contention(LockClass.TOKEN).add(stats);
   }
 
-  private TokenState state(int token) {
-    return tokens.computeIfAbsent(token, k -> new TokenState());
-  }
-
-  private long transfer(TokenState st, int cpu) {
-    return st.lastCpu < 0 ? 0 : layout.topology().transferNs(st.lastCpu, cpu);
+  private PoolToken state(int token) {
+    return tokens.computeIfAbsent(token, k -> new PoolToken(new LwktTokenState<>(layout.topology())));
   }
 
   /** The wait after a failed try: token-delay ns, or one cpu_pause when it is 0. */
@@ -153,45 +107,41 @@ public final class LwktTokenManagerLp implements LogicalProcess {
   }
 
   private void onTry(TokenTry t, LpContext ctx) {
-    TokenState st = state(t.token());
-    if (st.ownerCpu < 0) {
-      grant(t.token(), st, t.cpu(), t.tid(), t.request(), ctx.now(), 1, transfer(st, t.cpu()), false, ctx);
+    PoolToken st = state(t.token());
+    if (!st.token.held()) {
+      grant(t.token(), st, t.cpu(), new Want(t.tid(), t.request(), false), 1, false, ctx);
       return;
     }
-    if (st.ownerCpu == t.cpu() && st.ownerTid == t.tid()) {
+    if (st.token.exclusiveHolder() == t.cpu() && st.ownerTid == t.tid()) {
       throw new IllegalStateException("thread " + t.tid() + " asked again for token " + t.token() + " it holds");
     }
     int lp = layout.cpuLp(t.cpu());
     ctx.send(lp, ctx.latencyTo(lp), new LockContended(LockClass.TOKEN, -1));
-    long x = transfer(st, t.cpu());
-    Waiter w = new Waiter(t.cpu(), t.tid(), ctx.now(), x, tryWait(t.waitNs()), t.spin(), false, seq++, t.request());
-    st.waiters.add(w);
-    long giveUp = w.readAt(t.spin()) + x + (t.spin() > 0 ? w.waitNs : 0) - ctx.now();
-    ctx.schedule(giveUp, new SpinExpire(t.token(), t.cpu(), t.tid(), w.seq));
+    TokenTries tries = TokenTries.getThenSwitch(ctx.now(), st.token.line.transferNs(t.cpu()), tryWait(t.waitNs()),
+        t.spin());
+    LwktTokenState.Reader<Want> r = st.token.spin(new Want(t.tid(), t.request(), false), t.cpu(), false, tries);
+    ctx.schedule(tries.giveUpAt() - ctx.now(), new SpinExpire(t.token(), r.seq()));
   }
 
+  /** Every try of a get failed: its thread gives up and lwkt_switch()es. */
   private void onExpire(SpinExpire e, LpContext ctx) {
-    TokenState st = state(e.token());
-    for (Waiter w : st.waiters) {
-      if (w.seq == e.seq()) {
-        st.waiters.remove(w);
-        int lp = layout.cpuLp(e.cpu());
-        ctx.send(lp, ctx.latencyTo(lp), new TokenFailed(e.token(), e.tid(), 1 + w.spin, w.request));
-        return;
-      }
+    PoolToken st = state(e.token());
+    LwktTokenState.Reader<Want> r = st.token.remove(e.seq());
+    if (r != null) {
+      int lp = layout.cpuLp(r.cpu());
+      int tries = 1 + r.tries().spin();
+      ctx.send(lp, ctx.latencyTo(lp), new TokenFailed(e.token(), r.request().tid(), tries, r.request().request()));
     }
   }
 
   private void onPoll(TokenPoll p, LpContext ctx) {
-    TokenState st = state(p.token());
-    if (st.ownerCpu < 0) {
-      grant(p.token(), st, p.cpu(), p.tid(), p.request(), ctx.now(), 1, transfer(st, p.cpu()), true, ctx);
+    PoolToken st = state(p.token());
+    if (!st.token.held()) {
+      grant(p.token(), st, p.cpu(), new Want(p.tid(), p.request(), true), -1, true, ctx);
       return;
     }
-    long x = transfer(st, p.cpu());
-    // One pass of the skip loop: the get's reads and waits, then a cpu_pause.
-    long pass = (1 + p.spin()) * x + p.spin() * tryWait(p.waitNs()) + cost.cpuPauseNs();
-    st.waiters.add(new Waiter(p.cpu(), p.tid(), ctx.now(), Math.max(1, pass), 0, p.spin(), true, seq++, p.request()));
+    st.token.spin(new Want(p.tid(), p.request(), true), p.cpu(), false, TokenTries.poll(ctx.now(),
+        st.token.line.transferNs(p.cpu()), tryWait(p.waitNs()), p.spin(), cost.cpuPauseNs()));
   }
 
   /**
@@ -199,73 +149,68 @@ public final class LwktTokenManagerLp implements LogicalProcess {
    * the token: the cancel releases it here, before any later request of that CPU is seen.
    */
   private void onCancel(TokenPollCancel c, LpContext ctx) {
-    TokenState st = state(c.token());
-    boolean waiting = st.waiters.removeIf(w -> w.poller && w.cpu == c.cpu() && w.request == c.request());
-    if (!waiting && st.ownerCpu == c.cpu() && st.ownerRequest == c.request()) {
+    PoolToken st = state(c.token());
+    boolean waiting = st.token.removeReaders(
+        r -> r.request().poller() && r.cpu() == c.cpu() && r.request().request() == c.request());
+    if (waiting) {
+      // The withdrawn poll may have had the next read of a free token.
+      readNext(c.token(), st, ctx);
+    } else if (st.token.exclusiveHolder() == c.cpu() && st.ownerRequest == c.request()) {
       release(c.token(), st, c.cpu(), ctx);
     }
   }
 
   private void onRelease(TokenRelease r, LpContext ctx) {
-    TokenState st = state(r.token());
-    if (st.ownerCpu != r.cpu() || st.ownerTid != r.tid()) {
+    PoolToken st = state(r.token());
+    if (st.token.exclusiveHolder() != r.cpu() || st.ownerTid != r.tid()) {
       throw new IllegalStateException("CPU " + r.cpu() + " thread " + r.tid() + " released token "
-          + r.token() + " owned by CPU " + st.ownerCpu + " thread " + st.ownerTid);
+          + r.token() + " owned by CPU " + st.token.exclusiveHolder() + " thread " + st.ownerTid);
     }
     release(r.token(), st, r.cpu(), ctx);
   }
 
-  private void release(int token, TokenState st, int fromCpu, LpContext ctx) {
-    long now = ctx.now();
-    stats.holdNs += Math.max(0, now - st.grantedAt);
-    st.ownerCpu = -1;
+  private void release(int token, PoolToken st, int fromCpu, LpContext ctx) {
+    stats.holdNs += Math.max(0, st.token.release(fromCpu, false, ctx.now()));
     st.ownerTid = -1;
     st.ownerRequest = -1;
-    // The waiter whose next read comes first wins; ties go to the earliest arrival.
-    Waiter best = null;
-    long bestAt = Long.MAX_VALUE;
-    long bestTry = 0;
-    for (Waiter w : st.waiters) {
-      long j = w.firstReadAtOrAfter(now);
-      if (j < 0) {
-        continue;
-      }
-      long at = w.poller ? w.pollReadAt(j) : w.readAt((int) j);
-      if (at < bestAt) {
-        best = w;
-        bestAt = at;
-        bestTry = j;
-      }
-    }
-    if (best != null) {
-      st.waiters.remove(best);
-      // The winner's read pulls the line from the releasing CPU.
-      long x = layout.topology().transferNs(fromCpu, best.cpu);
-      grant(token, st, best.cpu, best.tid, best.request, bestAt, best.poller ? -1 : (int) bestTry + 1, x, true, ctx);
+    readNext(token, st, ctx);
+  }
+
+  /** The token's state changed: schedule the read of the reader that finds it free first. */
+  private void readNext(int token, PoolToken st, LpContext ctx) {
+    LwktTokenState.NextRead next = st.token.nextRead(ctx.now(), r -> false);
+    if (next != null) {
+      ctx.schedule(next.at() - ctx.now(), new PoolRead(token, next));
     }
   }
 
-  /** The token is {@code cpu}'s from {@code at}; the grant reaches it after the line moves. */
-  private void grant(int token, TokenState st, int cpu, int tid, long request, long at, int tries, long transferNs,
-      boolean waited, LpContext ctx) {
+  /** A reader's read finds the token free: it takes it, unless the token changed hands since. */
+  private void onRead(PoolRead e, LpContext ctx) {
+    PoolToken st = state(e.token());
+    LwktTokenState.Reader<Want> r = st.token.claim(e.read());
+    if (r != null) {
+      int tries = r.request().poller() ? -1 : r.tries().triesAt(ctx.now());
+      grant(e.token(), st, r.cpu(), r.request(), tries, true, ctx);
+    }
+  }
+
+  /** The token is {@code cpu}'s from now; the grant reaches it after the line moves. */
+  private void grant(int token, PoolToken st, int cpu, Want want, int tries, boolean waited, LpContext ctx) {
+    long now = ctx.now();
+    long arrived = st.token.take(cpu, false, now);
     stats.acquires++;
     if (waited) {
       // Counted at the grant: a get still waiting at the end of the run is no acquisition.
       stats.contended++;
     }
-    if (st.lastCpu >= 0 && st.lastCpu != cpu) {
+    if (st.token.line.lastTransferNs() > 0) {
       stats.transfers++;
     }
-    st.ownerCpu = cpu;
-    st.ownerTid = tid;
-    st.ownerRequest = request;
-    st.lastCpu = cpu;
-    st.grantedAt = at;
+    st.ownerTid = want.tid();
+    st.ownerRequest = want.request();
+    // Reads scheduled for the free token are void now.
+    readNext(token, st, ctx);
     int lp = layout.cpuLp(cpu);
-    ctx.send(lp, (at - ctx.now()) + ctx.latencyTo(lp) + transferNs, new TokenGranted(token, tid, tries, request));
-  }
-
-  private static long ceilDiv(long a, long b) {
-    return -Math.floorDiv(-a, b);
+    ctx.send(lp, (arrived - now) + ctx.latencyTo(lp), new TokenGranted(token, want.tid(), tries, want.request()));
   }
 }
