@@ -138,6 +138,7 @@ final class BadInputTest {
       "steps = []                                               | workload.program.steps = []",
       "steps = [{ syscall = fork }]                             | workload.program.steps[0].syscall = fork: must be getppid",
       "steps = [{ mutex = 1024 }]                               | workload.program.steps[0].mutex = 1024: must be in 0..1023",
+      "steps = [{ mutex = 0, per = slice }]                     | workload.program.steps[0].per = slice: must be process",
       "steps = [{ sleep = 1us }], mappings = [{ name = f, kind = file, pages = 100000, per = process }] | workload.program.mappings[0].pages = 100000: the files homed on node 0 need more than its 65536 pages of page cache",
   })
   void badPrograms(String program, String named) throws IOException {
@@ -145,14 +146,6 @@ final class BadInputTest {
         + "mappings = [{ name = mem, kind = anonymous, pages = 4 }]\n" + program.replace(", op =", "\nop =")
             .replace(", bind =", "\nbind =").replace(", mappings =", "\nmappings =") + "\n} }");
     expectBad(named.trim(), "run", "--out", tmp.resolve("o").toString(), f.toString());
-  }
-
-  @Test
-  void aProgramWithMutexesHasOneProcess() throws IOException {
-    Path f = overDefault("mutexes.conf",
-        "workload { kind = program, processes = 2, threads = 2, program { steps = [{ mutex = 0 }] } }");
-    expectBad("workload.processes = 2: a program with mutex steps runs the threads of one process", "run",
-        "--out", tmp.resolve("o").toString(), f.toString());
   }
 
   @Test

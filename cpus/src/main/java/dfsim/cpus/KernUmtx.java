@@ -135,7 +135,7 @@ final class KernUmtx {
     t.mutex = call;
     t.umtxStart = ctx.now();
     t.umtxAsleepNs = 0;
-    addressing.callSteps(t.newKSteps(), t.mutexObject, t.mutexWord, isSleep(call), expected);
+    addressing.callSteps(t.newKSteps(), t.spec.pid(), t.mutexObject, t.mutexWord, isSleep(call), expected);
     steps.next(ctx);
   }
 

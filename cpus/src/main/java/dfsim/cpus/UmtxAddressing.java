@@ -23,8 +23,8 @@ sealed interface UmtxAddressing {
     return quick ? new FaultPageQuick(cost, umtx) : new FaultPage(cost, umtx, page, mapToken, vm, pages, plan, topo);
   }
 
-  /** Adds the steps of umtx_sleep(word, expected) ({@code sleep}) or umtx_wakeup(word, 1). */
-  void callSteps(Deque<KStep> steps, int object, int word, boolean sleep, int expected);
+  /** Adds the steps of process {@code pid}'s umtx_sleep(word, expected) ({@code sleep}) or umtx_wakeup(word, 1). */
+  void callSteps(Deque<KStep> steps, int pid, int object, int word, boolean sleep, int expected);
 
   /**
    * The sleep or wakeup of a call that resolved the page by fault and holds it (no timeout, the
@@ -68,9 +68,9 @@ sealed interface UmtxAddressing {
     }
 
     @Override
-    public void callSteps(Deque<KStep> steps, int object, int word, boolean sleep, int expected) {
+    public void callSteps(Deque<KStep> steps, int pid, int object, int word, boolean sleep, int expected) {
       steps.add(new KStep.Work(cost.syscallNs()));
-      VmFaultPageSteps.add(steps, mapToken, plan.mapTokenOf(object), object, lookupNs, new KStep.Atomic(object),
+      VmFaultPageSteps.add(steps, mapToken, plan.mapTokenOfProcess(pid, topo), object, lookupNs, new KStep.Atomic(object),
           new KStep.Activate(pages.queueNode(plan.homeOf(object, topo)), vm.objectColour(object) + word / 1024));
       sleepOrWakeHeld(steps, object, word, sleep, expected, umtx.delayNs());
     }
@@ -95,7 +95,7 @@ sealed interface UmtxAddressing {
     }
 
     @Override
-    public void callSteps(Deque<KStep> steps, int object, int word, boolean sleep, int expected) {
+    public void callSteps(Deque<KStep> steps, int pid, int object, int word, boolean sleep, int expected) {
       // pm_spin taken and dropped shared twice: two atomics on the pmap's line, with the lookup.
       steps.add(new KStep.Work(cost.syscallNs() + cost.vmPageLookupNs() + 2 * cost.atomicNs()));
       steps.add(new KStep.Acquire(object, false));
@@ -119,7 +119,7 @@ sealed interface UmtxAddressing {
     }
 
     @Override
-    public void callSteps(Deque<KStep> steps, int object, int word, boolean sleep, int expected) {
+    public void callSteps(Deque<KStep> steps, int pid, int object, int word, boolean sleep, int expected) {
       steps.add(new KStep.Work(cost.syscallNs() + cost.vmPageLookupNs()));
       steps.add(sleep ? new KStep.UmtxSleep(object, word, expected, umtx.timeoutMaxNs(), umtx.delayNs(), false)
           : new KStep.UmtxWake(object, word, 1, false));

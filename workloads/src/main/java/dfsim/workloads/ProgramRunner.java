@@ -46,15 +46,18 @@ final class ProgramRunner implements Program {
     }
   }
 
-  /** The mutex page's object (-1: no mutex steps), and one system call's cost. */
-  private final int mutexPage;
+  /** The process's and the thread's own mutex pages (-1: none), and one system call's cost. */
+  private final int processMutexPage;
+  private final int threadMutexPage;
   private final long syscallNs;
 
-  ProgramRunner(ProgramWorkload.Spec spec, int[] objects, int[] bases, int mutexPage, long syscallNs) {
+  ProgramRunner(ProgramWorkload.Spec spec, int[] objects, int[] bases, int processMutexPage, int threadMutexPage,
+      long syscallNs) {
     this.spec = spec;
     this.bases = bases.clone();
     this.passIsTheOp = spec.passIsTheOp();
-    this.mutexPage = mutexPage;
+    this.processMutexPage = processMutexPage;
+    this.threadMutexPage = threadMutexPage;
     this.syscallNs = syscallNs;
     this.objects = objects.clone();
     this.mapped = new BitSet[objects.length];
@@ -131,11 +134,12 @@ final class ProgramRunner implements Program {
       }
       pending.add(new Op.RelToken(t.token()));
     } else if (step instanceof ProgramWorkload.Mutex x) {
-      pending.add(new Op.MutexLock(mutexPage, x.mutex()));
+      int page = x.perThread() ? threadMutexPage : processMutexPage;
+      pending.add(new Op.MutexLock(page, x.mutex()));
       if (x.holdNs() > 0) {
         pending.add(new Op.Compute(x.holdNs()));
       }
-      pending.add(new Op.MutexUnlock(mutexPage, x.mutex()));
+      pending.add(new Op.MutexUnlock(page, x.mutex()));
     } else if (step instanceof ProgramWorkload.Syscall c) {
       pending.add(new Op.Compute(syscallNs));
     } else if (step instanceof ProgramWorkload.Sleep z) {

@@ -26,7 +26,7 @@ public final class ProgramWorkload {
   private static final String K = "workload.program.";
   private static final String VERBS =
       "compute, compute-mean, touch, munmap, token, mutex, syscall, sleep, op, repeat, choice";
-  /** pthread mutexes a program may name: umtx words on the process's one mutex page. */
+  /** pthread mutexes a program may name: umtx words on one page (the process's, or the thread's own). */
   static final int MAX_MUTEX = 1023;
   /** Pool tokens a program may name (lwkt_token pool of 4001 at 85946b6c; the model's are homed by id). */
   static final int MAX_TOKEN = 4000;
@@ -67,10 +67,12 @@ public final class ProgramWorkload {
   record Token(int token, long holdNs) implements Step {}
 
   /**
-   * pthread_mutex_lock() of mutex {@code mutex} (a umtx word on the process's mutex page),
-   * {@code holdNs} of work, pthread_mutex_unlock(): umtx_sleep()/umtx_wakeup() when contested.
+   * pthread_mutex_lock() of mutex {@code mutex}, {@code holdNs} of work, pthread_mutex_unlock():
+   * umtx_sleep()/umtx_wakeup() when contested. The umtx word sits on the process's mutex page,
+   * shared by its threads, or ({@code perThread}) on a page of the thread's own, homed on its node
+   * (a mutex on the thread's stack).
    */
-  record Mutex(int mutex, long holdNs) implements Step {}
+  record Mutex(int mutex, long holdNs, boolean perThread) implements Step {}
 
   /** A system call that does no work (getppid()): its entry and exit, {@code cost.syscall}. */
   record Syscall(String name) implements Step {}
@@ -108,7 +110,8 @@ public final class ProgramWorkload {
   /**
    * Builds a plan that runs {@code spec} on every thread of {@code place}, thread i on CPU
    * {@code cpuOf[i]}: for each process, a VM object per per-process mapping, then each thread's
-   * per-thread ones, then (with mutex steps) the mutex page and the process's vm_map token. The
+   * per-thread ones; then, with mutex steps, each process's mutex page (process 0's followed by its
+   * vm_map token) and each thread's own mutex page. The
    * files must fit their home nodes' page cache; {@code sizeKey} names the key (and value) that
    * sizes mapping m, for the message when they do not.
    */
@@ -155,25 +158,36 @@ public final class ProgramWorkload {
         }
       }
     }
-    int mutexPage = -1;
-    if (uses(spec.steps(), Mutex.class)) {
-      if (place.processes() != 1) {
-        throw new BadInputException("workload.processes = " + place.processes() + ": a program with mutex steps "
-            + "runs the threads of one process (the umtx words sit on its one mutex page)");
+    int[] processMutexPage = new int[place.totalThreads()];
+    int[] threadMutexPage = new int[place.totalThreads()];
+    java.util.Arrays.fill(processMutexPage, -1);
+    java.util.Arrays.fill(threadMutexPage, -1);
+    if (usesMutexes(spec.steps(), false)) {
+      for (int p = 0; p < place.processes(); p++) {
+        int first = p * place.threadsPerProcess();
+        int page = objects.size();
+        int home = topo.nodeOf(cpuOf[first]);
+        objects.add(new VmObjectSpec(page, home, 1, VmObjectSpec.Kind.ANON));
+        if (p == 0) {
+          // Process 0's vm_map token, which umtx's fault-page mode takes (the others' are made on demand).
+          objects.add(new VmObjectSpec(objects.size(), home, 0, VmObjectSpec.Kind.MAP));
+        }
+        java.util.Arrays.fill(processMutexPage, first, first + place.threadsPerProcess(), page);
       }
-      // The mutex page, and the process's vm_map token object that umtx's fault-page mode takes.
-      mutexPage = objects.size();
-      int home = topo.nodeOf(cpuOf[0]);
-      objects.add(new VmObjectSpec(mutexPage, home, 1, VmObjectSpec.Kind.ANON));
-      objects.add(new VmObjectSpec(objects.size(), home, 0, VmObjectSpec.Kind.MAP));
+    }
+    if (usesMutexes(spec.steps(), true)) {
+      for (int tid = 0; tid < place.totalThreads(); tid++) {
+        threadMutexPage[tid] = objects.size();
+        objects.add(new VmObjectSpec(objects.size(), topo.nodeOf(cpuOf[tid]), 1, VmObjectSpec.Kind.ANON));
+      }
     }
     if (anonPages > topo.pagesPerNode() * topo.nodes()) {
       throw new BadInputException(K + "mappings: " + anonPages + " anonymous pages in all exceed the box's "
           + topo.pagesPerNode() * topo.nodes() + " (raise topology.memory-per-node)");
     }
-    int page = mutexPage;
     return new WorkloadPlan(kind, spec.op(), threads, objects,
-        t -> new ProgramRunner(spec, objectOf[t.tid()], baseOf[t.tid()], page, syscallNs),
+        t -> new ProgramRunner(spec, objectOf[t.tid()], baseOf[t.tid()], processMutexPage[t.tid()],
+            threadMutexPage[t.tid()], syscallNs),
         sendsAtOnce(spec.steps()));
   }
 
@@ -313,9 +327,14 @@ public final class ProgramWorkload {
         return new Token(token, c.hasPath("hold") ? duration(c, "hold", path) : 0);
       }
       case "mutex" -> {
-        known(c, path, Set.of("mutex", "hold"));
+        known(c, path, Set.of("mutex", "hold", "per"));
         int mutex = intIn(c, "mutex", 0, MAX_MUTEX, path);
-        return new Mutex(mutex, c.hasPath("hold") ? duration(c, "hold", path) : 0);
+        String per = c.hasPath("per") ? string(c, "per", path) : "process";
+        if (!per.equals("process") && !per.equals("thread")) {
+          throw new BadInputException(path + ".per = " + per + ": must be process (shared by the process's threads) "
+              + "| thread (each thread's own)");
+        }
+        return new Mutex(mutex, c.hasPath("hold") ? duration(c, "hold", path) : 0, per.equals("thread"));
       }
       case "syscall" -> {
         known(c, path, Set.of("syscall"));
@@ -465,6 +484,22 @@ public final class ProgramWorkload {
    */
   private static boolean sendsAtOnce(List<Step> steps) {
     return uses(steps, Token.class) || uses(steps, Mutex.class);
+  }
+
+  /** Whether any mutex step, at any depth, is each thread's own ({@code perThread}) or the process's. */
+  private static boolean usesMutexes(List<Step> steps, boolean perThread) {
+    for (Step s : steps) {
+      if (s instanceof Mutex m && m.perThread() == perThread) {
+        return true;
+      } else if (s instanceof Marker m && usesMutexes(m.body(), perThread)) {
+        return true;
+      } else if (s instanceof Repeat r && usesMutexes(r.body(), perThread)) {
+        return true;
+      } else if (s instanceof Choice c && c.branches().stream().anyMatch(b -> usesMutexes(b, perThread))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether any step of {@code steps}, at any depth, is a {@code kind}. */

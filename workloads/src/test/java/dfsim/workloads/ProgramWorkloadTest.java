@@ -127,6 +127,64 @@ final class ProgramWorkloadTest {
     assertTrue(TestModels.total(m, CpuCounter.UMTX_WAKEUPS) > 0);
   }
 
+  /** A program of mutex steps on {@code processes} processes of {@code threads} threads, 2 nodes of 4 CPUs. */
+  private static WorkloadPlan mutexPlan(String steps, int processes, int threads) {
+    Settings s = TestModels.settings("topology { sockets = 2, cores-per-socket = 4 }\nsim.end-time = 1ms\n"
+        + "workload { kind = program, processes = " + processes + ", threads = " + threads
+        + ", program.steps = [" + steps + "] }");
+    return ProgramWorkload.plan(s, ModelFactory.build(s).topology());
+  }
+
+  /** The pages thread {@code tid} locks mutexes on, in its first {@code n} locks. */
+  private static List<Integer> lockedPages(WorkloadPlan plan, int tid, int n) {
+    ProgramRunner r = (ProgramRunner) plan.programs().create(plan.threads().get(tid));
+    SplittableRandom random = new SplittableRandom(7);
+    List<Integer> pages = new ArrayList<>();
+    while (pages.size() < n) {
+      if (r.next(0, random) instanceof Op.MutexLock l) {
+        assertEquals(0, l.mutex());
+        pages.add(l.object());
+      }
+    }
+    return pages;
+  }
+
+  @Test
+  void eachProcessHasItsOwnMutexPageAndAPerThreadMutexIsOnTheThreadsOwnPage() {
+    // Processes mode, 4 processes of one thread each on CPUs 0-3 (node 0): each locks mutex 0 on
+    // its own process's page. Objects: process 0's page (0) and vm_map token (1), then processes
+    // 1 to 3's pages (2 to 4).
+    WorkloadPlan processes = mutexPlan("{ mutex = 0 }", 4, 1);
+    for (int tid = 0; tid < 4; tid++) {
+      assertEquals(List.of(tid == 0 ? 0 : tid + 1), lockedPages(processes, tid, 1));
+    }
+    // Threads mode: one page for the process, shared by all its threads.
+    WorkloadPlan threads = mutexPlan("{ mutex = 0 }", 1, 4);
+    assertEquals(List.of(0), lockedPages(threads, 3, 1));
+    // per = thread: after the process's page and token, a page of each thread's own, on its node.
+    WorkloadPlan own = mutexPlan("{ mutex = 0 }, { mutex = 0, per = thread }", 1, 8);
+    dfsim.core.topology.Topology topo = ModelFactory.build(TestModels.settings(
+        "topology { sockets = 2, cores-per-socket = 4 }")).topology();
+    for (int tid = 0; tid < 8; tid++) {
+      assertEquals(List.of(0, 2 + tid), lockedPages(own, tid, 2));
+      assertEquals(topo.nodeOf(own.cpuOf(tid)), own.homeOf(2 + tid, topo), "thread " + tid + "'s page is local");
+    }
+    assertEquals(List.of(0, 1), List.of(topo.nodeOf(own.cpuOf(0)), topo.nodeOf(own.cpuOf(4))));
+  }
+
+  @Test
+  void mutexesOfSeparateProcessesOrThreadsNeverSleep() {
+    String program = "{ op = lock, steps = [{ mutex = 0, hold = 2us }] }, { compute-mean = 1us }";
+    for (String box : List.of("processes = 4, threads = 1, program.steps = [" + program + "]",
+        "threads = 4, program.steps = [" + program.replace("mutex = 0,", "mutex = 0, per = thread,") + "]")) {
+      Settings s = TestModels.settings("topology { sockets = 1, cores-per-socket = 4 }\nsim.end-time = 2ms\n"
+          + "workload { kind = program, " + box + " }");
+      RunMetrics m = TestModels.run(ModelFactory.build(s));
+      assertTrue(TestModels.op(m, "lock").count() > 2000, box + ": " + TestModels.op(m, "lock").count() + " ops");
+      assertEquals(0, TestModels.total(m, CpuCounter.UMTX_SLEEPS), box + ": nobody else locks the mutex");
+    }
+  }
+
   @Test
   void markersRepeatsAndPassesNest() {
     List<Op> ops = ops("steps = [{ repeat = 2, steps = [{ op = a, steps = [{ compute = 1us }] }] }, { sleep = 5us }]"
