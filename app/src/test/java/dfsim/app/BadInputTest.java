@@ -139,6 +139,8 @@ final class BadInputTest {
       "steps = [{ syscall = fork }]                             | workload.program.steps[0].syscall = fork: must be getppid",
       "steps = [{ mutex = 1024 }]                               | workload.program.steps[0].mutex = 1024: must be in 0..1023",
       "steps = [{ mutex = 0, per = slice }]                     | workload.program.steps[0].per = slice: must be process",
+      "steps = [{ umtx = wait }]                                | workload.program.steps[0].umtx = wait: must be sleep",
+      "steps = [{ umtx = sleep, word = -1 }]                    | workload.program.steps[0].word = -1: must be in 0..1023",
       "steps = [{ sleep = 1us }], mappings = [{ name = f, kind = file, pages = 100000, per = process }] | workload.program.mappings[0].pages = 100000: the files homed on node 0 need more than its 65536 pages of page cache",
   })
   void badPrograms(String program, String named) throws IOException {

@@ -55,11 +55,19 @@ final class KernUmtx {
     steps.next(ctx);
   }
 
-  /** A umtx_sleep() that returns EBUSY at once (a value no mutex word holds), then a umtx_wakeup(). */
+  /**
+   * umtx calls with nothing to wait for: a umtx_sleep() that returns EBUSY at once (a value no
+   * mutex word holds), a umtx_wakeup() that finds no sleeper, or the one then the other.
+   */
   void probe(SimThread t, Op.UmtxCalls u, LpContext ctx) {
     t.mutexObject = u.object();
     t.mutexWord = u.mutex();
-    call(t, SimThread.MutexStep.PROBE_SLEEP, -1, ctx);
+    t.probeThenWake = u.calls() == Op.UmtxCalls.Calls.SLEEP_THEN_WAKEUP;
+    if (u.calls() == Op.UmtxCalls.Calls.WAKEUP) {
+      call(t, SimThread.MutexStep.PROBE_WAKE, 0, ctx);
+    } else {
+      call(t, SimThread.MutexStep.PROBE_SLEEP, -1, ctx);
+    }
   }
 
   /** pthread_mutex_lock(): cmpxchg 0 -> 1 first. */
@@ -160,7 +168,13 @@ final class KernUmtx {
         t.mutex = SimThread.MutexStep.LOCK_XCHG;
         userAtomic(t, UmtxUser.Op.XCHG_2, ctx);
       }
-      case PROBE_SLEEP -> call(t, SimThread.MutexStep.PROBE_WAKE, 0, ctx);
+      case PROBE_SLEEP -> {
+        if (t.probeThenWake) {
+          call(t, SimThread.MutexStep.PROBE_WAKE, 0, ctx);
+        } else {
+          mutexDone(t, ctx);
+        }
+      }
       default -> mutexDone(t, ctx);
     }
   }

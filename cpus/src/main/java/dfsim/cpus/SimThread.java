@@ -56,6 +56,8 @@ final class SimThread {
   /** The mutex operation's object and word. */
   int mutexObject;
   int mutexWord;
+  /** A umtx_sleep() probe is followed by a umtx_wakeup(). */
+  boolean probeThenWake;
   /** The umtx call in progress: when it entered the kernel, and time asleep in it so far. */
   long umtxStart;
   long umtxAsleepNs;

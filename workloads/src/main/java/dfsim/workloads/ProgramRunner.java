@@ -140,6 +140,9 @@ final class ProgramRunner implements Program {
         pending.add(new Op.Compute(x.holdNs()));
       }
       pending.add(new Op.MutexUnlock(page, x.mutex()));
+    } else if (step instanceof ProgramWorkload.Umtx u) {
+      pending.add(new Op.UmtxCalls(u.perThread() ? threadMutexPage : processMutexPage, u.word(),
+          u.sleep() ? Op.UmtxCalls.Calls.SLEEP : Op.UmtxCalls.Calls.WAKEUP));
     } else if (step instanceof ProgramWorkload.Syscall c) {
       pending.add(new Op.Compute(syscallNs));
     } else if (step instanceof ProgramWorkload.Sleep z) {

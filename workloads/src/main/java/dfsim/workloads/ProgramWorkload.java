@@ -25,7 +25,7 @@ import java.util.Set;
 public final class ProgramWorkload {
   private static final String K = "workload.program.";
   private static final String VERBS =
-      "compute, compute-mean, touch, munmap, token, mutex, syscall, sleep, op, repeat, choice";
+      "compute, compute-mean, touch, munmap, token, mutex, umtx, syscall, sleep, op, repeat, choice";
   /** pthread mutexes a program may name: umtx words on one page (the process's, or the thread's own). */
   static final int MAX_MUTEX = 1023;
   /** Pool tokens a program may name (lwkt_token pool of 4001 at 85946b6c; the model's are homed by id). */
@@ -73,6 +73,13 @@ public final class ProgramWorkload {
    * (a mutex on the thread's stack).
    */
   record Mutex(int mutex, long holdNs, boolean perThread) implements Step {}
+
+  /**
+   * A umtx call with nothing to wait for on word {@code word} of the process's or the thread's own
+   * mutex page: umtx_sleep() with a value the word does not hold (EBUSY at once), or
+   * umtx_wakeup() of a word nobody sleeps on.
+   */
+  record Umtx(boolean sleep, int word, boolean perThread) implements Step {}
 
   /** A system call that does no work (getppid()): its entry and exit, {@code cost.syscall}. */
   record Syscall(String name) implements Step {}
@@ -329,12 +336,17 @@ public final class ProgramWorkload {
       case "mutex" -> {
         known(c, path, Set.of("mutex", "hold", "per"));
         int mutex = intIn(c, "mutex", 0, MAX_MUTEX, path);
-        String per = c.hasPath("per") ? string(c, "per", path) : "process";
-        if (!per.equals("process") && !per.equals("thread")) {
-          throw new BadInputException(path + ".per = " + per + ": must be process (shared by the process's threads) "
-              + "| thread (each thread's own)");
+        return new Mutex(mutex, c.hasPath("hold") ? duration(c, "hold", path) : 0, perThread(c, path));
+      }
+      case "umtx" -> {
+        known(c, path, Set.of("umtx", "word", "per"));
+        String call = string(c, "umtx", path);
+        if (!call.equals("sleep") && !call.equals("wakeup")) {
+          throw new BadInputException(path + ".umtx = " + call + ": must be sleep (umtx_sleep() with a value the "
+              + "word does not hold: EBUSY at once) | wakeup (umtx_wakeup() with nobody asleep)");
         }
-        return new Mutex(mutex, c.hasPath("hold") ? duration(c, "hold", path) : 0, per.equals("thread"));
+        int word = c.hasPath("word") ? intIn(c, "word", 0, MAX_MUTEX, path) : 0;
+        return new Umtx(call.equals("sleep"), word, perThread(c, path));
       }
       case "syscall" -> {
         known(c, path, Set.of("syscall"));
@@ -405,6 +417,16 @@ public final class ProgramWorkload {
     }
   }
 
+  /** A mutex word's {@code per}: the process's page (the default) or the thread's own. */
+  private static boolean perThread(Config c, String path) {
+    String per = c.hasPath("per") ? string(c, "per", path) : "process";
+    if (!per.equals("process") && !per.equals("thread")) {
+      throw new BadInputException(path + ".per = " + per + ": must be process (shared by the process's threads) "
+          + "| thread (each thread's own)");
+    }
+    return per.equals("thread");
+  }
+
   /** Whether every path through {@code steps} takes simulated time. */
   static boolean advances(List<Step> steps) {
     for (Step s : steps) {
@@ -425,7 +447,7 @@ public final class ProgramWorkload {
     } else if (s instanceof Choice c) {
       return c.branches().stream().allMatch(ProgramWorkload::advances);
     }
-    return true; // sleep, touch, munmap, token, mutex, syscall (cost.syscall > 0)
+    return true; // sleep, touch, munmap, token, mutex, umtx, syscall (cost.syscall > 0)
   }
 
   private static void markers(List<Step> steps, Set<String> out) {
@@ -483,13 +505,15 @@ public final class ProgramWorkload {
    * the actor engine look further ahead.
    */
   private static boolean sendsAtOnce(List<Step> steps) {
-    return uses(steps, Token.class) || uses(steps, Mutex.class);
+    return uses(steps, Token.class) || uses(steps, Mutex.class) || uses(steps, Umtx.class);
   }
 
-  /** Whether any mutex step, at any depth, is each thread's own ({@code perThread}) or the process's. */
+  /** Whether any mutex or umtx step, at any depth, uses each thread's own page ({@code perThread}) or the process's. */
   private static boolean usesMutexes(List<Step> steps, boolean perThread) {
     for (Step s : steps) {
       if (s instanceof Mutex m && m.perThread() == perThread) {
+        return true;
+      } else if (s instanceof Umtx u && u.perThread() == perThread) {
         return true;
       } else if (s instanceof Marker m && usesMutexes(m.body(), perThread)) {
         return true;

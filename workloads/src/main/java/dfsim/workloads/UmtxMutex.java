@@ -141,7 +141,7 @@ public final class UmtxMutex {
           return new Op.MutexUnlock(0, mutex);
         case 4:
           if (always) {
-            return new Op.UmtxCalls(0, mutex);
+            return new Op.UmtxCalls(0, mutex, Op.UmtxCalls.Calls.SLEEP_THEN_WAKEUP);
           }
           step = 6;
           return new Op.End(OP);

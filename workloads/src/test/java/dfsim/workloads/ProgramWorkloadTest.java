@@ -186,6 +186,27 @@ final class ProgramWorkloadTest {
   }
 
   @Test
+  void aUmtxStepIsOneCallWithNothingToWaitFor() {
+    // No mappings: the process's mutex page is object 0, its vm_map token 1, the threads' own 2 and 3.
+    assertEquals(List.of(new Op.UmtxCalls(3, 7, Op.UmtxCalls.Calls.SLEEP), new Op.UmtxCalls(0, 0,
+        Op.UmtxCalls.Calls.WAKEUP)), ops("steps = [{ umtx = sleep, word = 7, per = thread }, { umtx = wakeup }]", 1, 2));
+    for (String call : List.of("sleep", "wakeup")) {
+      Settings s = TestModels.settings("topology { sockets = 1, cores-per-socket = 4 }\nsim.end-time = 300us\n"
+          + "workload { kind = program, threads = 4, program.steps = [{ op = futex, steps = [{ umtx = " + call
+          + ", per = thread }] }] }");
+      RunMetrics m = TestModels.run(ModelFactory.build(s));
+      long ops = TestModels.op(m, "futex").count();
+      long sleeps = TestModels.total(m, CpuCounter.UMTX_SLEEPS);
+      long wakeups = TestModels.total(m, CpuCounter.UMTX_WAKEUPS);
+      assertTrue(ops > 1000, call + ": " + ops + " ops");
+      // Each op is one call; a call in flight at the end is counted by neither.
+      assertTrue(Math.abs((call.equals("sleep") ? sleeps : wakeups) - ops) <= 4, call + ": " + sleeps + " sleeps, "
+          + wakeups + " wakeups, " + ops + " ops");
+      assertEquals(0, call.equals("sleep") ? wakeups : sleeps, call);
+    }
+  }
+
+  @Test
   void markersRepeatsAndPassesNest() {
     List<Op> ops = ops("steps = [{ repeat = 2, steps = [{ op = a, steps = [{ compute = 1us }] }] }, { sleep = 5us }]"
         + "\nrepeat = 2", 0, 15);

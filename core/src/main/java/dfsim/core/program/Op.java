@@ -74,10 +74,13 @@ public sealed interface Op {
   record ForkThreaded(int object) implements Op {}
 
   /**
-   * umtx_sleep() on mutex word {@code mutex} with a value it does not hold (EBUSY at once), then
-   * umtx_wakeup() of one: the calls' cost with nothing to wait for.
+   * umtx calls on mutex word {@code mutex} with nothing to wait for: umtx_sleep() with a value the
+   * word does not hold (EBUSY at once), umtx_wakeup() of one, or the one then the other.
    */
-  record UmtxCalls(int object, int mutex) implements Op {}
+  record UmtxCalls(int object, int mutex, Calls calls) implements Op {
+    /** Which calls, in this order. */
+    public enum Calls { SLEEP_THEN_WAKEUP, SLEEP, WAKEUP }
+  }
 
   /**
    * A store into another process's page {@code object} through procfs/ptrace (a debugger):
