@@ -39,6 +39,11 @@ public final class Experiment {
     this.points = points;
   }
 
+  /** An experiment planned elsewhere ({@code scale}): its points are checked runs already. */
+  public static Experiment of(String name, List<String> sweepKeys, List<Point> points) {
+    return new Experiment(name, List.copyOf(sweepKeys), List.copyOf(points));
+  }
+
   public String name() {
     return name;
   }

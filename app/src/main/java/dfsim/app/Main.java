@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dfsim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Simulates DragonFly BSD SMP mechanisms on a many-core NUMA box.",
-    subcommands = {RunCommand.class, ExperimentCommand.class, ClusterCommand.class, NodeCommand.class, BenchCommand.class})
+    subcommands = {RunCommand.class, ExperimentCommand.class, ScaleCommand.class, ClusterCommand.class, NodeCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int BAD_INPUT = 2;

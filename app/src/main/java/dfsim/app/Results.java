@@ -98,7 +98,8 @@ final class Results {
    */
   static void addEfficiency(List<Map<String, Object>> rows, List<String> sweepKeys, List<Long> tasks) {
     List<String> others = sweepKeys.stream()
-        .filter(k -> !k.equals("workload.threads") && !k.equals("workload.processes")).toList();
+        .filter(k -> !k.equals("workload.threads") && !k.equals("workload.processes") && !k.equals(ScaleCommand.TASKS))
+        .toList();
     for (int i = 0; i < rows.size(); i++) {
       Map<String, Object> row = rows.get(i);
       int base = -1;
@@ -184,6 +185,10 @@ final class Results {
     cols.addAll(sweepKeys);
     cols.addAll(List.of("ops_per_sim_second", "ops_per_sim_second_ci95", "mean_op_latency_ns",
         "lock_wait_ns_per_op", "spin_ns_per_op", "faults_per_op"));
+    if (rows.stream().anyMatch(r -> !String.valueOf(r.get("per_task_efficiency")).isEmpty())) {
+      // The tasks vary: will-it-scale's scaling figure belongs beside the rate.
+      cols.add(cols.indexOf("ops_per_sim_second_ci95") + 1, "per_task_efficiency");
+    }
     int[] width = new int[cols.size()];
     for (int c = 0; c < cols.size(); c++) {
       width[c] = cols.get(c).length();
