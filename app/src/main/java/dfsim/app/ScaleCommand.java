@@ -131,9 +131,7 @@ final class ScaleCommand implements Callable<Integer> {
 
   /** 1, 2, 4, ... up to the box's CPUs, and the CPU count itself. */
   private static List<Integer> defaultTasks(Config user) {
-    Config c = ConfigLoader.resolve(user);
-    int cpus = c.getInt("topology.sockets") * c.getInt("topology.dies-per-socket")
-        * c.getInt("topology.cores-per-socket") * c.getInt("topology.threads-per-core");
+    int cpus = dfsim.core.topology.Topology.from(new dfsim.core.config.Settings(ConfigLoader.resolve(user)), 1).cpus();
     List<Integer> out = new ArrayList<>();
     for (int t = 1; t < cpus; t *= 2) {
       out.add(t);

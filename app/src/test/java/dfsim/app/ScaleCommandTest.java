@@ -85,7 +85,7 @@ final class ScaleCommandTest {
   void aTopologyFileGivesItsBoxAndTheDefaultTasksFollowIt() throws IOException {
     Path topo = tmp.resolve("box.conf");
     Files.writeString(topo, "include file(\"" + Path.of("../conf/default.conf").toAbsolutePath() + "\")\n"
-        + "topology { sockets = 1, cores-per-socket = 3 }\nworkload.kind = zfod\n");
+        + "topology { sockets = 1, dies-per-socket = 3, cores-per-socket = 3 }\nworkload.kind = zfod\n");
     Path out = tmp.resolve("t");
     Cli r = Cli.run("scale", "--conf", "../conf", "--out", out.toString(), "--quiet", "-D", "sim.end-time=200us",
         "--kernels", "e3c330f0", "--modes", "threads", "--topology", topo.toString(), "getppid1");
