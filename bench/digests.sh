@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Pins the model's behaviour: runs conf/default.conf, every shipped topology and every run (every
-# variant x sweep point x seed) of every shipped experiment, and compares each result digest with
+# Pins the model's behaviour: runs conf/default.conf, every shipped topology, every run (every
+# variant x sweep point x seed) of every shipped experiment and of the will-it-scale suite (every
+# testcase's ./dfsim scale on two boxes), and compares each result digest with
 # docs/results/digests.txt. Also checks that each experiment's results.csv digest column equals
 # the one in docs/results/<experiment>.csv. A change that is meant to move no result (a
 # restructure, a speed-up) must leave this script silent; one that moves results rewrites the
@@ -27,6 +28,7 @@ for conf in conf/default.conf conf/topologies/*.conf conf/workloads/*/*.conf; do
 done
 
 failed=0
+col() { python3 -c 'import csv,sys; print("\n".join(r["variant"]+" "+r["digest"] for r in csv.DictReader(open(sys.argv[1]))))' "$1"; }
 for conf in conf/experiments/*.conf; do
   name=$(basename "$conf" .conf)
   ./dfsim experiment --quiet --out "$work/exp/$name" "$conf"
@@ -38,11 +40,34 @@ for conf in conf/experiments/*.conf; do
   if [ "$mode" = write ]; then
     cp "$work/exp/$name/results.csv" "docs/results/$name.csv"
   else
-    col() { python3 -c 'import csv,sys; print("\n".join(r["variant"]+" "+r["digest"] for r in csv.DictReader(open(sys.argv[1]))))' "$1"; }
     if ! diff <(col "docs/results/$name.csv") <(col "$work/exp/$name/results.csv") > "$work/diff.txt"; then
       echo "digests: docs/results/$name.csv differs from a fresh run:"; cat "$work/diff.txt"; failed=1
     fi
   fi
+done
+
+# The will-it-scale suite (docs/experiments/will-it-scale.md): every shipped testcase under every
+# kernel of conf/kernels/, as processes and as threads, on the 2-socket box of conf/default.conf
+# and on the 48-core Opteron (with memory for page_fault1's 48 x 128 MB).
+for box in default opteron-48; do
+  args=()
+  [ "$box" = opteron-48 ] && args=(--topology conf/topologies/opteron-48.conf -D topology.memory-per-node=1G)
+  for conf in conf/workloads/will-it-scale/*.conf; do
+    tc=$(basename "$conf" .conf)
+    out="$work/scale/$box/$tc"
+    ./dfsim scale --quiet --out "$out" "${args[@]}" "$tc"
+    (cd "$out" && find runs -name metrics.json | sort | while read -r m; do
+      d=$(grep -o '"digest" *: *"[0-9a-f]*"' "$m" | grep -o '[0-9a-f]\{64\}')
+      echo "will-it-scale/$box/$tc/$(dirname "$m") $d"
+    done) >> "$got"
+    pinned="docs/results/will-it-scale/$box/$tc.csv"
+    if [ "$mode" = write ]; then
+      mkdir -p "$(dirname "$pinned")"
+      cp "$out/results.csv" "$pinned"
+    elif ! diff <(col "$pinned") <(col "$out/results.csv") > "$work/diff.txt"; then
+      echo "digests: $pinned differs from a fresh run:"; cat "$work/diff.txt"; failed=1
+    fi
+  done
 done
 
 if [ "$mode" = write ]; then
