@@ -14,6 +14,9 @@ import java.util.SplittableRandom;
  * page-table pages) and free them in batches, while part of each node's memory has been in use
  * by others since boot, taken from its lowest colours up: CPUs whose colour runs are drained
  * must search far, the more so on memoryless dies. The op is one vm_page_alloc().
+ *
+ * <p>Not a program: programs allocate pages only through faults, and have no way to drain the
+ * nodes at boot.
  */
 public final class AllocPressure {
   public static final String OP = "alloc";

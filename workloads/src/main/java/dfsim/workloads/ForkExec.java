@@ -20,6 +20,9 @@ import java.util.SplittableRandom;
  * forked from then on). The child touches the pages the binary touches on one run, in a fixed
  * interleaving, with the run's user computation spread between its faults. The binary's file is
  * in the page cache from boot. Op = one fork + exec + exit ("fork-exec").
+ *
+ * <p>Not a program: fork, exec of an ELF image (its segments, shadows and prefault) and exit are
+ * no program steps yet.
  */
 public final class ForkExec {
   public static final String OP = "fork-exec";

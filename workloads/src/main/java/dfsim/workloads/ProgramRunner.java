@@ -10,8 +10,8 @@ import java.util.SplittableRandom;
 
 /**
  * One thread running a {@link ProgramWorkload.Spec}: the steps expanded one at a time into the
- * operations the CPUs interpret, each random draw made when its step comes, from the thread's
- * stream. The thread keeps which pages of each mapping it has mapped since its last munmap: a
+ * operations the CPUs interpret, each random draw made when its step comes, from the stream of
+ * the thread's CPU (threads sharing a CPU share it, so when a draw happens matters). The thread keeps which pages of each mapping it has mapped since its last munmap: a
  * touch of one of them costs nothing (a TLB hit), of any other a fault. (Pages another thread of
  * the process mapped are not known here, so they fault again, finding the page resident.)
  */
@@ -135,11 +135,14 @@ final class ProgramRunner implements Program {
       pending.add(new Op.RelToken(t.token()));
     } else if (step instanceof ProgramWorkload.Mutex x) {
       int page = x.perThread() ? threadMutexPage : processMutexPage;
-      pending.add(new Op.MutexLock(page, x.mutex()));
-      if (x.holdNs() > 0) {
+      int mutex = x.mutex() == ProgramWorkload.Mutex.ANY ? random.nextInt(x.mutexes()) : x.mutex();
+      pending.add(new Op.MutexLock(page, mutex));
+      if (x.holdExponential()) {
+        pending.add(new Op.Compute(Exponential.draw(x.holdNs(), random)));
+      } else if (x.holdNs() > 0) {
         pending.add(new Op.Compute(x.holdNs()));
       }
-      pending.add(new Op.MutexUnlock(page, x.mutex()));
+      pending.add(new Op.MutexUnlock(page, mutex));
     } else if (step instanceof ProgramWorkload.Umtx u) {
       pending.add(new Op.UmtxCalls(u.perThread() ? threadMutexPage : processMutexPage, u.word(),
           u.sleep() ? Op.UmtxCalls.Calls.SLEEP : Op.UmtxCalls.Calls.WAKEUP));

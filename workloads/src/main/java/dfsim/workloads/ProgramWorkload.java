@@ -67,12 +67,16 @@ public final class ProgramWorkload {
   record Token(int token, long holdNs) implements Step {}
 
   /**
-   * pthread_mutex_lock() of mutex {@code mutex}, {@code holdNs} of work, pthread_mutex_unlock():
-   * umtx_sleep()/umtx_wakeup() when contested. The umtx word sits on the process's mutex page,
-   * shared by its threads, or ({@code perThread}) on a page of the thread's own, homed on its node
-   * (a mutex on the thread's stack).
+   * pthread_mutex_lock() of mutex {@code mutex} (or, {@link #ANY}, one of mutexes 0..{@code
+   * mutexes - 1} drawn from its CPU's stream), {@code holdNs} of work (fixed, or drawn from an
+   * exponential of that mean), pthread_mutex_unlock(): umtx_sleep()/umtx_wakeup() when contested.
+   * The umtx word sits on the process's mutex page, shared by its threads, or ({@code perThread})
+   * on a page of the thread's own, homed on its node (a mutex on the thread's stack).
    */
-  record Mutex(int mutex, long holdNs, boolean perThread) implements Step {}
+  record Mutex(int mutex, int mutexes, long holdNs, boolean holdExponential, boolean perThread) implements Step {
+    /** {@code mutex = any}: one drawn at each lock. */
+    static final int ANY = -1;
+  }
 
   /**
    * A umtx call with nothing to wait for on word {@code word} of the process's or the thread's own
@@ -93,7 +97,7 @@ public final class ProgramWorkload {
   /** The body {@code times} times. */
   record Repeat(int times, List<Step> body) implements Step {}
 
-  /** One of the branches, by weight, drawn from the thread's own random stream. */
+  /** One of the branches, by weight, drawn from the random stream of the thread's CPU. */
   record Choice(double[] weights, List<List<Step>> branches) implements Step {}
 
   /**
@@ -334,9 +338,20 @@ public final class ProgramWorkload {
         return new Token(token, c.hasPath("hold") ? duration(c, "hold", path) : 0);
       }
       case "mutex" -> {
-        known(c, path, Set.of("mutex", "hold", "per"));
-        int mutex = intIn(c, "mutex", 0, MAX_MUTEX, path);
-        return new Mutex(mutex, c.hasPath("hold") ? duration(c, "hold", path) : 0, perThread(c, path));
+        known(c, path, Set.of("mutex", "mutexes", "hold", "hold-mean", "per"));
+        boolean any = c.getValue("mutex").unwrapped() instanceof String name && name.equals("any");
+        int mutex = any ? Mutex.ANY : intIn(c, "mutex", 0, MAX_MUTEX, path);
+        if (any != c.hasPath("mutexes")) {
+          throw new BadInputException(path + (any ? ".mutex = any: needs mutexes = N, the mutexes it picks from"
+              : ".mutexes: only with mutex = any (one of N mutexes, drawn at each lock)"));
+        }
+        int mutexes = any ? intIn(c, "mutexes", 1, MAX_MUTEX + 1, path) : 1;
+        if (c.hasPath("hold") && c.hasPath("hold-mean")) {
+          throw new BadInputException(path + ": hold and hold-mean; give one (fixed, or the mean of an exponential)");
+        }
+        boolean exponential = c.hasPath("hold-mean");
+        long hold = exponential ? duration(c, "hold-mean", path) : c.hasPath("hold") ? duration(c, "hold", path) : 0;
+        return new Mutex(mutex, mutexes, hold, exponential, perThread(c, path));
       }
       case "umtx" -> {
         known(c, path, Set.of("umtx", "word", "per"));

@@ -16,6 +16,9 @@ import java.util.SplittableRandom;
  * 0..tokens-1, so token i lives on socket i mod sockets. With {@code handoff}, threads 2i and
  * 2i+1 take turns: each op ends with a wakeup() of the partner (an IPI when it lives on another
  * CPU) and a tsleep() until the partner's wakeup.
+ *
+ * <p>Not a program: its threads run at several priorities, and the hand-off pairs' wakeup() and
+ * tsleep() until woken are no program steps.
  */
 public final class TokenStorm {
   public static final String OP = "token";

@@ -20,6 +20,12 @@ import java.util.SplittableRandom;
  * (the child exits at once): the mutex page turns copy-on-write under the sleepers; with
  * {@code ptrace-interval}, a debugger process (one more thread, on the next CPU) stores into the
  * mutex page through procfs/ptrace that often.
+ *
+ * <p>With {@code syscalls = contested} and no fork or debugger, umtx-mutex is exactly a program
+ * ({@code mutex = any} with an exponential hold, then an exponential think) and is built as one.
+ * The other forms stay here: {@code syscalls = always} adds both umtx calls on the word just
+ * unlocked inside the op, thread 0's fork goes by the simulated time it finds at each round, and
+ * the debugger is a second process poking the first one's page; programs have none of these.
  */
 public final class UmtxMutex {
   public static final String OP = "mutex";
@@ -51,6 +57,19 @@ public final class UmtxMutex {
     long holdNs = s.durationNs(k + "hold", 0, 1_000_000_000L);
     long thinkNs = s.durationNs(k + "think", 0, 1_000_000_000L);
     boolean always = s.choice(k + "syscalls", Syscalls.class) == Syscalls.ALWAYS;
+    if (!always && forkEveryNs == 0 && ptraceEveryNs == 0) {
+      // Exactly a program: { op = mutex, steps = [{ mutex = any, mutexes, hold-mean }] },
+      // { compute-mean = think }, the mutex page and the map token being a program's too.
+      ProgramWorkload.Spec spec = new ProgramWorkload.Spec(List.of(), List.of(
+          new ProgramWorkload.Marker(OP, List.of(new ProgramWorkload.Mutex(ProgramWorkload.Mutex.ANY, mutexes, holdNs,
+              true, false))),
+          new ProgramWorkload.Compute(thinkNs, true)), 0, OP);
+      int[] cpuOf = new int[place.totalThreads()];
+      for (int tid = 0; tid < cpuOf.length; tid++) {
+        cpuOf[tid] = place.cpuOf(tid);
+      }
+      return ProgramWorkload.build(kind, spec, place, cpuOf, topo, 0, m -> k + "mutexes");
+    }
     int home = topo.nodeOf(place.cpuOf(0));
     // Object 0: the heap page holding the mutex words; object 1: the process's vm_map token.
     List<VmObjectSpec> objects = List.of(new VmObjectSpec(0, home, 1, VmObjectSpec.Kind.ANON),
@@ -131,9 +150,11 @@ public final class UmtxMutex {
       }
       switch (step++) {
         case 0:
-          mutex = random.nextInt(mutexes);
           return new Op.Begin(OP);
         case 1:
+          // Drawn as the lock is asked for, as a program's mutex = any is: threads sharing a CPU
+          // share its random stream, so when the draw happens matters.
+          mutex = random.nextInt(mutexes);
           return new Op.MutexLock(0, mutex);
         case 2:
           return new Op.Compute(Exponential.draw(holdNs, random));

@@ -253,6 +253,34 @@ final class ProgramWorkloadTest {
     }
   }
 
+  /**
+   * umtx-mutex (syscalls = contested) is built as a program; that program written in HOCON, and
+   * the Java loop the workload ran before, give the same metrics, section by section.
+   */
+  @Test
+  void theUmtxMutexLoopAsAProgramRunsAsTheClassDoes() {
+    String box = "topology { sockets = 2, cores-per-socket = 4 }\nsim.end-time = 2ms\nworkload.threads = 8\n";
+    String kind = box + "workload { kind = umtx-mutex, umtx-mutex { mutexes = 3, hold = 1us, think = 2us } }";
+    Map<String, Object> byKind = tree(kind);
+    Map<String, Object> program = tree(box + "workload { kind = program, program.steps = ["
+        + "{ op = mutex, steps = [{ mutex = any, mutexes = 3, hold-mean = 1us }] }, { compute-mean = 2us }] }");
+    Settings s = TestModels.settings(kind);
+    Map<String, Object> loop = tree(s, topo -> {
+      WorkloadPlan plan = UmtxMutex.plan(s, topo);
+      return new WorkloadPlan("umtx-mutex", UmtxMutex.OP, plan.threads(), plan.objects(),
+          t -> new UmtxMutex.Loop(3, 1_000, 2_000, 0, false), true);
+    });
+    assertTrue(((Number) ((Map<?, ?>) byKind.get("totals")).get("umtx_sleeps")).longValue() > 100, "contested");
+    ((Map<?, ?>) program.get("workload")).remove("kind");
+    ((Map<?, ?>) byKind.get("workload")).remove("kind");
+    ((Map<?, ?>) loop.get("workload")).remove("kind");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String section : List.of("cpus", "totals", "contention", "memory", "workload", "series")) {
+      assertEquals(json.valueToTree(loop.get(section)), json.valueToTree(byKind.get(section)), section);
+      assertEquals(json.valueToTree(loop.get(section)), json.valueToTree(program.get(section)), section);
+    }
+  }
+
   @Test
   void aProgramWithATokenRunsAndCountsItsOps() {
     Settings s = settings("steps = [{ op = locked, steps = [{ token = 0, hold = 2us }] }, { compute = 1us }]");
@@ -268,7 +296,14 @@ final class ProgramWorkloadTest {
   }
 
   private static Map<String, Object> tree(String hocon) {
-    ModelFactory.Built b = ModelFactory.build(TestModels.settings(hocon));
+    return tree(ModelFactory.build(TestModels.settings(hocon)));
+  }
+
+  private static Map<String, Object> tree(Settings s, java.util.function.Function<dfsim.core.topology.Topology, WorkloadPlan> plan) {
+    return tree(ModelFactory.build(s, plan));
+  }
+
+  private static Map<String, Object> tree(ModelFactory.Built b) {
     long end = new dfsim.core.sim.SequentialEngine().run(b.model()).simulatedNs();
     RunMetrics m = RunMetrics.collect(b.model().lps(), b.topology().cpus(), end);
     RunInfo info = new RunInfo("t", 1, "sequential", 1, "dev", true, end, b.sim().warmupNs(), 0, 0, 0);
