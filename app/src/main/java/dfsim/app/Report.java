@@ -35,18 +35,62 @@ final class Report {
 
   private Report() {}
 
+  /**
+   * The numbers first: throughput, op latency, faults and IPIs, spin share, and how the run was
+   * made, from metrics.json's measured window (rates and shares exclude the warm-up, as
+   * results.csv's do).
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, String> headline(Map<String, Object> metrics) {
+    Map<String, Object> run = (Map<String, Object>) metrics.get("run");
+    Map<String, Object> w = (Map<String, Object>) metrics.get("workload");
+    Map<String, Object> m = (Map<String, Object>) w.get("measured");
+    double ops = num(w.get("ops_completed"));
+    double window = num(m.get("window_ns"));
+    double cpuNs = num(m.get("busy_ns")) + num(m.get("spin_ns")) + num(m.get("idle_ns"));
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("throughput", String.format(java.util.Locale.ROOT, "%,.0f %s ops per simulated second (%,.0f ops)",
+        num(w.get("ops_per_sim_second")), w.get("op"), ops));
+    h.put("mean op latency", String.format(java.util.Locale.ROOT, "%,.0f ns", num(w.get("mean_op_latency_ns"))));
+    h.put("p99 op latency", String.format(java.util.Locale.ROOT, "%,.0f ns", num(w.get("p99_op_latency_ns"))));
+    h.put("faults per second", String.format(java.util.Locale.ROOT, "%,.0f",
+        window > 0 ? num(m.get("faults")) * 1e9 / window : 0));
+    h.put("IPIs per op", String.format(java.util.Locale.ROOT, "%.3f", ops > 0 ? num(m.get("ipis_sent")) / ops : 0));
+    h.put("spin share", String.format(java.util.Locale.ROOT, "%.1f%% of CPU time",
+        cpuNs > 0 ? 100 * num(m.get("spin_ns")) / cpuNs : 0));
+    long nodes = (long) num(run.get("nodes"));
+    h.put("engine", run.get("engine") + (nodes > 1 ? " on " + nodes + " JVMs" : ""));
+    h.put("simulated", String.format(java.util.Locale.ROOT, "%.3f ms (warm-up %.3f ms), %,.0f events",
+        num(run.get("simulated_ns")) / 1e6, num(run.get("warmup_ns")) / 1e6, num(run.get("events"))));
+    h.put("wall time", String.format(java.util.Locale.ROOT, "%,.0f ms", num(run.get("wall_ms"))));
+    h.put("digest", String.valueOf(run.get("digest")));
+    return h;
+  }
+
+  private static String headlineRows(Map<String, Object> metrics) {
+    StringBuilder sb = new StringBuilder();
+    headline(metrics).forEach((k, v) -> sb.append("<tr><th>").append(escape(k)).append("</th><td>")
+        .append(escape(v)).append("</td></tr>\n"));
+    return sb.toString();
+  }
+
+  private static double num(Object o) {
+    return o instanceof Number n ? n.doubleValue() : 0;
+  }
+
   /** The page of one run, from its metrics.json tree and resolved config. */
   static String run(String title, Map<String, Object> metrics, String config) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("run", metrics);
-    String body = """
+    String body = "<h2>Summary</h2>\n<table id=\"headline\">\n" + headlineRows(metrics) + "</table>\n" + """
         <h2>Time per CPU</h2>
         <div class="chart"><canvas id="cpu-bars"></canvas></div>
         <h2>CPU utilisation over simulated time</h2>
-        <p class="note">One row per CPU, one cell per sample of the series: the share of the sample
-        the CPU was busy (darker = busier). Time runs left to right.</p>
-        <div class="legend">0% <span style="background:hsl(140,60%,95%)"></span>
-        <span style="background:hsl(140,60%,65%)"></span><span style="background:hsl(140,60%,35%)"></span> 100% busy</div>
+        <p class="note">One row per CPU, one cell per sample of the series, time running left to
+        right: green for the share of the sample the CPU was busy, red for the share it spun
+        waiting for a lock, white for idle (a CPU that spins all the time is solid red).</p>
+        <div class="legend"><span style="background:rgb(46,160,67)"></span> busy
+        <span style="background:rgb(214,39,40)"></span> spin <span style="background:#fff;border:1px solid #ccc"></span> idle</div>
         <div class="heatmap" id="heatmap"></div>
         <h2>Contention</h2>
         <div class="chart"><canvas id="contention"></canvas></div>

@@ -35,12 +35,18 @@
       el.appendChild(label);
       for (var k = 0; k < n; k++) {
         var interval = Math.min(s.interval_ns, run.run.simulated_ns - k * s.interval_ns);
-        var u = interval > 0 ? cpu.busy_ns[k] / interval : 0;
+        var busy = interval > 0 ? Math.max(0, Math.min(1, cpu.busy_ns[k] / interval)) : 0;
+        var spin = interval > 0 ? Math.max(0, Math.min(1 - busy, cpu.spin_ns[k] / interval)) : 0;
         var cell = document.createElement('div');
-        cell.className = 'cell';
-        var light = Math.round(95 - 60 * Math.max(0, Math.min(1, u)));
-        cell.style.background = 'hsl(140, 60%, ' + light + '%)';
-        cell.title = 'cpu ' + i + ', ' + (k * s.interval_ns / 1e6).toFixed(3) + ' ms: ' + (100 * u).toFixed(1) + '% busy';
+        cell.className = 'cell' + (spin > busy && spin > 0.5 ? ' spinning' : '');
+        // White for idle, mixed with green by the busy share and red by the spin share.
+        var idle = 1 - busy - spin;
+        var rgb = [0, 1, 2].map(function (j) {
+          return Math.round(255 * idle + [46, 160, 67][j] * busy + [214, 39, 40][j] * spin);
+        });
+        cell.style.background = 'rgb(' + rgb.join(',') + ')';
+        cell.title = 'cpu ' + i + ', ' + (k * s.interval_ns / 1e6).toFixed(3) + ' ms: ' + (100 * busy).toFixed(1)
+          + '% busy, ' + (100 * spin).toFixed(1) + '% spin';
         el.appendChild(cell);
       }
     });
@@ -177,7 +183,13 @@
       };
     }),
     heatmapRows: document.querySelectorAll('#heatmap .row-label').length,
-    heatmapCells: document.querySelectorAll('#heatmap .cell').length
+    heatmapCells: document.querySelectorAll('#heatmap .cell').length,
+    heatmapSpinning: document.querySelectorAll('#heatmap .cell.spinning').length,
+    // The summary table as the reader sees it: label -> value.
+    headline: Array.prototype.reduce.call(document.querySelectorAll('#headline tr'), function (h, tr) {
+      h[tr.querySelector('th').textContent] = tr.querySelector('td').textContent;
+      return h;
+    }, {})
   };
   document.getElementById('dfsim-selfcheck').textContent = JSON.stringify(check);
   window.dfsimReady = true;

@@ -89,6 +89,37 @@ final class ReportBrowserTest {
           contention.get("values").get(0).get(i).asDouble(), 1e-9, lockClass);
     }
     assertTrue(metrics.get("contention").get("vm_map").get("wait_ns").asLong() > 0, "a bar that is not 0");
+    // The summary leads with metrics.json's numbers, rates over the measured window.
+    JsonNode headline = check.get("headline");
+    JsonNode measured = metrics.get("workload").get("measured");
+    assertEquals(List.of("throughput", "mean op latency", "p99 op latency", "faults per second", "IPIs per op",
+        "spin share", "engine", "simulated", "wall time", "digest"), JSON.convertValue(
+        JSON.convertValue(headline, java.util.Map.class).keySet(), List.class));
+    assertEquals(String.format(java.util.Locale.ROOT, "%,.0f fault ops per simulated second (%,d ops)",
+        metrics.get("workload").get("ops_per_sim_second").asDouble(),
+        metrics.get("workload").get("ops_completed").asLong()), headline.get("throughput").asText());
+    double spinShare = 100.0 * measured.get("spin_ns").asDouble() / (measured.get("busy_ns").asDouble()
+        + measured.get("spin_ns").asDouble() + measured.get("idle_ns").asDouble());
+    assertEquals(String.format(java.util.Locale.ROOT, "%.1f%% of CPU time", spinShare), headline.get("spin share").asText());
+    assertTrue(spinShare > 50, "the default storm spins most of its time: " + spinShare);
+    assertEquals(String.format(java.util.Locale.ROOT, "%,.0f", measured.get("faults").asDouble() * 1e9
+        / measured.get("window_ns").asDouble()), headline.get("faults per second").asText());
+    assertEquals(metrics.get("run").get("digest").asText(), headline.get("digest").asText());
+    // The heatmap shows spin: a cell is red-dominated where the series says the CPU spun most of it.
+    JsonNode series = metrics.get("series");
+    long interval = series.get("interval_ns").asLong();
+    long simulated = metrics.get("run").get("simulated_ns").asLong();
+    int spinning = 0;
+    for (JsonNode cpu : series.get("cpus")) {
+      for (int k = 0; k < samples; k++) {
+        long len = Math.min(interval, simulated - k * interval);
+        double busy = len > 0 ? Math.max(0, Math.min(1, cpu.get("busy_ns").get(k).asDouble() / len)) : 0;
+        double spin = len > 0 ? Math.max(0, Math.min(1 - busy, cpu.get("spin_ns").get(k).asDouble() / len)) : 0;
+        spinning += spin > busy && spin > 0.5 ? 1 : 0;
+      }
+    }
+    assertTrue(spinning > cpus * samples / 2, spinning + " of " + cpus * samples + " cells spin-dominated");
+    assertEquals(spinning, check.get("heatmapSpinning").asInt(), "red where the CPU spun");
     for (JsonNode c : check.get("charts")) {
       assertTrue(c.get("painted").asInt() > 1000, c.get("id") + " painted its canvas");
       assertTrue(!c.get("title").asText().isEmpty(), "every chart has a title");
