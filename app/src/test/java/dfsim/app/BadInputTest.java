@@ -153,6 +153,29 @@ final class BadInputTest {
     expectBad(named.trim(), "run", "--out", tmp.resolve("o").toString(), f.toString());
   }
 
+  /** Programs that exec and fork: one thread a process, image sh of 4 text, 2 data and 1 bss pages. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "1 | [{ touch-segment = text, page = 0 }, { exec = sh }] | workload.program.steps[0].touch-segment = text: no image is running here",
+      "1 | [{ exec = sh }, { touch-segment = text, page = 4 }] | workload.program.steps[1].page = 4: must be in 0..3 (segment text of image sh)",
+      "1 | [{ exec = sh }, { touch-segment = data, page = 1 }, { touch-segment = data, page = 1, write = true }] | workload.program.steps[2].write = true: page 1 of data was read since the exec",
+      "1 | [{ exec = sh }, { fork = [{ touch-segment = bss, page = 0 }] }] | workload.program.steps[1].fork[0].write = true: the image is shared copy-on-write",
+      "1 | [{ exec = sh }, { fork = [{ exec = sh }, { fork = [{ exec = sh }] }] }] | workload.program.steps[1].fork[1].fork: a fork inside a forked child",
+      "1 | [{ exec = csh }] | workload.program.steps[0].exec = csh: no such image; images: [sh]",
+      "1 | [{ exec = sh }, { touch-segment = brk, page = 0 }] | workload.program.steps[1].touch-segment = brk: must be one of [header, text",
+      "1 | [{ exec = sh }, { touch-segment = bss, page = 0, write = false }] | workload.program.steps[1].write = false: a load from untouched anonymous memory",
+      "1 | [{ exec = sh }, { fork = [] }] | workload.program.steps[1].fork = []: the child needs at least one step",
+      "1 | [{ exec = sh }, { mutex = 0 }] | workload.program.steps: a program with exec or fork steps has no mappings, mutexes or umtx steps",
+      "1 | [{ sleep = 1us }, { touch-segment = text, page = 0 }] | workload.program.steps: touch-segment touches the image an exec step maps",
+      "1 | [{ exec = sh }, { repeat = 0, steps = [{ compute = 0us }] }] | workload.program.steps[1].steps: repeated until the end (repeat = 0), every pass must advance",
+      "2 | [{ exec = sh }, { compute = 1us }] | workload.threads = 2: a program with exec or fork steps runs single-threaded processes",
+  })
+  void badProcessPrograms(int threads, String steps, String named) throws IOException {
+    Path f = overDefault("fork.conf", "workload { kind = program, threads = " + threads + ", program {\n"
+        + "images = [{ name = sh, pages { text = 4, data = 2, bss = 1 } }]\nsteps = " + steps + "\n} }");
+    expectBad(named.trim(), "run", "--out", tmp.resolve("o").toString(), f.toString());
+  }
+
   @Test
   void badOutputDirectoriesAndOptions() throws IOException {
     expectBad("--out \"\"", "run", "--out", "", "-D", "sim.end-time=1ms");

@@ -3,15 +3,11 @@ package dfsim.workloads;
 import dfsim.core.config.BadInputException;
 import dfsim.core.config.Settings;
 import dfsim.core.program.BinaryImage;
-import dfsim.core.program.Op;
-import dfsim.core.program.Program;
 import dfsim.core.program.Segment;
-import dfsim.core.program.VmObjectSpec;
 import dfsim.core.program.WorkloadPlan;
 import dfsim.core.topology.Topology;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * {@code fork-exec}: {@code workload.processes} single-threaded processes each loop fork + exec
@@ -21,8 +17,7 @@ import java.util.SplittableRandom;
  * interleaving, with the run's user computation spread between its faults. The binary's file is
  * in the page cache from boot. Op = one fork + exec + exit ("fork-exec").
  *
- * <p>Not a program: fork, exec of an ELF image (its segments, shadows and prefault) and exit are
- * no program steps yet.
+ * <p>A program ({@link #spec}): its exec, fork and touch-segment steps are the ones a user writes.
  */
 public final class ForkExec {
   public static final String OP = "fork-exec";
@@ -50,9 +45,36 @@ public final class ForkExec {
     }
     List<Touch> touches = touches(s, k, image);
     long computeNs = s.durationNs(k + "compute", 0, 1_000_000_000L);
-    List<VmObjectSpec> objects = List.of(new VmObjectSpec(0, 0, image.filePages(), true));
-    return new WorkloadPlan("fork-exec", OP, place.threads(), objects,
-        spec -> new Loop(image, touches, computeNs), true);
+    int[] cpuOf = new int[place.totalThreads()];
+    for (int tid = 0; tid < cpuOf.length; tid++) {
+      cpuOf[tid] = place.cpuOf(tid);
+    }
+    return ProgramWorkload.build("fork-exec", spec(pages, touches, computeNs), place, cpuOf, topo, 0, m -> k + "pages");
+  }
+
+  /**
+   * The program: exec the binary and run it once (the process's own image), then until the end
+   * of the run, as op "fork-exec": fork, and in the child exec the binary, run it, exit. A run is
+   * the touches in order with the user computation spread evenly after each.
+   */
+  static ProgramWorkload.Spec spec(int[] pages, List<Touch> touches, long computeNs) {
+    long each = touches.isEmpty() ? 0 : computeNs / touches.size();
+    List<ProgramWorkload.Step> run = new ArrayList<>();
+    for (Touch t : touches) {
+      run.add(new ProgramWorkload.TouchSegment(t.segment(), t.page(), t.write()));
+      if (each > 0) {
+        run.add(new ProgramWorkload.Compute(each, false));
+      }
+    }
+    List<ProgramWorkload.Step> child = new ArrayList<>();
+    child.add(new ProgramWorkload.Exec(0));
+    child.addAll(run);
+    List<ProgramWorkload.Step> steps = new ArrayList<>();
+    steps.add(new ProgramWorkload.Exec(0));
+    steps.addAll(run);
+    steps.add(new ProgramWorkload.Repeat(0, List.of(new ProgramWorkload.Marker(OP,
+        List.of(new ProgramWorkload.Fork(child))))));
+    return new ProgramWorkload.Spec(List.of(), List.of(new ProgramWorkload.Image("binary", pages, 0)), steps, 1, OP);
   }
 
   private static String key(Segment seg) {
@@ -92,52 +114,5 @@ public final class ForkExec {
     }
     out.addAll(other.subList(o, other.size()));
     return out;
-  }
-
-  /** One process: exec the binary and touch it, then loop fork, exec, touch, exit. */
-  static final class Loop implements Program {
-    private final BinaryImage image;
-    private final List<Touch> touches;
-    private final long computeNs;
-    private final List<Op> pending = new ArrayList<>();
-    private int at;
-    private boolean booted;
-
-    Loop(BinaryImage image, List<Touch> touches, long computeNs) {
-      this.image = image;
-      this.touches = touches;
-      this.computeNs = computeNs;
-    }
-
-    @Override
-    public Op next(long now, SplittableRandom random) {
-      if (at == pending.size()) {
-        pending.clear();
-        at = 0;
-        if (!booted) {
-          booted = true;
-          pending.add(new Op.Exec(image));
-          run();
-        } else {
-          pending.add(new Op.Begin(OP));
-          pending.add(new Op.Fork());
-          pending.add(new Op.Exec(image));
-          run();
-          pending.add(new Op.ExitProcess());
-          pending.add(new Op.End(OP));
-        }
-      }
-      return pending.get(at++);
-    }
-
-    private void run() {
-      long each = touches.isEmpty() ? 0 : computeNs / touches.size();
-      for (Touch t : touches) {
-        pending.add(new Op.MapFault(t.segment(), t.page(), t.write()));
-        if (each > 0) {
-          pending.add(new Op.Compute(each));
-        }
-      }
-    }
   }
 }

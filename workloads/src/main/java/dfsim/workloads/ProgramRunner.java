@@ -50,9 +50,12 @@ final class ProgramRunner implements Program {
   private final int processMutexPage;
   private final int threadMutexPage;
   private final long syscallNs;
+  /** The binaries exec steps map, by image index. */
+  private final dfsim.core.program.BinaryImage[] images;
 
   ProgramRunner(ProgramWorkload.Spec spec, int[] objects, int[] bases, int processMutexPage, int threadMutexPage,
-      long syscallNs) {
+      dfsim.core.program.BinaryImage[] images, long syscallNs) {
+    this.images = images.clone();
     this.spec = spec;
     this.bases = bases.clone();
     this.passIsTheOp = spec.passIsTheOp();
@@ -101,8 +104,8 @@ final class ProgramRunner implements Program {
     }
     Frame f = frames.peek();
     if (f.next == f.steps.size()) {
-      f.timesLeft--;
-      if (f.timesLeft > 0) {
+      // A repeat of 0 runs until the end of the run.
+      if (f.timesLeft == 0 || --f.timesLeft > 0) {
         f.next = 0;
       } else {
         frames.pop();
@@ -146,6 +149,14 @@ final class ProgramRunner implements Program {
     } else if (step instanceof ProgramWorkload.Umtx u) {
       pending.add(new Op.UmtxCalls(u.perThread() ? threadMutexPage : processMutexPage, u.word(),
           u.sleep() ? Op.UmtxCalls.Calls.SLEEP : Op.UmtxCalls.Calls.WAKEUP));
+    } else if (step instanceof ProgramWorkload.Exec e) {
+      pending.add(new Op.Exec(images[e.image()]));
+    } else if (step instanceof ProgramWorkload.Fork f) {
+      // The child runs the body on this CPU, the parent waiting in wait4(), then exits.
+      pending.add(new Op.Fork());
+      frames.push(new Frame(f.body(), 1, new Op.ExitProcess()));
+    } else if (step instanceof ProgramWorkload.TouchSegment t) {
+      pending.add(new Op.MapFault(t.segment(), t.page(), t.write()));
     } else if (step instanceof ProgramWorkload.Syscall c) {
       pending.add(new Op.Compute(syscallNs));
     } else if (step instanceof ProgramWorkload.Sleep z) {

@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dfsim.core.config.BadInputException;
 import dfsim.core.config.Settings;
+import dfsim.core.program.BinaryImage;
+import dfsim.core.program.Segment;
 import dfsim.core.program.ThreadSpec;
 import dfsim.core.program.VmObjectSpec;
 import dfsim.core.program.WorkloadPlan;
@@ -25,7 +27,8 @@ import java.util.Set;
 public final class ProgramWorkload {
   private static final String K = "workload.program.";
   private static final String VERBS =
-      "compute, compute-mean, touch, munmap, token, mutex, umtx, syscall, sleep, op, repeat, choice";
+      "compute, compute-mean, touch, munmap, token, mutex, umtx, syscall, sleep, exec, fork, touch-segment, op, repeat, "
+          + "choice";
   /** pthread mutexes a program may name: umtx words on one page (the process's, or the thread's own). */
   static final int MAX_MUTEX = 1023;
   /** Pool tokens a program may name (lwkt_token pool of 4001 at 85946b6c; the model's are homed by id). */
@@ -48,8 +51,37 @@ public final class ProgramWorkload {
     }
   }
 
+  /**
+   * A static binary a program execs: the pages of each segment ({@link Segment}), its file (the
+   * file-backed segments one after another) in the page cache of {@code homeNode} from boot.
+   */
+  record Image(String name, int[] pages, int homeNode) {
+    int filePages() {
+      int n = 0;
+      for (Segment seg : Segment.ALL) {
+        n += seg.fileBacked() ? pages[seg.ordinal()] : 0;
+      }
+      return n;
+    }
+  }
+
+  /** The names steps refer to: the mappings and the images. */
+  private record Names(List<Mapping> mappings, List<Image> images) {}
+
   /** The steps a program is made of. */
   sealed interface Step {}
+
+  /** execve() of image {@code image} (its index): the process's address space is replaced. */
+  record Exec(int image) implements Step {}
+
+  /**
+   * fork(): the child runs {@code body} on this CPU while the parent waits in wait4(), then
+   * exits; the parent goes on.
+   */
+  record Fork(List<Step> body) implements Step {}
+
+  /** A load ({@code write} false) or store to page {@code page} of a segment of the running image. */
+  record TouchSegment(Segment segment, int page, boolean write) implements Step {}
 
   /** Computes for {@code ns}, fixed or drawn from an exponential of that mean. */
   record Compute(long ns, boolean exponential) implements Step {}
@@ -94,7 +126,7 @@ public final class ProgramWorkload {
   /** One op for the metrics, named {@code name}: the time from its first step to the end of its last. */
   record Marker(String name, List<Step> body) implements Step {}
 
-  /** The body {@code times} times. */
+  /** The body {@code times} times (0: until the end of the run). */
   record Repeat(int times, List<Step> body) implements Step {}
 
   /** One of the branches, by weight, drawn from the random stream of the thread's CPU. */
@@ -104,7 +136,11 @@ public final class ProgramWorkload {
    * The checked program: its mappings, its steps, how often they run (0 = until the end), its op
    * (the first marker, or "pass" around each pass when the steps mark none).
    */
-  record Spec(List<Mapping> mappings, List<Step> steps, int repeat, String op) {
+  record Spec(List<Mapping> mappings, List<Image> images, List<Step> steps, int repeat, String op) {
+    Spec(List<Mapping> mappings, List<Step> steps, int repeat, String op) {
+      this(mappings, List.of(), steps, repeat, op);
+    }
+
     boolean passIsTheOp() {
       return op.equals(PASS) && !containsMarker(steps);
     }
@@ -122,7 +158,7 @@ public final class ProgramWorkload {
    * Builds a plan that runs {@code spec} on every thread of {@code place}, thread i on CPU
    * {@code cpuOf[i]}: for each process, a VM object per per-process mapping, then each thread's
    * per-thread ones; then, with mutex steps, each process's mutex page (process 0's followed by its
-   * vm_map token) and each thread's own mutex page. The
+   * vm_map token) and each thread's own mutex page; then each image's vnode object. The
    * files must fit their home nodes' page cache; {@code sizeKey} names the key (and value) that
    * sizes mapping m, for the message when they do not.
    */
@@ -192,13 +228,29 @@ public final class ProgramWorkload {
         objects.add(new VmObjectSpec(objects.size(), topo.nodeOf(cpuOf[tid]), 1, VmObjectSpec.Kind.ANON));
       }
     }
+    BinaryImage[] binaries = new BinaryImage[spec.images().size()];
+    if (usesProcesses(spec.steps()) && place.threadsPerProcess() != 1) {
+      throw new BadInputException("workload.threads = " + place.threadsPerProcess() + ": a program with exec or fork "
+          + "steps runs single-threaded processes (workload.threads = 1)");
+    }
+    for (int i = 0; i < binaries.length; i++) {
+      // The binary's vnode object, its file in the page cache of its node from boot.
+      Image img = spec.images().get(i);
+      if (img.homeNode() >= topo.nodes()) {
+        throw new BadInputException(K + "images[" + i + "].home-node = " + img.homeNode() + ": must be in 0.."
+            + (topo.nodes() - 1));
+      }
+      binaries[i] = new BinaryImage(objects.size(), img.pages());
+      objects.add(new VmObjectSpec(objects.size(), img.homeNode(), img.filePages(), true));
+      fitPageCache(true, filePagesOn, img.homeNode(), img.filePages(), topo, K + "images[" + i + "].pages");
+    }
     if (anonPages > topo.pagesPerNode() * topo.nodes()) {
       throw new BadInputException(K + "mappings: " + anonPages + " anonymous pages in all exceed the box's "
           + topo.pagesPerNode() * topo.nodes() + " (raise topology.memory-per-node)");
     }
     return new WorkloadPlan(kind, spec.op(), threads, objects,
         t -> new ProgramRunner(spec, objectOf[t.tid()], baseOf[t.tid()], processMutexPage[t.tid()],
-            threadMutexPage[t.tid()], syscallNs),
+            threadMutexPage[t.tid()], binaries, syscallNs),
         sendsAtOnce(spec.steps()));
   }
 
@@ -214,7 +266,8 @@ public final class ProgramWorkload {
   /** Reads and checks {@code workload.program.*}. */
   static Spec spec(Settings s) {
     List<Mapping> mappings = mappings(s.config());
-    List<Step> steps = steps(s.config(), K + "steps", K + "steps", mappings);
+    List<Image> images = images(s.config());
+    List<Step> steps = steps(s.config(), K + "steps", K + "steps", new Names(mappings, images));
     if (steps.isEmpty()) {
       throw new BadInputException(K + "steps = []: a program needs at least one step (" + VERBS + ")");
     }
@@ -222,6 +275,15 @@ public final class ProgramWorkload {
     if (repeat == 0 && !advances(steps)) {
       throw new BadInputException(K + "steps: repeated until the end (repeat = 0), every pass must advance "
           + "simulated time on every path (a compute or sleep above 0, a touch, munmap or token)");
+    }
+    if (usesProcesses(steps)) {
+      if (!mappings.isEmpty() || uses(steps, Mutex.class) || uses(steps, Umtx.class)) {
+        throw new BadInputException(K + "steps: a program with exec or fork steps has no mappings, mutexes or umtx "
+            + "steps (its memory is its image's; touch it with touch-segment)");
+      }
+      checkImages(steps, new ImageState(), repeat != 1, K + "steps", images);
+    } else if (uses(steps, TouchSegment.class)) {
+      throw new BadInputException(K + "steps: touch-segment touches the image an exec step maps; the steps exec none");
     }
     Set<String> markers = new LinkedHashSet<>();
     markers(steps, markers);
@@ -239,7 +301,147 @@ public final class ProgramWorkload {
       throw new BadInputException(K + "op = " + op + ": must name an op marker of the steps: " + markers);
     }
     checkUnmaps(steps, new boolean[mappings.size()], K + "steps", mappings);
-    return new Spec(mappings, steps, repeat, op);
+    return new Spec(mappings, images, steps, repeat, op);
+  }
+
+  private static List<Image> images(Config c) {
+    List<Image> out = new ArrayList<>();
+    if (!c.hasPath(K + "images")) {
+      return out;
+    }
+    ConfigList list = list(c, K + "images");
+    for (int i = 0; i < list.size(); i++) {
+      String path = K + "images[" + i + "]";
+      Config m = object(list.get(i), path);
+      known(m, path, Set.of("name", "pages", "home-node"));
+      String name = string(m, "name", path);
+      if (!name.matches("[A-Za-z][A-Za-z0-9_-]*")) {
+        throw new BadInputException(path + ".name = " + name + ": letters, digits, '_' and '-', starting with a letter");
+      }
+      for (Image other : out) {
+        if (other.name().equals(name)) {
+          throw new BadInputException(path + ".name = " + name + ": an image of that name exists already");
+        }
+      }
+      if (!m.hasPath("pages")) {
+        throw new BadInputException(path + ".pages: missing; the pages of each segment, e.g. { header = 1, text = 40, "
+            + "data = 4, bss = 2, stack = 2 }");
+      }
+      Config pages = object(m.getValue("pages"), path + ".pages");
+      List<String> segs = Segment.ALL.stream().map(x -> x.name().toLowerCase()).toList();
+      known(pages, path + ".pages", Set.copyOf(segs));
+      int[] n = new int[Segment.ALL.size()];
+      for (Segment seg : Segment.ALL) {
+        String k = seg.name().toLowerCase();
+        n[seg.ordinal()] = pages.hasPath(k) ? intIn(pages, k, seg == Segment.HEADER ? 1 : 0, 1 << 20, path + ".pages")
+            : seg == Segment.HEADER ? 1 : 0;
+      }
+      int home = m.hasPath("home-node") ? intIn(m, "home-node", 0, 4095, path) : 0;
+      out.add(new Image(name, n, home));
+    }
+    return out;
+  }
+
+  /** What the static walk knows of a process's image at a point of the steps. */
+  private static final class ImageState {
+    /** The running image (its index), -1 before any exec, -2 when branches disagree. */
+    int image = -1;
+    /** Forked since the last exec: its image's memory is shared copy-on-write. */
+    boolean forked;
+    boolean inChild;
+    /** File-backed pages read since the last exec ("segment:page"). */
+    Set<String> read = new java.util.HashSet<>();
+
+    ImageState copy() {
+      ImageState c = new ImageState();
+      c.image = image;
+      c.forked = forked;
+      c.inChild = inChild;
+      c.read = new java.util.HashSet<>(read);
+      return c;
+    }
+  }
+
+  /**
+   * Walks the steps in program order, as the kernel model will run them (a repeat twice, so that
+   * a pass meets what the one before left; each branch of a choice), and refuses what the model of
+   * fork, exec and exit cannot run: a touch before any exec or beyond its segment, a store to a
+   * file page already read in the same image (its copy-on-write would have to find the page's
+   * other mappings), a store after a fork before the next exec, a fork inside a forked child.
+   */
+  private static void checkImages(List<Step> steps, ImageState st, boolean twice, String path, List<Image> images) {
+    for (int pass = 0; pass < (twice ? 2 : 1); pass++) {
+      for (int i = 0; i < steps.size(); i++) {
+        String at = path + "[" + i + "]";
+        Step s = steps.get(i);
+        if (s instanceof Exec e) {
+          st.image = e.image();
+          st.forked = false;
+          st.read.clear();
+        } else if (s instanceof TouchSegment t) {
+          String seg = t.segment().name().toLowerCase();
+          if (st.image == -1) {
+            throw new BadInputException(at + ".touch-segment = " + seg + ": no image is running here (exec one first)");
+          }
+          if (st.image == -2) {
+            throw new BadInputException(at + ".touch-segment = " + seg + ": the branches of a choice before it leave "
+                + "different images running; exec one after the choice");
+          }
+          Image img = images.get(st.image);
+          int size = img.pages()[t.segment().ordinal()];
+          if (t.page() >= size) {
+            throw new BadInputException(at + ".page = " + t.page() + ": must be in 0.." + (size - 1) + " (segment "
+                + seg + " of image " + img.name() + ")");
+          }
+          String key = seg + ":" + t.page();
+          if (t.write() && st.forked) {
+            throw new BadInputException(at + ".write = true: the image is shared copy-on-write with a forked "
+                + "process until the next exec, and such stores are not modelled");
+          }
+          if (t.write() && t.segment().fileBacked() && st.read.contains(key)) {
+            throw new BadInputException(at + ".write = true: page " + t.page() + " of " + seg + " was read since the "
+                + "exec; a copy-on-write of a mapped file page is not modelled (store before loading it)");
+          }
+          if (!t.write() && t.segment().fileBacked()) {
+            st.read.add(key);
+          }
+        } else if (s instanceof Fork f) {
+          if (st.inChild) {
+            throw new BadInputException(at + ".fork: a fork inside a forked child is not modelled");
+          }
+          ImageState child = st.copy();
+          child.inChild = true;
+          child.forked = true;
+          checkImages(f.body(), child, false, at + ".fork", images);
+          st.forked = true;
+        } else if (s instanceof Marker m) {
+          checkImages(m.body(), st, false, at + ".steps", images);
+        } else if (s instanceof Repeat r) {
+          checkImages(r.body(), st, r.times() != 1, at + ".steps", images);
+        } else if (s instanceof Choice c) {
+          ImageState merged = null;
+          for (int b = 0; b < c.branches().size(); b++) {
+            ImageState mine = st.copy();
+            checkImages(c.branches().get(b), mine, false, at + ".choice[" + b + "].steps", images);
+            if (merged == null) {
+              merged = mine;
+            } else {
+              merged.image = merged.image == mine.image ? merged.image : -2;
+              merged.forked |= mine.forked;
+              merged.read.addAll(mine.read);
+            }
+          }
+          st.image = merged.image;
+          st.forked = merged.forked;
+          st.read = merged.read;
+        }
+      }
+    }
+  }
+
+  /** Whether the steps exec or fork, at any depth. */
+  static boolean usesProcesses(List<Step> steps) {
+    return uses(steps, Exec.class) || uses(steps, Fork.class);
   }
 
   private static List<Mapping> mappings(Config c) {
@@ -273,16 +475,17 @@ public final class ProgramWorkload {
     return out;
   }
 
-  private static List<Step> steps(Config c, String key, String path, List<Mapping> mappings) {
+  private static List<Step> steps(Config c, String key, String path, Names names) {
     ConfigList list = list(c, key, path);
     List<Step> out = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
-      out.add(step(object(list.get(i), path + "[" + i + "]"), path + "[" + i + "]", mappings));
+      out.add(step(object(list.get(i), path + "[" + i + "]"), path + "[" + i + "]", names));
     }
     return out;
   }
 
-  private static Step step(Config c, String path, List<Mapping> mappings) {
+  private static Step step(Config c, String path, Names names) {
+    List<Mapping> mappings = names.mappings();
     List<String> verbs = new ArrayList<>();
     for (String v : VERBS.split(", ")) {
       if (c.hasPath(v)) {
@@ -380,6 +583,39 @@ public final class ProgramWorkload {
         }
         return new Sleep(ns);
       }
+      case "exec" -> {
+        known(c, path, Set.of("exec"));
+        String name = string(c, "exec", path);
+        for (int i = 0; i < names.images().size(); i++) {
+          if (names.images().get(i).name().equals(name)) {
+            return new Exec(i);
+          }
+        }
+        throw new BadInputException(path + ".exec = " + name + ": no such image; images: "
+            + names.images().stream().map(Image::name).toList() + " (workload.program.images)");
+      }
+      case "fork" -> {
+        known(c, path, Set.of("fork"));
+        List<Step> body = steps(c, "fork", path + ".fork", names);
+        if (body.isEmpty()) {
+          throw new BadInputException(path + ".fork = []: the child needs at least one step before it exits");
+        }
+        return new Fork(body);
+      }
+      case "touch-segment" -> {
+        known(c, path, Set.of("touch-segment", "page", "write"));
+        String seg = string(c, "touch-segment", path);
+        Segment segment = Segment.ALL.stream().filter(x -> x.name().toLowerCase().equals(seg)).findFirst()
+            .orElseThrow(() -> new BadInputException(path + ".touch-segment = " + seg + ": must be one of "
+                + Segment.ALL.stream().map(x -> x.name().toLowerCase()).toList()));
+        int page = intIn(c, "page", 0, 1 << 20, path);
+        boolean write = c.hasPath("write") ? bool(c, "write", path) : !segment.fileBacked();
+        if (!write && !segment.fileBacked()) {
+          throw new BadInputException(path + ".write = false: a load from untouched anonymous memory maps the zero "
+              + "page, which the model does not have; store to " + seg);
+        }
+        return new TouchSegment(segment, page, write);
+      }
       case "op" -> {
         known(c, path, Set.of("op", "steps"));
         String name = string(c, "op", path);
@@ -387,7 +623,7 @@ public final class ProgramWorkload {
           throw new BadInputException(path + ".op = " + name + ": lower-case letters, digits, '_' and '-' (it names "
               + "the op in metrics.json)");
         }
-        List<Step> body = steps(c, "steps", path + ".steps", mappings);
+        List<Step> body = steps(c, "steps", path + ".steps", names);
         if (body.isEmpty()) {
           throw new BadInputException(path + ".steps = []: an op needs at least one step");
         }
@@ -398,10 +634,14 @@ public final class ProgramWorkload {
       }
       case "repeat" -> {
         known(c, path, Set.of("repeat", "steps"));
-        int times = intIn(c, "repeat", 1, Integer.MAX_VALUE, path);
-        List<Step> body = steps(c, "steps", path + ".steps", mappings);
+        int times = intIn(c, "repeat", 0, Integer.MAX_VALUE, path);
+        List<Step> body = steps(c, "steps", path + ".steps", names);
         if (body.isEmpty()) {
           throw new BadInputException(path + ".steps = []: a repeat needs at least one step");
+        }
+        if (times == 0 && !advances(body)) {
+          throw new BadInputException(path + ".steps: repeated until the end (repeat = 0), every pass must advance "
+              + "simulated time on every path");
         }
         return new Repeat(times, body);
       }
@@ -425,7 +665,7 @@ public final class ProgramWorkload {
           if (!(weights[b] > 0) || Double.isInfinite(weights[b])) {
             throw new BadInputException(bp + ".weight = " + weights[b] + ": must be a number above 0");
           }
-          bodies.add(steps(branch, "steps", bp + ".steps", mappings));
+          bodies.add(steps(branch, "steps", bp + ".steps", names));
         }
         return new Choice(weights, bodies);
       }
@@ -471,6 +711,8 @@ public final class ProgramWorkload {
         out.add(m.name());
       } else if (s instanceof Repeat r) {
         markers(r.body(), out);
+      } else if (s instanceof Fork f) {
+        markers(f.body(), out);
       } else if (s instanceof Choice c) {
         c.branches().forEach(b -> markers(b, out));
       }
@@ -520,7 +762,7 @@ public final class ProgramWorkload {
    * the actor engine look further ahead.
    */
   private static boolean sendsAtOnce(List<Step> steps) {
-    return uses(steps, Token.class) || uses(steps, Mutex.class) || uses(steps, Umtx.class);
+    return uses(steps, Token.class) || uses(steps, Mutex.class) || uses(steps, Umtx.class) || usesProcesses(steps);
   }
 
   /** Whether any mutex or umtx step, at any depth, uses each thread's own page ({@code perThread}) or the process's. */
@@ -547,6 +789,7 @@ public final class ProgramWorkload {
       if (kind.isInstance(s)
           || s instanceof Marker m && uses(m.body(), kind)
           || s instanceof Repeat r && uses(r.body(), kind)
+          || s instanceof Fork f && uses(f.body(), kind)
           || s instanceof Choice c && c.branches().stream().anyMatch(b -> uses(b, kind))) {
         return true;
       }

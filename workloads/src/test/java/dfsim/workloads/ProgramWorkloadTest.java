@@ -281,6 +281,62 @@ final class ProgramWorkloadTest {
     }
   }
 
+  private static final String IMAGE = "images = [{ name = sh, pages { text = 4, data = 2, bss = 1 } }]\n";
+
+  @Test
+  void execForkAndTouchSegmentBecomeTheKernelsProcessOps() {
+    Settings s = TestModels.settings("topology { sockets = 1, cores-per-socket = 4 }\nsim.end-time = 1ms\n"
+        + "workload { kind = program, threads = 1, program {\n" + IMAGE
+        + "steps = [{ exec = sh }, { touch-segment = text, page = 3 },"
+        + " { fork = [{ exec = sh }, { touch-segment = data, page = 1, write = true }, { compute = 1us }] }] } }");
+    WorkloadPlan plan = ProgramWorkload.plan(s, ModelFactory.build(s).topology());
+    // The image is the only object: its vnode, 1 + 4 + 2 file pages, in node 0's page cache.
+    assertEquals(List.of(new dfsim.core.program.VmObjectSpec(0, 0, 7, true)), plan.objects());
+    ProgramRunner r = (ProgramRunner) plan.programs().create(plan.threads().get(0));
+    List<Op> ops = new ArrayList<>();
+    SplittableRandom random = new SplittableRandom(7);
+    for (int i = 0; i < 9; i++) {
+      ops.add(r.next(0, random));
+    }
+    Op.Exec exec = (Op.Exec) ops.get(1);
+    assertEquals(0, exec.image().vnodeObject());
+    assertEquals(List.of(1, 4, 0, 2, 1, 0, 0), java.util.Arrays.stream(exec.image().pages()).boxed().toList());
+    assertEquals(List.of(new Op.Begin("pass"), exec, new Op.MapFault(dfsim.core.program.Segment.TEXT, 3, false),
+        new Op.Fork(), exec, new Op.MapFault(dfsim.core.program.Segment.DATA, 1, true), new Op.Compute(1_000),
+        new Op.ExitProcess(), new Op.End("pass")), ops);
+  }
+
+  /**
+   * fork-exec is built as a program of exec, fork and touch-segment steps; that program written
+   * in HOCON gives the same metrics as the kind, section by section.
+   */
+  @Test
+  void theForkExecLoopAsAProgramRunsAsTheClassDoes() {
+    String box = "topology { sockets = 1, cores-per-socket = 4 }\nsim.end-time = 3ms\nworkload { processes = 4, threads = 1 }\n";
+    Map<String, Object> byKind = tree(box + "workload { kind = fork-exec, fork-exec { pages { text = 6, rodata = 2, "
+        + "data = 3, bss = 2, heap = 1, stack = 1 }, touch { header = 1, text = 3, rodata = 1, data-write = 1, "
+        + "data-read = 1, bss = 1, heap = 1, stack = 1 }, compute = 10us } }");
+    // The touches in the kind's order (text in order, the others interleaved), 1 us of user time after each.
+    String run = "{ touch-segment = text, page = 0 }, { compute = 1us }, { touch-segment = header, page = 0 }, "
+        + "{ compute = 1us }, { touch-segment = text, page = 2 }, { compute = 1us }, "
+        + "{ touch-segment = rodata, page = 0 }, { compute = 1us }, { touch-segment = data, page = 0, write = true }, "
+        + "{ compute = 1us }, { touch-segment = text, page = 4 }, { compute = 1us }, "
+        + "{ touch-segment = data, page = 1 }, { compute = 1us }, { touch-segment = bss, page = 0 }, "
+        + "{ compute = 1us }, { touch-segment = heap, page = 0 }, { compute = 1us }, "
+        + "{ touch-segment = stack, page = 0 }, { compute = 1us }";
+    Map<String, Object> program = tree(box + "workload { kind = program, program {\n"
+        + "images = [{ name = busybox, pages { text = 6, rodata = 2, data = 3, bss = 2, heap = 1, stack = 1 } }]\n"
+        + "steps = [{ exec = busybox }, " + run + ", { repeat = 0, steps = [{ op = fork-exec, steps = [{ fork = ["
+        + "{ exec = busybox }, " + run + "] }] }] }]\nrepeat = 1 } }");
+    assertTrue(((Number) ((Map<?, ?>) byKind.get("workload")).get("ops_completed")).longValue() > 20, "cycles ran");
+    ((Map<?, ?>) program.get("workload")).remove("kind");
+    ((Map<?, ?>) byKind.get("workload")).remove("kind");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String section : List.of("cpus", "totals", "contention", "memory", "workload", "series")) {
+      assertEquals(json.valueToTree(byKind.get(section)), json.valueToTree(program.get(section)), section);
+    }
+  }
+
   @Test
   void aProgramWithATokenRunsAndCountsItsOps() {
     Settings s = settings("steps = [{ op = locked, steps = [{ token = 0, hold = 2us }] }, { compute = 1us }]");
