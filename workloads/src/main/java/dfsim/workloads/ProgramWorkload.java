@@ -314,15 +314,7 @@ public final class ProgramWorkload {
       String path = K + "images[" + i + "]";
       Config m = object(list.get(i), path);
       known(m, path, Set.of("name", "pages", "home-node"));
-      String name = string(m, "name", path);
-      if (!name.matches("[A-Za-z][A-Za-z0-9_-]*")) {
-        throw new BadInputException(path + ".name = " + name + ": letters, digits, '_' and '-', starting with a letter");
-      }
-      for (Image other : out) {
-        if (other.name().equals(name)) {
-          throw new BadInputException(path + ".name = " + name + ": an image of that name exists already");
-        }
-      }
+      String name = name(m, path, out.stream().map(Image::name).toList(), "an image");
       if (!m.hasPath("pages")) {
         throw new BadInputException(path + ".pages: missing; the pages of each segment, e.g. { header = 1, text = 40, "
             + "data = 4, bss = 2, stack = 2 }");
@@ -444,6 +436,18 @@ public final class ProgramWorkload {
     return uses(steps, Exec.class) || uses(steps, Fork.class);
   }
 
+  /** An element's {@code name}: a word, not one of {@code taken} (the names of {@code what}s before it). */
+  private static String name(Config m, String path, List<String> taken, String what) {
+    String name = string(m, "name", path);
+    if (!name.matches("[A-Za-z][A-Za-z0-9_-]*")) {
+      throw new BadInputException(path + ".name = " + name + ": letters, digits, '_' and '-', starting with a letter");
+    }
+    if (taken.contains(name)) {
+      throw new BadInputException(path + ".name = " + name + ": " + what + " of that name exists already");
+    }
+    return name;
+  }
+
   private static List<Mapping> mappings(Config c) {
     List<Mapping> out = new ArrayList<>();
     ConfigList list = list(c, K + "mappings");
@@ -451,15 +455,7 @@ public final class ProgramWorkload {
       String path = K + "mappings[" + i + "]";
       Config m = object(list.get(i), path);
       known(m, path, Set.of("name", "kind", "pages", "per", "home-node"));
-      String name = string(m, "name", path);
-      if (!name.matches("[A-Za-z][A-Za-z0-9_-]*")) {
-        throw new BadInputException(path + ".name = " + name + ": letters, digits, '_' and '-', starting with a letter");
-      }
-      for (Mapping other : out) {
-        if (other.name().equals(name)) {
-          throw new BadInputException(path + ".name = " + name + ": a mapping of that name exists already");
-        }
-      }
+      String name = name(m, path, out.stream().map(Mapping::name).toList(), "a mapping");
       String kind = m.hasPath("kind") ? string(m, "kind", path) : "anonymous";
       if (!kind.equals("anonymous") && !kind.equals("file")) {
         throw new BadInputException(path + ".kind = " + kind + ": must be anonymous | file");
