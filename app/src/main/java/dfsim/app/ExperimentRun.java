@@ -22,15 +22,9 @@ final class ExperimentRun {
   static final String PLAN = "experiment.json";
 
   private final ExperimentOptions o;
-  private final String engine;
-  private final int threads;
-  private final Integer nodes;
 
   private ExperimentRun(ExperimentOptions o) {
     this.o = o;
-    this.engine = o.engine;
-    this.threads = o.threads;
-    this.nodes = o.nodes;
   }
 
   /**
@@ -64,8 +58,8 @@ final class ExperimentRun {
 
   private Integer runAll(Experiment ex, Path dir, boolean resuming) throws InterruptedException {
     int parallel = o.parallel();
-    ClusterCommand.Cluster cluster = nodes == null ? null
-        : ClusterCommand.Cluster.check(nodes, threads, o.joinTimeout, "127.0.0.1:0");
+    ClusterCommand.Cluster cluster = o.nodes == null ? null
+        : ClusterCommand.Cluster.check(o.nodes, o.threads, o.joinTimeout, "127.0.0.1:0");
     List<Experiment.Point> points = ex.points();
     // By identity: each run is one object of the plan.
     Map<Experiment.Run, MetricsReport> finished = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
@@ -198,7 +192,7 @@ final class ExperimentRun {
       List<Future<?>> futures = new ArrayList<>();
       for (Experiment.Run r : todo) {
         futures.add(pool.submit(() -> {
-          MetricsReport m = Experiment.execute(r, engine, threads);
+          MetricsReport m = Experiment.execute(r, o.engine, o.threads);
           keep(ex, dir, r, m, finished);
           events.addAndGet(m.events());
           runsDone.incrementAndGet();
@@ -229,8 +223,8 @@ final class ExperimentRun {
     }
     List<String> texts;
     try (ClusterCommand.Cluster.Session session = cluster.start(com.typesafe.config.ConfigFactory.empty(), true)) {
-      texts = dfsim.core.actors.ClusterEngine.runPoints(session.node(), nodes - 1, cluster.joinTimeout(),
-          Main.version(), engine, threads, shipped, runsDone::incrementAndGet);
+      texts = dfsim.core.actors.ClusterEngine.runPoints(session.node(), o.nodes - 1, cluster.joinTimeout(),
+          Main.version(), o.engine, o.threads, shipped, runsDone::incrementAndGet);
     }
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
     for (int k = 0; k < todo.size(); k++) {
