@@ -33,7 +33,23 @@ final class Report {
       new Metric("lock_wait_ns_per_op", null, "Lock wait per op", "ns"),
       new Metric("ipis_per_op", null, "IPIs per op", "IPIs"));
 
+  /** will-it-scale's scaling figure, charted when the task count varies. */
+  static final Metric EFFICIENCY = new Metric("per_task_efficiency", null, "Per-task efficiency",
+      "ops/s per task over the same at the fewest tasks");
+
   private Report() {}
+
+  /** The metrics an experiment's page charts: the headlines, and the efficiency where tasks vary. */
+  static List<Metric> charted(List<Map<String, Object>> rows) {
+    boolean tasksVary = rows.stream().anyMatch(r -> r.get(EFFICIENCY.column()) != null
+        && !r.get(EFFICIENCY.column()).toString().isEmpty());
+    if (!tasksVary) {
+      return HEADLINES;
+    }
+    List<Metric> out = new java.util.ArrayList<>(HEADLINES);
+    out.add(EFFICIENCY);
+    return out;
+  }
 
   /**
    * The numbers first: throughput, op latency, faults and IPIs, spin share, and how the run was
@@ -131,7 +147,7 @@ final class Report {
     ex.put("rows", rows);
     ex.put("sweepKeys", sweepKeys);
     ex.put("variants", variants);
-    ex.put("metrics", HEADLINES);
+    ex.put("metrics", charted(rows));
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("experiment", ex);
     String body = """
