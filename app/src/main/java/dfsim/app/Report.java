@@ -99,6 +99,10 @@ final class Report {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("run", metrics);
     String body = "<h2>Summary</h2>\n<table id=\"headline\">\n" + headlineRows(metrics) + "</table>\n" + """
+        <p class="note" id="cpu-range">Show CPUs <input id="cpu-from" type="number" min="0" size="4"> to
+        <input id="cpu-to" type="number" min="0" size="4"> of socket <select id="cpu-socket"></select>
+        (the page's address may say it too: <code>report.html#cpus=16-31</code>,
+        <code>#socket=1</code>).</p>
         <h2>Time per CPU</h2>
         <div class="chart"><canvas id="cpu-bars"></canvas></div>
         <h2>CPU utilisation over simulated time</h2>

@@ -19,19 +19,82 @@
     };
   }
 
+  // The CPUs shown: ids from..to of one socket (or all); big boxes are read a socket or a range at a time.
+  var shown = { from: 0, to: Infinity, socket: null };
+
+  // metrics.json's cpus by id: the series names its CPUs by id too.
+  function cpuById(run, id) {
+    return run.cpus.filter(function (c) { return c.id === id; })[0];
+  }
+
+  function visible(cpu) {
+    return cpu.id >= shown.from && cpu.id <= shown.to && (shown.socket === null || cpu.socket === shown.socket);
+  }
+
   function cpuBars(run) {
-    chart('cpu-bars', window.dfsimCpuBars(run.cpus, 'Time per CPU by state, grouped by socket (s) and die (d)'));
+    var old = window.dfsimCharts.filter(function (c) { return c.id === 'cpu-bars'; })[0];
+    if (old) {
+      old.chart.destroy();
+      window.dfsimCharts.splice(window.dfsimCharts.indexOf(old), 1);
+    }
+    chart('cpu-bars', window.dfsimCpuBars(run.cpus.filter(visible),
+      'Time per CPU by state, grouped by socket (s) and die (d)'));
+  }
+
+  // Reads the range from the address (#cpus=A-B, #socket=S, joined by &) and the inputs.
+  function cpuRange(run) {
+    var from = document.getElementById('cpu-from');
+    var to = document.getElementById('cpu-to');
+    var socket = document.getElementById('cpu-socket');
+    var sockets = [];
+    run.cpus.forEach(function (c) { if (sockets.indexOf(c.socket) < 0) { sockets.push(c.socket); } });
+    socket.innerHTML = '<option value="">all</option>' + sockets.sort(function (a, b) { return a - b; })
+      .map(function (k) { return '<option value="' + k + '">' + k + '</option>'; }).join('');
+    location.hash.replace(/^#/, '').split('&').forEach(function (part) {
+      var m = /^cpus=(\d+)-(\d+)$/.exec(part);
+      if (m) { shown.from = Number(m[1]); shown.to = Number(m[2]); }
+      m = /^socket=(\d+)$/.exec(part);
+      if (m) { shown.socket = Number(m[1]); }
+    });
+    from.value = shown.from;
+    to.value = shown.to === Infinity ? run.cpus.length - 1 : shown.to;
+    socket.value = shown.socket === null ? '' : String(shown.socket);
+    function apply() {
+      shown.from = Number(from.value) || 0;
+      shown.to = to.value === '' ? Infinity : Number(to.value);
+      shown.socket = socket.value === '' ? null : Number(socket.value);
+      cpuBars(run);
+      showHeatmapRows(run);
+    }
+    [from, to, socket].forEach(function (el) { el.addEventListener('change', apply); });
+  }
+
+  function showHeatmapRows(run) {
+    run.series.cpus.forEach(function (cpu, i) {
+      var on = visible(cpuById(run, cpu.id));
+      document.querySelectorAll('#heatmap [data-cpu="' + i + '"]').forEach(function (el) {
+        el.style.display = on ? '' : 'none';
+      });
+    });
   }
 
   function heatmap(run) {
     var s = run.series;
     var el = document.getElementById('heatmap');
     var n = s.samples;
-    el.style.gridTemplateColumns = '70px repeat(' + n + ', 1fr)';
-    s.cpus.forEach(function (cpu, i) {
+    el.style.gridTemplateColumns = '90px repeat(' + n + ', 1fr)';
+    // Rows grouped by socket and die, as the bars are.
+    var order = s.cpus.map(function (cpu, i) { return i; }).sort(function (a, b) {
+      var x = cpuById(run, s.cpus[a].id);
+      var y = cpuById(run, s.cpus[b].id);
+      return x.socket - y.socket || x.die - y.die || x.id - y.id;
+    });
+    order.forEach(function (i) {
+      var cpu = s.cpus[i];
       var label = document.createElement('div');
       label.className = 'row-label';
-      label.textContent = 'cpu ' + i;
+      label.dataset.cpu = i;
+      label.textContent = 'cpu ' + cpu.id + ' (s' + cpuById(run, cpu.id).socket + ')';
       el.appendChild(label);
       for (var k = 0; k < n; k++) {
         var interval = Math.min(s.interval_ns, run.run.simulated_ns - k * s.interval_ns);
@@ -45,6 +108,7 @@
           return Math.round(255 * idle + [46, 160, 67][j] * busy + [214, 39, 40][j] * spin);
         });
         cell.style.background = 'rgb(' + rgb.join(',') + ')';
+        cell.dataset.cpu = i;
         cell.title = 'cpu ' + i + ', ' + (k * s.interval_ns / 1e6).toFixed(3) + ' ms: ' + (100 * busy).toFixed(1)
           + '% busy, ' + (100 * spin).toFixed(1) + '% spin';
         el.appendChild(cell);
@@ -152,8 +216,10 @@
   }
 
   if (data.run) {
+    cpuRange(data.run);
     cpuBars(data.run);
     heatmap(data.run);
+    showHeatmapRows(data.run);
     contention(data.run);
     percentiles(data.run);
   }
@@ -183,6 +249,8 @@
       };
     }),
     heatmapRows: document.querySelectorAll('#heatmap .row-label').length,
+    heatmapRowsShown: Array.prototype.filter.call(document.querySelectorAll('#heatmap .row-label'),
+      function (el) { return el.style.display !== 'none'; }).length,
     heatmapCells: document.querySelectorAll('#heatmap .cell').length,
     heatmapSpinning: document.querySelectorAll('#heatmap .cell.spinning').length,
     // The summary table as the reader sees it: label -> value.

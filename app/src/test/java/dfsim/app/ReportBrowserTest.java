@@ -32,7 +32,12 @@ final class ReportBrowserTest {
 
   /** Loads the page and returns its self-check, after its scripts ran. */
   private static JsonNode render(Path profile, Path page) throws Exception {
-    String dom = Chromium.run(profile, page.toUri().toString(), "--dump-dom");
+    return render(profile, page, "");
+  }
+
+  /** Renders {@code page} with {@code fragment} ("#cpus=4-7") in its address. */
+  private static JsonNode render(Path profile, Path page, String fragment) throws Exception {
+    String dom = Chromium.run(profile, page.toUri().toString() + fragment, "--dump-dom");
     Matcher m = Pattern.compile("<pre id=\"dfsim-selfcheck\"[^>]*>([^<]*)</pre>").matcher(dom);
     assertTrue(m.find(), "the page has a self-check");
     String text = m.group(1).replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
@@ -126,6 +131,18 @@ final class ReportBrowserTest {
       assertTrue(!c.get("axes").get(0).asText().isEmpty() && !c.get("axes").get(1).asText().isEmpty(),
           "every chart has axis labels");
     }
+    // A range of CPUs, or one socket, from the page's address: the bars and the heatmap's rows show
+    // those CPUs alone (2 sockets of 8: CPUs 0-7 on socket 0).
+    JsonNode range = render(tmp, out.resolve("report.html"), "#cpus=4-11&socket=0");
+    assertEquals(0, range.get("errors").size(), "no script errors: " + range.get("errors"));
+    assertEquals(List.of("cpu 4 (s0 d0)", "cpu 5 (s0 d0)", "cpu 6 (s0 d0)", "cpu 7 (s0 d0)"),
+        JSON.convertValue(chartById(range, "cpu-bars").get("labelNames"), List.class));
+    assertEquals(4, range.get("heatmapRowsShown").asInt());
+    assertEquals(cpus, range.get("heatmapRows").asInt(), "the other rows are hidden, not dropped");
+    JsonNode socket = render(tmp, out.resolve("report.html"), "#socket=1");
+    assertEquals(8, chartById(socket, "cpu-bars").get("labels").asInt());
+    assertEquals(8, socket.get("heatmapRowsShown").asInt());
+    assertEquals(cpus, check.get("heatmapRowsShown").asInt(), "every CPU without a range");
     screenshot(tmp, out.resolve("report.html"), "run-report.png", "1200,2400");
   }
 
