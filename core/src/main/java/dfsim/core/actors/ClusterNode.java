@@ -104,12 +104,22 @@ public final class ClusterNode implements AutoCloseable {
     ActorSystem<ClusterProtocol.WorkerCommand> system = ActorSystem.create(agent, SYSTEM,
         settings(host, port, threads, joinTimeout, base));
     Cluster.get(system).manager().tell(new JoinSeedNodes(List.of(seed)));
-    // Without a seed, the cluster extension stops the system after joinTimeout.
-    system.getWhenTerminated().thenRun(() -> {
-      if (!exit.isDone()) {
+    // Without a seed, the cluster extension stops the system after joinTimeout; but the system's
+    // coordinated shutdown may take long to finish (a peer that accepts TCP and never answers),
+    // so the node gives up itself at joinTimeout unless it is up by then, and stops the system
+    // with a bounded wait.
+    java.util.concurrent.atomic.AtomicBoolean gaveUp = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable giveUp = () -> {
+      if (!exit.isDone() && gaveUp.compareAndSet(false, true)) {
         say.accept("no seed answered at " + seedHost + ":" + seedPort + " within "
             + joinTimeout.toSeconds() + " s");
         exit.complete(EXIT_BAD_INPUT);
+      }
+    };
+    system.getWhenTerminated().thenRun(giveUp);
+    CompletableFuture.delayedExecutor(joinTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+      if (!up(system)) {
+        giveUp.run();
       }
     });
     int code;
@@ -123,6 +133,22 @@ public final class ClusterNode implements AutoCloseable {
     }
     terminate(system);
     return code;
+  }
+
+  /**
+   * Whether a seed has let this node in: welcomed (joining) or up, the state in which the cluster
+   * extension also stops counting down shutdown-after-unsuccessful-join-seed-nodes.
+   */
+  private static boolean up(ActorSystem<?> system) {
+    try {
+      org.apache.pekko.cluster.MemberStatus status = Cluster.get(system).selfMember().status();
+      return status == org.apache.pekko.cluster.MemberStatus.joining()
+          || status == org.apache.pekko.cluster.MemberStatus.up()
+          || status == org.apache.pekko.cluster.MemberStatus.weaklyUp();
+    } catch (RuntimeException e) {
+      // The system is already stopping.
+      return false;
+    }
   }
 
   /** Stops this node's actor system and waits (boundedly) until it has left. */
