@@ -76,7 +76,8 @@ final class ScaleCommand implements Callable<Integer> {
     Path dir = confDir();
     Path file = testcaseFile(dir);
     ConfigLoader.UserLayer layer = ConfigLoader.userLayer(file, options.overrides);
-    Config box = topology == null ? ConfigFactory.empty() : topologyKeys(topology);
+    ConfigLoader.UserLayer boxFile = topology == null ? null : layer(topology);
+    Config box = boxFile == null ? ConfigFactory.empty() : topologyKeys(boxFile, topology);
     List<String> names = kernels != null ? kernels : chronological(dir.resolve("kernels"));
     Map<String, Config> presets = new LinkedHashMap<>();
     for (String k : names) {
@@ -99,7 +100,7 @@ final class ScaleCommand implements Callable<Integer> {
     if (counts.stream().distinct().count() != counts.size()) {
       throw new BadInputException("--tasks " + counts + ": each count once");
     }
-    String name = "scale-" + layer.name() + (topology == null ? "" : "-" + layer(topology).name());
+    String name = "scale-" + layer.name() + (boxFile == null ? "" : "-" + boxFile.name());
     List<Experiment.Point> points = new ArrayList<>();
     for (Map.Entry<String, Config> kernel : presets.entrySet()) {
       for (String mode : modes) {
@@ -188,9 +189,9 @@ final class ScaleCommand implements Callable<Integer> {
     return ConfigLoader.userLayer(f, List.of());
   }
 
-  /** The topology keys {@code file} sets itself, or through its includes. */
-  private static Config topologyKeys(Path file) {
-    Config c = layer(file).file().resolve();
+  /** The topology keys {@code file} (parsed as {@code layer}) sets itself, or through its includes. */
+  private static Config topologyKeys(ConfigLoader.UserLayer layer, Path file) {
+    Config c = layer.file().resolve();
     if (!c.hasPath("topology")) {
       throw new BadInputException("--topology " + file + ": sets no topology keys");
     }

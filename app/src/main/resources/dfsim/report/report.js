@@ -22,9 +22,14 @@
   // The CPUs shown: ids from..to of one socket (or all); big boxes are read a socket or a range at a time.
   var shown = { from: 0, to: Infinity, socket: null };
 
-  // metrics.json's cpus by id: the series names its CPUs by id too.
+  // metrics.json's cpus by id (the series names its CPUs by id too), indexed once.
+  var cpusById = null;
   function cpuById(run, id) {
-    return run.cpus.filter(function (c) { return c.id === id; })[0];
+    if (cpusById === null) {
+      cpusById = {};
+      run.cpus.forEach(function (c) { cpusById[c.id] = c; });
+    }
+    return cpusById[id];
   }
 
   function visible(cpu) {

@@ -88,10 +88,6 @@ public final class FaultStorm {
     ProgramWorkload.Spec spec = new ProgramWorkload.Spec(
         List.of(new ProgramWorkload.Mapping("storm", file, pages, per, mode == ObjectMode.PRIVATE ? -1 : homeNode)),
         steps, passes, opName);
-    int[] cpuOf = new int[place.totalThreads()];
-    for (int tid = 0; tid < cpuOf.length; tid++) {
-      cpuOf[tid] = place.cpuOf(tid);
-    }
-    return ProgramWorkload.build(kind, spec, place, cpuOf, topo, 0, m -> k + "pages-per-pass = " + pages);
+    return ProgramWorkload.build(kind, spec, place, place.cpuOfEach(), topo, 0, m -> k + "pages-per-pass = " + pages);
   }
 }

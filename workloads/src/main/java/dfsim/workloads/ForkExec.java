@@ -45,11 +45,8 @@ public final class ForkExec {
     }
     List<Touch> touches = touches(s, k, image);
     long computeNs = s.durationNs(k + "compute", 0, 1_000_000_000L);
-    int[] cpuOf = new int[place.totalThreads()];
-    for (int tid = 0; tid < cpuOf.length; tid++) {
-      cpuOf[tid] = place.cpuOf(tid);
-    }
-    return ProgramWorkload.build("fork-exec", spec(pages, touches, computeNs), place, cpuOf, topo, 0, m -> k + "pages");
+    return ProgramWorkload.build("fork-exec", spec(pages, touches, computeNs), place, place.cpuOfEach(), topo, 0,
+        m -> k + "pages");
   }
 
   /**

@@ -50,6 +50,15 @@ public record Placement(int processes, int threadsPerProcess, int priority, int[
     return threads(tid -> priority);
   }
 
+  /** Returns the CPU each thread starts on, by thread id. */
+  public int[] cpuOfEach() {
+    int[] out = new int[totalThreads()];
+    for (int tid = 0; tid < out.length; tid++) {
+      out[tid] = cpuOf(tid);
+    }
+    return out;
+  }
+
   /** Returns the CPU thread {@code tid} starts on. */
   public int cpuOf(int tid) {
     return cpus[tid % cpus.length];

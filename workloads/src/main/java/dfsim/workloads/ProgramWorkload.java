@@ -763,30 +763,23 @@ public final class ProgramWorkload {
 
   /** Whether any mutex or umtx step, at any depth, uses each thread's own page ({@code perThread}) or the process's. */
   private static boolean usesMutexes(List<Step> steps, boolean perThread) {
-    for (Step s : steps) {
-      if (s instanceof Mutex m && m.perThread() == perThread) {
-        return true;
-      } else if (s instanceof Umtx u && u.perThread() == perThread) {
-        return true;
-      } else if (s instanceof Marker m && usesMutexes(m.body(), perThread)) {
-        return true;
-      } else if (s instanceof Repeat r && usesMutexes(r.body(), perThread)) {
-        return true;
-      } else if (s instanceof Choice c && c.branches().stream().anyMatch(b -> usesMutexes(b, perThread))) {
-        return true;
-      }
-    }
-    return false;
+    return any(steps, s -> s instanceof Mutex m && m.perThread() == perThread
+        || s instanceof Umtx u && u.perThread() == perThread);
   }
 
   /** Whether any step of {@code steps}, at any depth, is a {@code kind}. */
   private static boolean uses(List<Step> steps, Class<? extends Step> kind) {
+    return any(steps, kind::isInstance);
+  }
+
+  /** Whether any step of {@code steps}, at any depth (ops, repeats, branches, forked children), is {@code match}. */
+  private static boolean any(List<Step> steps, java.util.function.Predicate<Step> match) {
     for (Step s : steps) {
-      if (kind.isInstance(s)
-          || s instanceof Marker m && uses(m.body(), kind)
-          || s instanceof Repeat r && uses(r.body(), kind)
-          || s instanceof Fork f && uses(f.body(), kind)
-          || s instanceof Choice c && c.branches().stream().anyMatch(b -> uses(b, kind))) {
+      if (match.test(s)
+          || s instanceof Marker m && any(m.body(), match)
+          || s instanceof Repeat r && any(r.body(), match)
+          || s instanceof Fork f && any(f.body(), match)
+          || s instanceof Choice c && c.branches().stream().anyMatch(b -> any(b, match))) {
         return true;
       }
     }
@@ -796,13 +789,10 @@ public final class ProgramWorkload {
   /** {@code workload.program.bind}: a CPU per thread, or [] for the placement's round-robin. */
   private static int[] bind(Settings s, Topology topo, Placement place) {
     List<Integer> bind = s.intList(K + "bind", 0, topo.cpus() - 1);
-    int[] out = new int[place.totalThreads()];
     if (bind.isEmpty()) {
-      for (int tid = 0; tid < out.length; tid++) {
-        out[tid] = place.cpuOf(tid);
-      }
-      return out;
+      return place.cpuOfEach();
     }
+    int[] out = new int[place.totalThreads()];
     if (bind.size() != out.length) {
       throw new BadInputException(K + "bind = " + bind + ": one CPU per thread, " + out.length
           + " in all (workload.processes x workload.threads), or [] to place them round-robin");

@@ -64,11 +64,7 @@ public final class UmtxMutex {
           new ProgramWorkload.Marker(OP, List.of(new ProgramWorkload.Mutex(ProgramWorkload.Mutex.ANY, mutexes, holdNs,
               true, false))),
           new ProgramWorkload.Compute(thinkNs, true)), 0, OP);
-      int[] cpuOf = new int[place.totalThreads()];
-      for (int tid = 0; tid < cpuOf.length; tid++) {
-        cpuOf[tid] = place.cpuOf(tid);
-      }
-      return ProgramWorkload.build(kind, spec, place, cpuOf, topo, 0, m -> k + "mutexes");
+      return ProgramWorkload.build(kind, spec, place, place.cpuOfEach(), topo, 0, m -> k + "mutexes");
     }
     int home = topo.nodeOf(place.cpuOf(0));
     // Object 0: the heap page holding the mutex words; object 1: the process's vm_map token.

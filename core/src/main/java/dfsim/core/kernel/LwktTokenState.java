@@ -137,17 +137,7 @@ public final class LwktTokenState<R> {
 
   /** A scheduled read comes: returns its reader, removed, if the token is still in that state; else null. */
   public Reader<R> claim(NextRead read) {
-    if (read.gen() != gen) {
-      return null;
-    }
-    for (Iterator<Reader<R>> it = readers.iterator(); it.hasNext(); ) {
-      Reader<R> r = it.next();
-      if (r.seq() == read.seq()) {
-        it.remove();
-        return r;
-      }
-    }
-    return null;
+    return read.gen() != gen ? null : remove(read.seq());
   }
 
   /** Removes and returns the reader numbered {@code seq}, or null if it is gone. */
