@@ -48,12 +48,17 @@ done
 
 # The will-it-scale suite (docs/experiments/will-it-scale.md): every shipped testcase under every
 # kernel of conf/kernels/, as processes and as threads, on the 2-socket box of conf/default.conf
-# and on the 48-core Opteron (with memory for page_fault1's 48 x 128 MB).
+# and on the 48-core Opteron (with memory for page_fault1's 48 x 128 MB, and twice that for the
+# private-file testcases' files and their copies).
 for box in default opteron-48; do
-  args=()
-  [ "$box" = opteron-48 ] && args=(--topology conf/topologies/opteron-48.conf -D topology.memory-per-node=1G)
   for conf in conf/workloads/will-it-scale/*.conf; do
     tc=$(basename "$conf" .conf)
+    args=()
+    if [ "$box" = opteron-48 ]; then
+      mem=1G
+      grep -q 'kind = private-file' "$conf" && mem=2G
+      args=(--topology conf/topologies/opteron-48.conf -D topology.memory-per-node=$mem)
+    fi
     out="$work/scale/$box/$tc"
     ./dfsim scale --quiet --out "$out" "${args[@]}" "$tc"
     (cd "$out" && find runs -name metrics.json | sort | while read -r m; do

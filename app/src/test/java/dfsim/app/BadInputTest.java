@@ -144,6 +144,13 @@ final class BadInputTest {
       "steps = [{ mutex = 0, hold = 1us, hold-mean = 1us }]     | workload.program.steps[0]: hold and hold-mean; give one",
       "steps = [{ umtx = wait }]                                | workload.program.steps[0].umtx = wait: must be sleep",
       "steps = [{ umtx = sleep, word = -1 }]                    | workload.program.steps[0].word = -1: must be in 0..1023",
+      "steps = [{ sleep = 1us }], mappings = [{ name = f, kind = tmpfs, pages = 4 }] | workload.program.mappings[0].kind = tmpfs: must be anonymous | file (MAP_SHARED) | private-file",
+      "steps = [{ sleep = 1us }], mappings = [{ name = f, kind = private-file, pages = 4, per = process }] | workload.program.mappings[0].per = process: a private-file mapping shared",
+      "steps = [{ touch = f, write = false }], mappings = [{ name = f, kind = private-file, pages = 4 }] | workload.program.steps[0].write = false: mapping f is a private-file mapping",
+      "steps = [{ madvise = mem, advice = free }]               | workload.program.steps[0].advice = free: must be dontneed",
+      "steps = [{ madvise = mem, pages = 5 }]                   | workload.program.steps[0].pages = 5: must be in 1..4",
+      "steps = [{ madvise = heap }]                             | workload.program.steps[0].madvise = heap: no such mapping",
+      "steps = [{ madvise = m }], mappings = [{ name = m, pages = 4, per = process }] | workload.program.steps[0].madvise = m: the mapping is shared by the process's threads",
       "steps = [{ sleep = 1us }], mappings = [{ name = f, kind = file, pages = 100000, per = process }] | workload.program.mappings[0].pages = 100000: the files homed on node 0 need more than its 65536 pages of page cache",
   })
   void badPrograms(String program, String named) throws IOException {

@@ -78,7 +78,7 @@ public final class CpuLp implements LogicalProcess {
         UmtxAddressing.of(umtxSettings, fault.faultPageQuick(), cost, faultPage, mapToken, vm, pageAlloc, plan,
             gd.topo));
     new Trap(gd, lwkt, tokens, vmFault, pageAlloc, mmap, new KernProc(gd, locking, mapToken, pmap, steps), umtx,
-        new ProcfsMem(gd, steps, faultPage, mapToken, cost));
+        new ProcfsMem(gd, steps, faultPage, mapToken, cost), new VmMadvise(gd, steps, pageAlloc));
     this.sendMargin = plan.immediateSends() ? 0
         : Math.min(cost.trapNs(), Math.min(cost.syscallNs(), cost.contextSwitchNs()));
   }

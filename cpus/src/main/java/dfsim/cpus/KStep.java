@@ -41,7 +41,10 @@ sealed interface KStep {
   /** One atomic on {@code object}'s counter line (vm_page_hold()/unhold() of its page). */
   record Atomic(int object) implements KStep {}
 
-  /** vm_page_activate() of a page of {@code colour} on {@code node}, under the queue's spinlock. */
+  /**
+   * vm_page_activate(), or vm_page_dontneed()'s deactivation, of a page of {@code colour} on
+   * {@code node}: a move between the page queues of its colour under the queue's spinlock.
+   */
   record Activate(int node, int colour) implements KStep {}
 
   /**

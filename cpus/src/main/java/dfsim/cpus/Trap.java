@@ -24,9 +24,10 @@ final class Trap implements Globaldata.UserReturn {
   private final KernProc proc;
   private final KernUmtx umtx;
   private final ProcfsMem procfs;
+  private final VmMadvise madvise;
 
   Trap(Globaldata gd, LwktThread lwkt, LwktToken tokens, VmFault vmFault, VmPageAlloc pageAlloc, VmMmap mmap,
-      KernProc proc, KernUmtx umtx, ProcfsMem procfs) {
+      KernProc proc, KernUmtx umtx, ProcfsMem procfs, VmMadvise madvise) {
     this.gd = gd;
     this.lwkt = lwkt;
     this.tokens = tokens;
@@ -36,6 +37,7 @@ final class Trap implements Globaldata.UserReturn {
     this.proc = proc;
     this.umtx = umtx;
     this.procfs = procfs;
+    this.madvise = madvise;
     gd.userret = this;
   }
 
@@ -100,6 +102,10 @@ final class Trap implements Globaldata.UserReturn {
       return false;
     } else if (op instanceof Op.Fault f) {
       vmFault.trap(t, f, ctx);
+    } else if (op instanceof Op.CowFault f) {
+      vmFault.trapCow(t, f, ctx);
+    } else if (op instanceof Op.Madvise m) {
+      madvise.madvise(t, m, ctx);
     } else if (op instanceof Op.Unmap u) {
       mmap.munmap(u, ctx);
     } else if (op instanceof Op.PtraceWrite w) {
@@ -154,6 +160,7 @@ final class Trap implements Globaldata.UserReturn {
   private static boolean sendsAtOnce(Op op) {
     return op instanceof Op.GetToken || op instanceof Op.RelToken || op instanceof Op.Wakeup
         || op instanceof Op.AllocPage || op instanceof Op.FreePages
-        || op instanceof Op.MutexLock || op instanceof Op.MutexUnlock || op instanceof Op.UmtxCalls;
+        || op instanceof Op.MutexLock || op instanceof Op.MutexUnlock || op instanceof Op.UmtxCalls
+        || op instanceof Op.Madvise;
   }
 }

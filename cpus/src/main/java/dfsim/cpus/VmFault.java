@@ -18,9 +18,11 @@ import dfsim.core.sim.LpContext;
  * token at the object's home memory LP, looks the page up, vm_page_alloc()s and zeroes (or copies)
  * one if it must, pmap_enter()s it and releases the token. Waiting for a held token is spin time.
  *
- * <p>Two callers: a fault storm's user program ({@link #trap}, one object, locked exclusively,
- * optionally after a lockless vm_fault_quick() probe) and the image faults of fork/exec
- * ({@link #trapInKernelPath}), whose locking {@link ObjectLocking} chooses: a read of the vnode's
+ * <p>Three callers: a program's fault on anonymous memory or a shared file ({@link #trap}, one
+ * object, locked exclusively, optionally after a lockless vm_fault_quick() probe), a program's
+ * store to a private file mapping ({@link #trapCow}, the map token where the era holds it, then
+ * the copy-on-write below) and the image faults of fork/exec ({@link #trapInKernelPath}), whose
+ * locking {@link ObjectLocking} chooses: a read of the vnode's
  * page shared with the page busied; an anonymous zero-fill that tries shared and restarts
  * exclusive to allocate (a shared miss in both kernels); a fault through the vnode's shadow,
  * exclusive in the old kernel and in a single-threaded process, else shared and restarted
@@ -60,6 +62,9 @@ final class VmFault {
   private KStep.FaultKind kind;
   private Phase phase = Phase.LEGACY;
   private int pfn;
+  /** The vnode object behind the shadow of a chain fault; a user COW fault waiting for the map token. */
+  private int vnode;
+  private KStep.Fault pendingChain;
 
   VmFault(Globaldata gd, ObjectLocking locking, FaultQuick quick, VmPageAlloc pageAlloc, Pmap pmap,
       FaultMapToken mapToken) {
@@ -86,6 +91,7 @@ final class VmFault {
     phase = Phase.LEGACY;
     awaitingMap = false;
     holdsMap = false;
+    pendingChain = null;
     if (quick.tries(f.write(), gd.plan.objects().get(f.objectId()).file())) {
       gd.sendHome(f.objectId(), gd.cost.trapNs(), new PageHashLookup(f.objectId(), f.pindex(), gd.cpu), ctx);
       return;
@@ -127,7 +133,13 @@ final class VmFault {
   void onGranted(ObjectTokenGranted g, LpContext ctx) {
     if (awaitingMap) {
       awaitingMap = false;
-      lock(0, ctx);
+      if (pendingChain != null) {
+        KStep.Fault f = pendingChain;
+        pendingChain = null;
+        chain(f, 0, ctx);
+      } else {
+        lock(0, ctx);
+      }
     } else if (phase != Phase.LEGACY) {
       onChainGranted(g, ctx);
     } else if (g.residentPfn() >= 0) {
@@ -189,40 +201,66 @@ final class VmFault {
     gd.meter.record(Latency.FAULT, now - gd.curthread.faultStart);
   }
 
+  /**
+   * A user program's first store to a page of a private file mapping: the map token if the era
+   * holds it, then the copy-on-write through the mapping's shadow as fork/exec's image takes it.
+   */
+  void trapCow(SimThread t, Op.CowFault f, LpContext ctx) {
+    long now = ctx.now();
+    gd.meter.enter(CpuState.BUSY, now);
+    gd.meter.add(CpuCounter.FAULTS, 1, now);
+    t.faultStart = now;
+    KStep.Fault cow = new KStep.Fault(KStep.FaultKind.COW, f.shadow(), f.pindex(), f.vnode(), f.pindex());
+    map = pmap.mapToken(t.spec.pid());
+    holdsMap = mapToken.get(gd, map, gd.cost.trapNs(), ctx);
+    awaitingMap = holdsMap;
+    if (holdsMap) {
+      pendingChain = cow;
+    } else {
+      chain(cow, gd.cost.trapNs(), ctx);
+    }
+  }
+
   /** A fault taken inside fork/exec's image paths (a {@link KStep.Fault}). */
   void trapInKernelPath(KStep.Fault f, LpContext ctx) {
     long now = ctx.now();
     gd.meter.add(CpuCounter.FAULTS, 1, now);
     gd.curthread.faultStart = now;
+    // The kernel path around this fault takes the map token as steps of its own.
+    awaitingMap = false;
+    holdsMap = false;
+    chain(f, gd.cost.trapNs(), ctx);
+  }
+
+  /** The fault {@code f} after {@code afterNs}, locking as its kind and the lock mode say. */
+  private void chain(KStep.Fault f, long afterNs, LpContext ctx) {
     kind = f.kind();
     first = f.first();
     pindex = f.pindex();
     backing = -1;
     backingPindex = f.backingPindex();
+    vnode = f.backing();
     copy = f.kind() == KStep.FaultKind.COW;
     locked = true;
-    // The kernel path around this fault takes the map token as steps of its own.
-    awaitingMap = false;
-    holdsMap = false;
     switch (f.kind()) {
       case VNODE_READ -> {
         phase = Phase.VNODE_SHARED;
         shared = true;
         busy = true;
-        sendLock(gd.cost.trapNs(), true, locking.vnodeReadBusy(), ctx);
+        sendLock(afterNs, true, locking.vnodeReadBusy(), ctx);
       }
       case ZERO_FILL -> {
         phase = Phase.ZF_SHARED;
         shared = true;
         busy = false;
-        sendLock(gd.cost.trapNs(), true, PageBusy.NONE, ctx);
+        sendLock(afterNs, true, PageBusy.NONE, ctx);
       }
       default -> {
         boolean sharedFirst = locking.shadowFaultStartsShared(pmap.multi(gd.curthread.spec.pid()));
         phase = sharedFirst ? Phase.CHAIN_SHARED : Phase.CHAIN_FIRST;
         shared = sharedFirst;
         busy = false;
-        sendLock(gd.cost.trapNs(), sharedFirst, PageBusy.NONE, ctx);
+        sendLock(afterNs, sharedFirst, PageBusy.NONE, ctx);
       }
     }
   }
@@ -264,7 +302,6 @@ final class VmFault {
         // The shadow lacks the page: on to the vnode object, held shared, its page busied.
         phase = Phase.CHAIN_BACKING;
         backing = -2;
-        int vnode = gd.curthread.space.image.vnodeObject();
         gd.sendHome(vnode, lookup, new ObjectTokenRequest(vnode, TokenIntent.FAULT, backingPindex, 1, gd.cpu, true,
             PageBusy.WAIT), ctx);
       }

@@ -91,6 +91,20 @@ final class VmPageAlloc {
     return colouring.queueNode(node);
   }
 
+  /**
+   * The page queue that holds page {@code pindex} of object {@code o}, for a move between its
+   * queues: a file's page where it was read in at boot (its home node, colour object colour +
+   * pindex), any other the first queue its fault's vm_page_alloc() asked (the page found may be
+   * of a colour or node nearby when that queue was empty).
+   */
+  KStep.Activate pageQueue(dfsim.core.program.VmObjectSpec o, int pindex) {
+    if (o.file()) {
+      return new KStep.Activate(colouring.queueNode(o.homeNode()), vm.objectColour(o.id()) + pindex);
+    }
+    int c = colouring.colour(vm.objectColour(o.id()), pindex);
+    return new KStep.Activate(colouring.nodeOrder(c)[0], c);
+  }
+
   /** vm_page_free() of {@code pfns}: each queue node's pages in one message, {@code afterNs} from now. */
   void free(int[] pfns, long afterNs, LpContext ctx) {
     int nodes = gd.topo.nodes();

@@ -24,6 +24,8 @@ final class ProgramRunner implements Program {
   private final boolean passIsTheOp;
   /** The VM object of each mapping, for this thread, and the first page of its slice of it. */
   private final int[] objects;
+  /** The file behind each private-file mapping's shadow (-1: none). */
+  private final int[] vnodes;
   private final int[] bases;
   private final BitSet[] mapped;
   private final int[] cursor;
@@ -53,8 +55,9 @@ final class ProgramRunner implements Program {
   /** The binaries exec steps map, by image index. */
   private final dfsim.core.program.BinaryImage[] images;
 
-  ProgramRunner(ProgramWorkload.Spec spec, int[] objects, int[] bases, int processMutexPage, int threadMutexPage,
-      dfsim.core.program.BinaryImage[] images, long syscallNs) {
+  ProgramRunner(ProgramWorkload.Spec spec, int[] objects, int[] vnodes, int[] bases, int processMutexPage,
+      int threadMutexPage, dfsim.core.program.BinaryImage[] images, long syscallNs) {
+    this.vnodes = vnodes.clone();
     this.images = images.clone();
     this.spec = spec;
     this.bases = bases.clone();
@@ -130,6 +133,8 @@ final class ProgramRunner implements Program {
       }
       mapped[m.mapping()].clear();
       cursor[m.mapping()] = 0;
+    } else if (step instanceof ProgramWorkload.Madvise a) {
+      madvise(a);
     } else if (step instanceof ProgramWorkload.Token t) {
       pending.add(new Op.GetToken(t.token()));
       if (t.holdNs() > 0) {
@@ -186,9 +191,32 @@ final class ProgramRunner implements Program {
       }
       if (!done.get(page)) {
         done.set(page);
-        pending.add(new Op.Fault(objects[t.mapping()], bases[t.mapping()] + page, t.write()));
+        int pindex = bases[t.mapping()] + page;
+        pending.add(vnodes[t.mapping()] >= 0 ? new Op.CowFault(objects[t.mapping()], pindex, vnodes[t.mapping()])
+            : new Op.Fault(objects[t.mapping()], pindex, t.write()));
       }
     }
+  }
+
+  /**
+   * madvise(MADV_DONTNEED) of the pages just behind the mapping's cursor (or all of it): resident
+   * are a file's pages (all of them, from boot) and the pages this thread mapped since its munmap.
+   */
+  private void madvise(ProgramWorkload.Madvise a) {
+    int m = a.mapping();
+    ProgramWorkload.Mapping map = spec.mappings().get(m);
+    int size = map.pages();
+    int n = a.pages() < 0 ? size : a.pages();
+    int from = a.pages() < 0 ? 0 : Math.floorMod(cursor[m] - n, size);
+    boolean file = map.kind() == ProgramWorkload.MapKind.FILE;
+    List<Integer> resident = new java.util.ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      int page = (from + k) % size;
+      if (file || mapped[m].get(page)) {
+        resident.add(bases[m] + page);
+      }
+    }
+    pending.add(new Op.Madvise(objects[m], n, resident));
   }
 
   private static int pick(double[] weights, SplittableRandom random) {

@@ -27,7 +27,7 @@ import java.util.Set;
 public final class ProgramWorkload {
   private static final String K = "workload.program.";
   private static final String VERBS =
-      "compute, compute-mean, touch, munmap, token, mutex, umtx, syscall, sleep, exec, fork, touch-segment, op, repeat, "
+      "compute, compute-mean, touch, munmap, madvise, token, mutex, umtx, syscall, sleep, exec, fork, touch-segment, op, repeat, "
           + "choice";
   /** pthread mutexes a program may name: umtx words on one page (the process's, or the thread's own). */
   static final int MAX_MUTEX = 1023;
@@ -42,12 +42,34 @@ public final class ProgramWorkload {
   enum Per { THREAD, PROCESS, SLICE }
 
   /**
-   * A mapping: anonymous memory or a file resident in the page cache, of {@code pages} pages (for
-   * each thread, with SLICE), homed on {@code homeNode} (-1: the node of its first thread's CPU).
+   * What a mapping maps: anonymous memory; a file resident in the page cache, shared (MAP_SHARED:
+   * stores go to the file's pages); or privately (MAP_PRIVATE: a store copies the file's page into
+   * the mapping's shadow object).
    */
-  record Mapping(String name, boolean file, int pages, Per per, int homeNode) {
+  enum MapKind {
+    ANONYMOUS, FILE, PRIVATE_FILE;
+
+    String key() {
+      return name().toLowerCase().replace('_', '-');
+    }
+  }
+
+  /**
+   * A mapping of {@code pages} pages (for each thread, with SLICE), homed on {@code homeNode} (-1:
+   * the node of its first thread's CPU).
+   */
+  record Mapping(String name, MapKind kind, int pages, Per per, int homeNode) {
+    Mapping(String name, boolean file, int pages, Per per, int homeNode) {
+      this(name, file ? MapKind.FILE : MapKind.ANONYMOUS, pages, per, homeNode);
+    }
+
     boolean perThread() {
       return per == Per.THREAD;
+    }
+
+    /** Whether the mapping has a file behind it (shared or private). */
+    boolean file() {
+      return kind != MapKind.ANONYMOUS;
     }
   }
 
@@ -94,6 +116,12 @@ public final class ProgramWorkload {
 
   /** munmap() of the whole mapping: its pages are freed and their PTEs invalidated. */
   record Munmap(int mapping) implements Step {}
+
+  /**
+   * madvise(MADV_DONTNEED) of the {@code pages} pages of mapping {@code mapping} last reached in
+   * order (those just behind its cursor), or of all of it (-1).
+   */
+  record Madvise(int mapping, int pages) implements Step {}
 
   /** lwkt_gettoken() of a pool token, {@code holdNs} of work under it, lwkt_reltoken(). */
   record Token(int token, long holdNs) implements Step {}
@@ -171,20 +199,22 @@ public final class ProgramWorkload {
     List<VmObjectSpec> objects = new ArrayList<>();
     int n = spec.mappings().size();
     int[][] objectOf = new int[place.totalThreads()][n];
+    int[][] vnodeOf = new int[place.totalThreads()][n];
     int[][] baseOf = new int[place.totalThreads()][n];
     long anonPages = 0;
     long[] filePagesOn = new long[topo.nodes()];
     for (int p = 0; p < place.processes(); p++) {
       int first = p * place.threadsPerProcess();
       int[] shared = new int[n];
+      int[] sharedVnode = new int[n];
       for (int m = 0; m < n; m++) {
         Mapping map = spec.mappings().get(m);
         if (!map.perThread()) {
           int pages = map.per() == Per.SLICE ? map.pages() * place.threadsPerProcess() : map.pages();
           int home = map.homeNode() >= 0 ? map.homeNode() : topo.nodeOf(cpuOf[first]);
-          shared[m] = objects.size();
-          objects.add(new VmObjectSpec(objects.size(), home, pages, map.file()));
-          anonPages += map.file() ? 0 : pages;
+          sharedVnode[m] = addFile(map, objects, home, pages);
+          shared[m] = addMapped(map, objects, home, pages);
+          anonPages += map.kind() == MapKind.FILE ? 0 : pages;
           fitPageCache(map.file(), filePagesOn, home, pages, topo, sizeKey.apply(m));
         }
       }
@@ -194,11 +224,12 @@ public final class ProgramWorkload {
           Mapping map = spec.mappings().get(m);
           if (map.perThread()) {
             int home = map.homeNode() >= 0 ? map.homeNode() : topo.nodeOf(cpuOf[tid]);
-            objectOf[tid][m] = objects.size();
-            objects.add(new VmObjectSpec(objects.size(), home, map.pages(), map.file()));
-            anonPages += map.file() ? 0 : map.pages();
+            vnodeOf[tid][m] = addFile(map, objects, home, map.pages());
+            objectOf[tid][m] = addMapped(map, objects, home, map.pages());
+            anonPages += map.kind() == MapKind.FILE ? 0 : map.pages();
             fitPageCache(map.file(), filePagesOn, home, map.pages(), topo, sizeKey.apply(m));
           } else {
+            vnodeOf[tid][m] = sharedVnode[m];
             objectOf[tid][m] = shared[m];
             baseOf[tid][m] = map.per() == Per.SLICE ? i * map.pages() : 0;
           }
@@ -249,9 +280,29 @@ public final class ProgramWorkload {
           + topo.pagesPerNode() * topo.nodes() + " (raise topology.memory-per-node)");
     }
     return new WorkloadPlan(kind, spec.op(), threads, objects,
-        t -> new ProgramRunner(spec, objectOf[t.tid()], baseOf[t.tid()], processMutexPage[t.tid()],
+        t -> new ProgramRunner(spec, objectOf[t.tid()], vnodeOf[t.tid()], baseOf[t.tid()], processMutexPage[t.tid()],
             threadMutexPage[t.tid()], binaries, syscallNs),
         sendsAtOnce(spec.steps()));
+  }
+
+  /** A private file mapping's file (its vnode object), added to {@code objects}; -1 for any other mapping. */
+  private static int addFile(Mapping map, List<VmObjectSpec> objects, int home, int pages) {
+    if (map.kind() != MapKind.PRIVATE_FILE) {
+      return -1;
+    }
+    objects.add(new VmObjectSpec(objects.size(), home, pages, VmObjectSpec.Kind.FILE));
+    return objects.size() - 1;
+  }
+
+  /**
+   * The object a mapping's entry maps, added to {@code objects}: anonymous memory, the file of a
+   * shared mapping, or a private mapping's shadow (anonymous, homed with its file; the model makes
+   * it with the mapping, where the kernel's vm_object_shadow() makes it at the first store).
+   */
+  private static int addMapped(Mapping map, List<VmObjectSpec> objects, int home, int pages) {
+    objects.add(new VmObjectSpec(objects.size(), home, pages,
+        map.kind() == MapKind.FILE ? VmObjectSpec.Kind.FILE : VmObjectSpec.Kind.ANON));
+    return objects.size() - 1;
   }
 
   /** Adds a file's pages to its home node's page cache, which must hold them from boot. */
@@ -457,16 +508,21 @@ public final class ProgramWorkload {
       known(m, path, Set.of("name", "kind", "pages", "per", "home-node"));
       String name = name(m, path, out.stream().map(Mapping::name).toList(), "a mapping");
       String kind = m.hasPath("kind") ? string(m, "kind", path) : "anonymous";
-      if (!kind.equals("anonymous") && !kind.equals("file")) {
-        throw new BadInputException(path + ".kind = " + kind + ": must be anonymous | file");
-      }
+      MapKind mapKind = java.util.Arrays.stream(MapKind.values()).filter(k -> k.key().equals(kind)).findFirst()
+          .orElseThrow(() -> new BadInputException(path + ".kind = " + kind + ": must be anonymous | file (MAP_SHARED) "
+              + "| private-file (MAP_PRIVATE)"));
       int pages = intIn(m, "pages", 1, 1 << 24, path);
       String per = m.hasPath("per") ? string(m, "per", path) : "thread";
       if (!per.equals("thread") && !per.equals("process") && !per.equals("slice")) {
         throw new BadInputException(path + ".per = " + per + ": must be thread | process | slice");
       }
       int home = m.hasPath("home-node") ? intIn(m, "home-node", -1, 4095, path) : -1;
-      out.add(new Mapping(name, kind.equals("file"), pages, Per.valueOf(per.toUpperCase()), home));
+      if (mapKind == MapKind.PRIVATE_FILE && per.equals("process")) {
+        throw new BadInputException(path + ".per = process: a private-file mapping shared by the process's threads "
+            + "would copy a page one thread's store already copied, whose mappings the model tracks per thread; "
+            + "use per = thread or per = slice");
+      }
+      out.add(new Mapping(name, mapKind, pages, Per.valueOf(per.toUpperCase()), home));
     }
     return out;
   }
@@ -510,12 +566,13 @@ public final class ProgramWorkload {
         if (!order.equals("sequential") && !order.equals("random")) {
           throw new BadInputException(path + ".order = " + order + ": must be sequential | random");
         }
-        boolean write = c.hasPath("write") ? bool(c, "write", path) : !map.file();
-        if (map.file() && write) {
-          throw new BadInputException(path + ".write = true: mapping " + map.name() + " is a file, which programs "
-              + "read only (a write to a file mapping is not modelled)");
+        boolean write = c.hasPath("write") ? bool(c, "write", path) : map.kind() != MapKind.FILE;
+        if (map.kind() == MapKind.PRIVATE_FILE && !write) {
+          throw new BadInputException(path + ".write = false: mapping " + map.name() + " is a private-file mapping, "
+              + "which programs store to only (a store after a load would copy a mapped file page, which is not "
+              + "modelled)");
         }
-        if (!map.file() && !write) {
+        if (map.kind() == MapKind.ANONYMOUS && !write) {
           throw new BadInputException(path + ".write = false: a read of untouched anonymous memory maps the "
               + "zero page, which the model does not have; touch " + map.name() + " with write = true");
         }
@@ -530,6 +587,25 @@ public final class ProgramWorkload {
               + "or per = slice mapping");
         }
         return new Munmap(m);
+      }
+      case "madvise" -> {
+        known(c, path, Set.of("madvise", "pages", "advice"));
+        int m = mapping(c, "madvise", path, mappings);
+        Mapping map = mappings.get(m);
+        String advice = c.hasPath("advice") ? string(c, "advice", path) : "dontneed";
+        if (!advice.equals("dontneed")) {
+          throw new BadInputException(path + ".advice = " + advice + ": must be dontneed (MADV_DONTNEED)");
+        }
+        if (map.per() == Per.PROCESS && map.kind() != MapKind.FILE) {
+          throw new BadInputException(path + ".madvise = " + map.name() + ": the mapping is shared by the process's "
+              + "threads, whose resident pages the model tracks per thread; madvise a per = thread or per = slice "
+              + "mapping");
+        }
+        int pages = -1;
+        if (c.hasPath("pages") && !(c.getValue("pages").unwrapped() instanceof String all && all.equals("all"))) {
+          pages = intIn(c, "pages", 1, map.pages(), path);
+        }
+        return new Madvise(m, pages);
       }
       case "token" -> {
         known(c, path, Set.of("token", "hold"));
@@ -698,7 +774,7 @@ public final class ProgramWorkload {
     } else if (s instanceof Choice c) {
       return c.branches().stream().allMatch(ProgramWorkload::advances);
     }
-    return true; // sleep, touch, munmap, token, mutex, umtx, syscall (cost.syscall > 0)
+    return true; // sleep, touch, munmap, madvise, token, mutex, umtx, syscall (cost.syscall > 0)
   }
 
   private static void markers(List<Step> steps, Set<String> out) {
@@ -754,11 +830,13 @@ public final class ProgramWorkload {
 
   /**
    * Whether a CPU may send a message the instant one of these steps starts (a token's or a
-   * mutex's): the fault storm's steps (computation, faults, unmaps, sleeps) never do, which lets
+   * mutex's, or a madvise's kernel steps): the fault storm's steps (computation, faults, unmaps,
+   * sleeps) never do, which lets
    * the actor engine look further ahead.
    */
   private static boolean sendsAtOnce(List<Step> steps) {
-    return uses(steps, Token.class) || uses(steps, Mutex.class) || uses(steps, Umtx.class) || usesProcesses(steps);
+    return uses(steps, Token.class) || uses(steps, Mutex.class) || uses(steps, Umtx.class) || uses(steps, Madvise.class)
+        || usesProcesses(steps);
   }
 
   /** Whether any mutex or umtx step, at any depth, uses each thread's own page ({@code perThread}) or the process's. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dfsim.core.config.Settings;
 import dfsim.core.metrics.CpuCounter;
+import dfsim.core.metrics.LockClass;
 import dfsim.core.metrics.MetricsReport;
 import dfsim.core.metrics.RunInfo;
 import dfsim.core.metrics.RunMetrics;
@@ -100,6 +101,68 @@ final class ProgramWorkloadTest {
     }
     expected.add(new Op.Sleep(1_000));
     assertEquals(expected, ops.subList(0, expected.size()));
+  }
+
+  @Test
+  void aStoreToAPrivateFileMappingIsACopyOnWriteThroughItsShadow() {
+    // Per thread: the file, then its shadow (thread 0: objects 0 and 1, thread 1: 2 and 3).
+    assertEquals(List.of(new Op.CowFault(3, 0, 2), new Op.CowFault(3, 1, 2), new Op.Unmap(3, 0, 4),
+        new Op.CowFault(3, 0, 2)),
+        ops("mappings = [{ name = f, kind = private-file, pages = 4 }]\n"
+            + "steps = [{ touch = f, pages = 2 }, { munmap = f }]", 1, 4));
+    // A shared file mapping's store faults on the file's own object.
+    assertEquals(List.of(new Op.Fault(1, 0, true), new Op.Fault(1, 1, false)),
+        ops("mappings = [{ name = f, kind = file, pages = 4 }]\n"
+            + "steps = [{ touch = f, pages = 1, write = true }, { touch = f, pages = 1 }]", 1, 2));
+  }
+
+  @Test
+  void madviseAdvisesThePagesJustReachedOfWhichTheMappedOnesAreResident() {
+    // Anonymous: resident are the pages this thread mapped since its munmap.
+    assertEquals(List.of(new Op.Fault(0, 0, true), new Op.Madvise(0, 1, List.of(0)), new Op.Fault(0, 1, true),
+        new Op.Madvise(0, 2, List.of(0, 1)), new Op.Madvise(0, 4, List.of(0, 1))),
+        ops(MEM + "steps = [{ touch = mem, pages = 1 }, { madvise = mem, pages = 1 }, { touch = mem, pages = 1 }, "
+            + "{ madvise = mem, pages = 2 }, { madvise = mem }]", 0, 5));
+    // A slice's pages are its own range of the process's object; behind the cursor wraps around.
+    assertEquals(List.of(new Op.Madvise(0, 1, List.of()), new Op.Fault(0, 4, true), new Op.Madvise(0, 2, List.of(4))),
+        ops("mappings = [{ name = mem, pages = 4, per = slice }]\n"
+            + "steps = [{ madvise = mem, pages = 1 }, { touch = mem, pages = 1 }, { madvise = mem, pages = 2 }]", 1, 3));
+    // A file's pages are all resident, mapped or not.
+    assertEquals(List.of(new Op.Madvise(1, 2, List.of(2, 3))),
+        ops("mappings = [{ name = f, kind = file, pages = 4 }]\nsteps = [{ madvise = f, pages = 2 }]", 1, 1));
+  }
+
+  @Test
+  void madviseDeactivatesEachResidentPageUnderItsObjectAndQueueLocksAndUnmapsNothing() {
+    String box = "topology { sockets = 1, cores-per-socket = 2 }\nsim.end-time = 1ms\n"
+        + "workload { kind = program, threads = 1, program {\n"
+        + "mappings = [{ name = mem, pages = 8 }]\nrepeat = 1\nsteps = [";
+    RunMetrics plain = TestModels.run(ModelFactory.build(TestModels.settings(box + "{ touch = mem, pages = 5 }] } }")));
+    RunMetrics advised = TestModels.run(ModelFactory.build(TestModels.settings(box
+        + "{ touch = mem, pages = 5 }, { madvise = mem, pages = 3 }, { madvise = mem }] } }")));
+    // vm_object_hold() once per call; a queue move per resident page (3, then the 5 mapped of 8).
+    assertEquals(plain.contention(LockClass.VM_OBJECT).acquires + 2, advised.contention(LockClass.VM_OBJECT).acquires);
+    assertEquals(plain.contention(LockClass.PAGE_QUEUE).acquires + 8, advised.contention(LockClass.PAGE_QUEUE).acquires);
+    assertEquals(5, TestModels.total(advised, CpuCounter.FAULTS));
+    assertEquals(0, TestModels.total(advised, CpuCounter.TLB_INVALIDATIONS));
+    assertEquals(0, TestModels.total(advised, CpuCounter.IPIS_SENT));
+  }
+
+  @Test
+  void aPrivateFileStoreCopiesTheFilesPageAndASharedOneMapsIt() {
+    String box = "topology { sockets = 1, cores-per-socket = 2 }\nsim.end-time = 1ms\n"
+        + "workload { kind = program, threads = 1, program { repeat = 1\n";
+    RunMetrics cow = TestModels.run(ModelFactory.build(TestModels.settings(box
+        + "mappings = [{ name = f, kind = private-file, pages = 6 }]\nsteps = [{ touch = f, pages = 6 }] } }")));
+    RunMetrics shared = TestModels.run(ModelFactory.build(TestModels.settings(box
+        + "mappings = [{ name = f, kind = file, pages = 6 }]\nsteps = [{ touch = f, pages = 6, write = true }] } }")));
+    assertEquals(6, TestModels.total(cow, CpuCounter.FAULTS));
+    assertEquals(6, TestModels.total(cow, CpuCounter.PAGE_ALLOCS), "a copy in the shadow per store");
+    // Each COW holds the shadow exclusively (a single-threaded process), then the file's object shared.
+    assertEquals(12, cow.contention(LockClass.VM_OBJECT).acquires);
+    assertEquals(6, TestModels.total(shared, CpuCounter.FAULTS));
+    assertEquals(0, TestModels.total(shared, CpuCounter.PAGE_ALLOCS), "the file's resident page is mapped");
+    assertEquals(6, shared.contention(LockClass.VM_OBJECT).acquires);
   }
 
   @Test

@@ -18,6 +18,19 @@ public sealed interface Op {
   /** munmap of {@code count} pages of {@code objectId} from {@code start}: frees them. */
   record Unmap(int objectId, int start, int count) implements Op {}
 
+  /**
+   * The first store to page {@code pindex} of a private mapping of a file: a copy-on-write fault
+   * through the mapping's shadow {@code shadow} of vnode object {@code vnode} (the page at the same
+   * index), which copies the file's page into the shadow.
+   */
+  record CowFault(int shadow, int pindex, int vnode) implements Op {}
+
+  /**
+   * madvise(MADV_DONTNEED) of {@code count} pages of {@code objectId}, of which those at
+   * {@code resident} are in memory: vm_object_madvise() deactivates each; nothing is unmapped.
+   */
+  record Madvise(int objectId, int count, java.util.List<Integer> resident) implements Op {}
+
   /** lwkt_gettoken() of pool token {@code token} (a thread holds at most one token at a time). */
   record GetToken(int token) implements Op {}
 
