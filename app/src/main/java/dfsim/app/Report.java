@@ -21,6 +21,12 @@ import java.util.Map;
  */
 final class Report {
   private static final String CHART_JS = "/META-INF/resources/webjars/chartjs/4.4.3/dist/chart.umd.js";
+  /** d3 and d3-flame-graph, for the run page's flame graph (npm packages, see src/main/js). */
+  private static final List<String> FLAME_JS = List.of("/dfsim/report/vendor/d3/dist/d3.min.js",
+      "/dfsim/report/vendor/d3-flame-graph/dist/d3-flamegraph.umd.min.js");
+  private static final String FLAME_CSS = "/dfsim/report/vendor/d3-flame-graph/dist/d3-flamegraph.css";
+  /** Rows of the run page's table of functions by self time. */
+  static final int TOP_FUNCTIONS = 15;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A headline metric of an experiment: its results.csv column, CI column (or null), title, unit. */
@@ -94,10 +100,35 @@ final class Report {
     return o instanceof Number n ? n.doubleValue() : 0;
   }
 
-  /** The page of one run, from its metrics.json tree and resolved config. */
+  /** The page of one run, from its metrics.json tree and resolved config, without a profile. */
   static String run(String title, Map<String, Object> metrics, String config) {
+    return run(title, metrics, config, Map.of());
+  }
+
+  /**
+   * The page of one run, from its metrics.json tree, resolved config and kernel profile (each
+   * CPU's folded stacks; empty: none kept, no flame graph).
+   */
+  static String run(String title, Map<String, Object> metrics, String config,
+      Map<Integer, Map<String, Long>> profile) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("run", metrics);
+    String flame = "";
+    if (!profile.isEmpty()) {
+      data.put("profile", Profiles.tree(profile));
+      flame = """
+          <h2>Where the time went: the simulated kernel's flame graph</h2>
+          <p class="note">Every simulated nanosecond of every CPU, by the stack of kernel functions the
+          model was in (profile.folded): a frame's width is its share of all CPU time, its callees sit
+          above it, <code>spin:</code> leaves are waits for what another CPU holds. Click a frame to
+          zoom into it; a search colours the frames whose name matches.</p>
+          <p class="note"><input id="flame-search" type="search" placeholder="function name, e.g. vm_fault">
+          <button id="flame-reset" type="button">Reset zoom</button></p>
+          <div id="flame"></div>
+          <h3>Functions by self time (all CPUs)</h3>
+          <table id="top-functions"><tr><th>function</th><th>self ns</th><th>share</th></tr>
+          """ + topFunctionRows(profile) + "</table>\n";
+    }
     String body = "<h2>Summary</h2>\n<table id=\"headline\">\n" + headlineRows(metrics) + "</table>\n" + """
         <p class="note" id="cpu-range">Show CPUs <input id="cpu-from" type="number" min="0" size="4"> to
         <input id="cpu-to" type="number" min="0" size="4"> of socket <select id="cpu-socket"></select>
@@ -112,13 +143,15 @@ final class Report {
         <div class="legend"><span style="background:rgb(46,160,67)"></span> busy
         <span style="background:rgb(214,39,40)"></span> spin <span style="background:#fff;border:1px solid #ccc"></span> idle</div>
         <div class="heatmap" id="heatmap"></div>
+        """ + flame + """
         <h2>Contention</h2>
         <div class="chart"><canvas id="contention"></canvas></div>
         <h2>Latency percentiles (all CPUs)</h2>
         <table id="percentiles"></table>
         <h2>Resolved configuration</h2>
         <pre>""" + escape(config) + "</pre>\n";
-    return page(title, body, data, "/dfsim/report/report.js");
+    return page(title, body, data, "/dfsim/report/report.js", profile.isEmpty() ? List.of() : FLAME_JS,
+        profile.isEmpty() ? "" : resource(FLAME_CSS));
   }
 
   /**
@@ -162,7 +195,24 @@ final class Report {
     return page(title, body, data, "/dfsim/report/report.js");
   }
 
+  private static String topFunctionRows(Map<Integer, Map<String, Long>> profile) {
+    long all = Profiles.box(profile).values().stream().mapToLong(Long::longValue).sum();
+    StringBuilder sb = new StringBuilder();
+    for (Profiles.Self s : Profiles.topSelf(profile, TOP_FUNCTIONS)) {
+      sb.append("<tr><td>").append(escape(s.function())).append("</td><td>")
+          .append(String.format(java.util.Locale.ROOT, "%,d", s.ns())).append("</td><td>")
+          .append(String.format(java.util.Locale.ROOT, "%.1f%%", all > 0 ? 100.0 * s.ns() / all : 0))
+          .append("</td></tr>\n");
+    }
+    return sb.toString();
+  }
+
   private static String page(String title, String body, Map<String, Object> data, String script) {
+    return page(title, body, data, script, List.of(), "");
+  }
+
+  private static String page(String title, String body, Map<String, Object> data, String script,
+      List<String> libraries, String css) {
     String json;
     try {
       json = JSON.writeValueAsString(data).replace("</", "<\\/");
@@ -170,7 +220,7 @@ final class Report {
       throw new IllegalStateException("report data", e);
     }
     return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escape(title)
-        + "</title>\n<style>\n" + resource("/dfsim/report/report.css") + "</style>\n</head>\n<body>\n<h1>"
+        + "</title>\n<style>\n" + resource("/dfsim/report/report.css") + css + "</style>\n</head>\n<body>\n<h1>"
         + escape(title) + "</h1>\n"
         // Errors of the page's scripts, kept for its self-check (see report.js).
         + "<script>window.dfsimErrors = []; window.addEventListener('error', function (e) {"
@@ -182,6 +232,8 @@ final class Report {
         + "<script type=\"application/json\" id=\"dfsim-data\">" + json + "</script>\n"
         + "<script>\n" + resource(CHART_JS) + "\n</script>\n"
         + "<script>\n" + resource("/dfsim/report/cpu-bars.js") + "</script>\n"
+        + libraries.stream().map(l -> "<script>\n" + resource(l) + "\n</script>\n").collect(
+            java.util.stream.Collectors.joining())
         + "<script>\n" + resource(script) + "</script>\n</body>\n</html>\n";
   }
 

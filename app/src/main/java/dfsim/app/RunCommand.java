@@ -94,7 +94,8 @@ final class RunCommand implements Callable<Integer> {
   static void write(Simulation sim, Path dir, MetricsReport report) {
     sim.write(dir, report);
     Outputs.write(dir.resolve("report.html"),
-        Report.run("dfsim run: " + sim.name() + ", seed " + sim.seed(), report.tree(), sim.renderedConfig()));
+        Report.run("dfsim run: " + sim.name() + ", seed " + sim.seed(), report.tree(), sim.renderedConfig(),
+            report.profile()));
   }
 
   /** Prints a run's per-CPU table and, last, the digest line. */

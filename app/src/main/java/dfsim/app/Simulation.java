@@ -185,7 +185,10 @@ public final class Simulation {
     return MetricsReport.build(info, metrics, built.topology(), built.plan().kind(), built.plan().opName());
   }
 
-  /** Writes config.conf, metrics.json and cpus.csv into {@code dir}, each complete or absent. */
+  /**
+   * Writes config.conf, metrics.json, cpus.csv and, with a kernel profile, profile.folded and
+   * profile-cpus.folded into {@code dir}, each complete or absent.
+   */
   public void write(Path dir, MetricsReport report) {
     write(dir, renderedConfig(), report);
   }
@@ -199,6 +202,10 @@ public final class Simulation {
       Outputs.write(dir.resolve("config.conf"), renderedConfig);
       Outputs.writeJson(dir.resolve("metrics.json"), report.tree());
       Outputs.writeCsv(dir.resolve("cpus.csv"), report.csvRows());
+      if (!report.profile().isEmpty()) {
+        Outputs.write(dir.resolve("profile.folded"), Profiles.boxText(report.profile()));
+        Outputs.write(dir.resolve("profile-cpus.folded"), Profiles.perCpuText(report.profile()));
+      }
     } finally {
       Interrupts.writing().unlock();
     }

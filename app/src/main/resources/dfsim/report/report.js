@@ -19,6 +19,44 @@
     };
   }
 
+  /**
+   * The kernel profile as a flame graph (d3-flame-graph): click zooms into a frame, the search box
+   * colours the frames whose name matches, the button resets the zoom. Frames hold nanoseconds.
+   */
+  function flame(tree) {
+    var el = document.getElementById('flame');
+    var total = tree.value || 1;
+    var chart = flamegraph.default()
+      .width(Math.max(600, el.clientWidth))
+      .cellHeight(18)
+      .selfValue(false)
+      .transitionDuration(0)
+      .minFrameSize(1)
+      .sort(true)
+      .title('')
+      .label(function (d) {
+        return d.data.name + ': ' + d.data.value.toLocaleString('en') + ' ns, '
+          + (100 * d.data.value / total).toFixed(2) + '% of all CPU time';
+      });
+    d3.select(el).datum(tree).call(chart);
+    // Draw the frames at their widths at once (d3-flame-graph grows new frames in a 250 ms
+    // transition), so the graph is there when the page has loaded.
+    d3.select(el).selectAll('g.frame').each(function () {
+      var g = d3.select(this);
+      g.select('rect').interrupt().attr('width', g.attr('width'));
+    });
+    var search = document.getElementById('flame-search');
+    search.addEventListener('input', function () {
+      if (search.value) {
+        chart.search(search.value);
+      } else {
+        chart.clear();
+      }
+    });
+    document.getElementById('flame-reset').addEventListener('click', function () { chart.resetZoom(); });
+    window.dfsimFlame = chart;
+  }
+
   // The CPUs shown: ids from..to of one socket (or all); big boxes are read a socket or a range at a time.
   var shown = { from: 0, to: Infinity, socket: null };
 
@@ -228,11 +266,14 @@
     contention(data.run);
     percentiles(data.run);
   }
+  if (data.profile) {
+    flame(data.profile);
+  }
   if (data.experiment) {
     experiment(data.experiment);
   }
   // What rendered, for readers and tests: each chart's type, labels and datasets, the heatmap's
-  // cells, and any script error.
+  // cells, the flame graph's frames, and any script error.
   var check = {
     errors: window.dfsimErrors || [],
     charts: window.dfsimCharts.map(function (c) {
@@ -258,6 +299,14 @@
       function (el) { return el.style.display !== 'none'; }).length,
     heatmapCells: document.querySelectorAll('#heatmap .cell').length,
     heatmapSpinning: document.querySelectorAll('#heatmap .cell.spinning').length,
+    // The flame graph's frames as drawn: name, width in pixels and the value it stands for.
+    flame: Array.prototype.map.call(document.querySelectorAll('#flame g.frame'), function (g) {
+      var d = window.d3 ? window.d3.select(g).datum() : null;
+      var rect = g.querySelector('rect');
+      return { name: d ? d.data.name : '', value: d ? d.data.value : 0, depth: d ? d.depth : 0,
+        width: rect ? Number(rect.getAttribute('width')) : 0 };
+    }),
+    flameWidth: document.getElementById('flame') ? document.getElementById('flame').clientWidth : 0,
     // The summary table as the reader sees it: label -> value.
     headline: Array.prototype.reduce.call(document.querySelectorAll('#headline tr'), function (h, tr) {
       h[tr.querySelector('th').textContent] = tr.querySelector('td').textContent;

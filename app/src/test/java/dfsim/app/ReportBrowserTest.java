@@ -146,6 +146,78 @@ final class ReportBrowserTest {
     screenshot(tmp, out.resolve("report.html"), "run-report.png", "1200,2400");
   }
 
+  /**
+   * The run page's flame graph draws profile.folded: the root frame spans the graph, every frame's
+   * width is its nanoseconds' share of the root's (to a pixel), each stack of the box's profile is
+   * there with its total, and the table of functions by self time matches the folded lines.
+   */
+  @Test
+  void runReportDrawsTheProfileAsAFlameGraph(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("run");
+    assertEquals(Main.OK, Main.execute("run", "--quiet", "--out", out.toString(), "-D", "sim.end-time=2ms",
+        "../conf/default.conf"));
+    java.util.Map<String, Long> folded = new java.util.TreeMap<>();
+    for (String line : Files.readAllLines(out.resolve("profile.folded"))) {
+      folded.put(line.substring(0, line.lastIndexOf(' ')), Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)));
+    }
+    long all = folded.values().stream().mapToLong(Long::longValue).sum();
+    JsonNode check = render(tmp, out.resolve("report.html"));
+    assertEquals(0, check.get("errors").size(), "no script errors: " + check.get("errors"));
+    JsonNode frames = check.get("flame");
+    assertTrue(frames.size() > 5, "frames drawn: " + frames);
+    JsonNode root = null;
+    for (JsonNode f : frames) {
+      if (f.get("depth").asInt() == 0) {
+        root = f;
+      }
+    }
+    assertTrue(root != null && root.get("name").asText().equals("all"), "a root frame");
+    assertEquals(all, root.get("value").asLong(), "the root is all CPU time");
+    double rootWidth = root.get("width").asDouble();
+    assertTrue(rootWidth >= 600, "the root spans the graph: " + rootWidth);
+    // Each frame's total is the sum of the folded stacks through it, and its width its share.
+    java.util.Map<String, Long> totals = new java.util.HashMap<>();
+    folded.forEach((stack, ns) -> {
+      String[] fr = stack.split(";");
+      for (int d = 1; d <= fr.length; d++) {
+        totals.merge(d + ":" + fr[d - 1], ns, Long::sum);
+      }
+    });
+    int checked = 0;
+    for (JsonNode f : frames) {
+      int depth = f.get("depth").asInt();
+      if (depth == 0) {
+        continue;
+      }
+      long value = f.get("value").asLong();
+      assertEquals(rootWidth * value / all, f.get("width").asDouble(), 1.0, f.toString());
+      if (frames.size() == totals.size() + 1) {
+        assertEquals(totals.get(depth + ":" + f.get("name").asText()), value, f.toString());
+      }
+      checked++;
+    }
+    assertTrue(checked > 5);
+    JsonNode spin = null;
+    for (JsonNode f : frames) {
+      if (f.get("name").asText().equals("spin:vm_map") && f.get("depth").asInt() == 3) {
+        spin = f;
+      }
+    }
+    assertTrue(spin != null, "the map token's spin under trap;vm_fault");
+    assertEquals(folded.get("trap;vm_fault;spin:vm_map"), spin.get("value").asLong());
+    assertTrue(spin.get("width").asDouble() > rootWidth / 2, "the default storm spins on the map token most of the time");
+    String html = Files.readString(out.resolve("report.html"));
+    java.util.Map<String, Long> self = new java.util.HashMap<>();
+    folded.forEach((stack, ns) -> self.merge(stack.substring(stack.lastIndexOf(';') + 1), ns, Long::sum));
+    java.util.Map.Entry<String, Long> top = self.entrySet().stream().max(java.util.Map.Entry.comparingByValue())
+        .orElseThrow();
+    assertEquals("spin:vm_map", top.getKey());
+    assertTrue(html.contains("<tr><th>function</th><th>self ns</th><th>share</th></tr>\n<tr><td>spin:vm_map</td><td>"
+        + String.format(java.util.Locale.ROOT, "%,d", top.getValue()) + "</td>"),
+        "the first row of the self-time table is the leaf with the most time, summed over its stacks");
+    screenshot(tmp, out.resolve("report.html"), "flame-graph.png", "1200,3200");
+  }
+
   @Test
   void experimentReportDrawsOneLinePerVariant(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("exp");

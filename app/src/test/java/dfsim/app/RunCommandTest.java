@@ -42,7 +42,7 @@ final class RunCommandTest {
     assertTrue(Files.readString(out.resolve("config.conf")).contains("cores-per-socket"));
     assertEquals(200, m.get("series").get("samples").asInt());
     try (var files = Files.list(out)) {
-      assertEquals(List.of("config.conf", "cpus.csv", "metrics.json", "report.html"),
+      assertEquals(List.of("config.conf", "cpus.csv", "metrics.json", "profile-cpus.folded", "profile.folded", "report.html"),
           files.map(f -> f.getFileName().toString()).sorted().toList(), "the outputs, no temporary files left");
     }
   }

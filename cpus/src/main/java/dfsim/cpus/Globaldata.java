@@ -58,6 +58,9 @@ final class Globaldata {
     this.sim = sim;
     this.plan = plan;
     this.meter = new CpuMeter(cpu, sim.endTimeNs(), sim.sampleIntervalNs(), sim.warmupNs());
+    if (sim.profile()) {
+      meter.keepProfile();
+    }
     this.spin = new SpinWait(meter);
   }
 

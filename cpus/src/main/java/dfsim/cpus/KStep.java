@@ -42,10 +42,11 @@ sealed interface KStep {
   record Atomic(int object) implements KStep {}
 
   /**
-   * vm_page_activate(), or vm_page_dontneed()'s deactivation, of a page of {@code colour} on
-   * {@code node}: a move between the page queues of its colour under the queue's spinlock.
+   * vm_page_activate(), or vm_page_dontneed()'s deactivation ({@code fn} names which), of a page
+   * of {@code colour} on {@code node}: a move between the page queues of its colour under the
+   * queue's spinlock.
    */
-  record Activate(int node, int colour) implements KStep {}
+  record Activate(int node, int colour, String fn) implements KStep {}
 
   /**
    * The sleep of umtx_sleep() on mutex word {@code mutex} of {@code object}, expecting

@@ -37,6 +37,37 @@ final class KStepRunner {
     this.vmFault = vmFault;
   }
 
+  /**
+   * The kernel function a step is a call of, for the profile (null: work of the path itself; a
+   * fault enters vm_fault() itself).
+   */
+  private static String function(KStep k) {
+    if (k instanceof KStep.Hold || k instanceof KStep.Acquire) {
+      return "vm_object_hold";
+    } else if (k instanceof KStep.Ref) {
+      return "vm_object_reference";
+    } else if (k instanceof KStep.Terminate) {
+      return "vm_object_terminate";
+    } else if (k instanceof KStep.RemovePtes) {
+      return "pmap_remove";
+    } else if (k instanceof KStep.Protect) {
+      return "pmap_protect";
+    } else if (k instanceof KStep.Switch) {
+      return "lwkt_switch";
+    } else if (k instanceof KStep.Atomic) {
+      return "vm_page_hold";
+    } else if (k instanceof KStep.Activate a) {
+      return a.fn();
+    } else if (k instanceof KStep.UmtxSleep) {
+      return "tsleep";
+    } else if (k instanceof KStep.Poke) {
+      return "vm_fault_page";
+    } else if (k instanceof KStep.UmtxWake) {
+      return "wakeup";
+    }
+    return null;
+  }
+
   /** Returns whether a step waits for a reply. */
   boolean waiting() {
     return waiting != null;
@@ -62,10 +93,19 @@ final class KStepRunner {
   void next(LpContext ctx) {
     SimThread t = gd.curthread;
     KStep k = t.ksteps.poll();
+    if (t.kstepBase < 0) {
+      t.kstepBase = gd.meter.frame();
+    }
+    gd.meter.frame(t.kstepBase, ctx.now());
     if (k == null) {
       t.ksteps = null;
+      t.kstepBase = -1;
       gd.userret.stepsDone(t, ctx);
       return;
+    }
+    String fn = function(k);
+    if (fn != null) {
+      gd.meter.push(fn, ctx.now());
     }
     int cpu = gd.cpu;
     if (k instanceof KStep.Work w) {
@@ -118,6 +158,7 @@ final class KStepRunner {
       gd.sendNode(a.node(), 0, new PageActivate(cpu, a.colour()), ctx);
     } else if (k instanceof KStep.UmtxSleep u) {
       waiting = u;
+      gd.meter.spinOn("umtx_poll");
       gd.meter.enter(CpuState.SPIN, ctx.now());
       gd.sendHome(u.object(), 0, new UmtxSleep(cpu, t.spec.tid(), u.object(), u.mutex(), u.expected(),
           u.timeoutNs(), u.pollNs(), u.byFault()), ctx);

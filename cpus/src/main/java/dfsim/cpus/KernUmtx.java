@@ -143,6 +143,7 @@ final class KernUmtx {
     t.mutex = call;
     t.umtxStart = ctx.now();
     t.umtxAsleepNs = 0;
+    gd.meter.push(isSleep(call) ? "sys_umtx_sleep" : "sys_umtx_wakeup", ctx.now());
     addressing.callSteps(t.newKSteps(), t.spec.pid(), t.mutexObject, t.mutexWord, isSleep(call), expected);
     steps.next(ctx);
   }
@@ -154,6 +155,7 @@ final class KernUmtx {
   /** The umtx call returned: its kernel time, asleep time excluded; then the mutex goes on. */
   void afterCall(SimThread t, LpContext ctx) {
     long now = ctx.now();
+    gd.meter.pop(now);
     long kernelNs = now - t.umtxStart - t.umtxAsleepNs;
     if (isSleep(t.mutex)) {
       gd.meter.add(CpuCounter.UMTX_SLEEPS, 1, now);

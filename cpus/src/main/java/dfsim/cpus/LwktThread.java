@@ -3,6 +3,7 @@ package dfsim.cpus;
 import dfsim.core.config.LwktSettings;
 import dfsim.core.metrics.CpuCounter;
 import dfsim.core.metrics.CpuState;
+import dfsim.core.metrics.KernelProfile;
 import dfsim.core.program.ThreadSpec;
 import dfsim.core.protocol.TokenFailed;
 import dfsim.core.protocol.TokenGranted;
@@ -212,6 +213,12 @@ final class LwktThread {
    * the skip loop spins retrying them (polling their tokens) until one wins or a thread arrives.
    */
   void lwktSwitch(LpContext ctx) {
+    int switching = gd.meter.child(KernelProfile.ROOT, "lwkt_switch");
+    if (gd.curthread != null && gd.meter.frame() != switching) {
+      // The thread leaves the CPU in this frame; it is back in it when it runs again.
+      gd.curthread.frame = gd.meter.frame();
+    }
+    gd.meter.frame(switching, ctx.now());
     needResched = false;
     tokens.releaseAtSwitch(gd.curthread, ctx);
     scan(ctx);

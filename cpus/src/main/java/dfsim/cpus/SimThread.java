@@ -64,6 +64,10 @@ final class SimThread {
   long asleepSince;
   /** Woken from a umtx sleep: go on with the call's kernel steps when next run. */
   boolean resumeKernel;
+  /** The kernel-profile frame the thread was in when it left the CPU (ROOT: at user level). */
+  int frame;
+  /** The frame its running kernel steps were started from (-1: none running). */
+  int kstepBase = -1;
 
   enum MutexStep { NONE, LOCK_TRY, LOCK_XCHG, UNLOCK_DEC, SLEEP_CALL, WAKE_CALL, PROBE_SLEEP, PROBE_WAKE }
 

@@ -37,6 +37,7 @@ final class SpinWait {
     if (spinning) {
       return;
     }
+    meter.spinOn(c.json());
     meter.enter(CpuState.SPIN, ctx.now());
     spinning = true;
     since = ctx.now();

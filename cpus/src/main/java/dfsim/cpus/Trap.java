@@ -1,6 +1,7 @@
 package dfsim.cpus;
 
 import dfsim.core.metrics.CpuState;
+import dfsim.core.metrics.KernelProfile;
 import dfsim.core.program.Op;
 import dfsim.core.sim.LpContext;
 import dfsim.core.sim.SimulationFailure;
@@ -44,6 +45,8 @@ final class Trap implements Globaldata.UserReturn {
   @Override
   public void opBoundary(LpContext ctx) {
     gd.curthread.op = null;
+    gd.curthread.frame = KernelProfile.ROOT;
+    gd.meter.frame(KernelProfile.ROOT, ctx.now());
     if (lwkt.reschedPending()) {
       lwkt.lwktSwitch(ctx);
     } else {
@@ -65,6 +68,8 @@ final class Trap implements Globaldata.UserReturn {
   public void resume(LpContext ctx) {
     SimThread t = gd.curthread;
     long now = ctx.now();
+    gd.meter.frame(t.frame, now);
+    t.frame = KernelProfile.ROOT;
     if (t.resumeKernel) {
       umtx.resumeAfterSleep(t, ctx);
       return;
@@ -82,6 +87,8 @@ final class Trap implements Globaldata.UserReturn {
         throw new IllegalStateException("workload " + gd.plan.kind() + " declares no immediate sends, but thread "
             + t.spec.tid() + " issued " + op.getClass().getSimpleName());
       }
+      // Each operation enters the kernel (or user code) afresh.
+      gd.meter.frame(KernelProfile.ROOT, now);
       if (startsKernelPath(t, op, ctx)) {
         return;
       }
@@ -95,34 +102,57 @@ final class Trap implements Globaldata.UserReturn {
     long now = ctx.now();
     if (op instanceof Op.Compute c) {
       if (c.ns() > 0) {
+        gd.meter.push(c.frame(), now);
         t.computeLeftNs = c.ns();
         lwkt.startCompute(t, ctx);
         return true;
       }
       return false;
+    } else if (op instanceof Op.Syscall c) {
+      if (c.ns() == 0) {
+        return false;
+      }
+      // Runs as computation does (the tick may switch away at its end), in the call's frame.
+      syscall(c.name(), now);
+      t.computeLeftNs = c.ns();
+      lwkt.startCompute(t, ctx);
     } else if (op instanceof Op.Fault f) {
+      gd.meter.push("trap", now);
       vmFault.trap(t, f, ctx);
     } else if (op instanceof Op.CowFault f) {
+      gd.meter.push("trap", now);
       vmFault.trapCow(t, f, ctx);
     } else if (op instanceof Op.Madvise m) {
+      syscall("sys_madvise", now);
       madvise.madvise(t, m, ctx);
     } else if (op instanceof Op.Unmap u) {
+      syscall("sys_munmap", now);
       mmap.munmap(u, ctx);
     } else if (op instanceof Op.PtraceWrite w) {
+      syscall("sys_ptrace", now);
       procfs.write(t, w, ctx);
     } else if (op instanceof Op.ForkThreaded f) {
+      syscall("sys_fork", now);
       umtx.forkThreaded(t, f, ctx);
     } else if (op instanceof Op.UmtxCalls u) {
       gd.meter.enter(CpuState.BUSY, now);
+      gd.meter.push("syscall", now);
       umtx.probe(t, u, ctx);
     } else if (op instanceof Op.MutexLock m) {
       gd.meter.enter(CpuState.BUSY, now);
+      gd.meter.push("user", now);
+      gd.meter.push("pthread_mutex_lock", now);
       umtx.lock(t, m, ctx);
     } else if (op instanceof Op.MutexUnlock m) {
       gd.meter.enter(CpuState.BUSY, now);
+      gd.meter.push("user", now);
+      gd.meter.push("pthread_mutex_unlock", now);
       umtx.unlock(t, m, ctx);
-    } else if (op instanceof Op.Fork || op instanceof Op.Exec || op instanceof Op.ExitProcess
-        || op instanceof Op.MapFault) {
+    } else if (op instanceof Op.Fork || op instanceof Op.Exec || op instanceof Op.ExitProcess) {
+      syscall(op instanceof Op.Fork ? "sys_fork" : op instanceof Op.Exec ? "sys_execve" : "sys_exit", now);
+      proc.start(t, op, ctx);
+    } else if (op instanceof Op.MapFault) {
+      gd.meter.push("trap", now);
       proc.start(t, op, ctx);
     } else if (op instanceof Op.AllocPage) {
       gd.meter.enter(CpuState.BUSY, now);
@@ -131,13 +161,16 @@ final class Trap implements Globaldata.UserReturn {
       pageAlloc.freeHeld(t, ctx);
       return false;
     } else if (op instanceof Op.Sleep s) {
+      syscall("sys_nanosleep", now);
       lwkt.tsleep(t, s.ns(), ctx);
     } else if (op instanceof Op.Block) {
+      gd.meter.push("tsleep", now);
       return lwkt.block(t, ctx);
     } else if (op instanceof Op.Wakeup w) {
       lwkt.wakeupThread(w.tid(), ctx);
       return false;
     } else if (op instanceof Op.GetToken g) {
+      gd.meter.push("lwkt_gettoken", now);
       tokens.get(t, g.token(), ctx);
     } else if (op instanceof Op.RelToken r) {
       tokens.rel(t, r.token(), ctx);
@@ -149,11 +182,18 @@ final class Trap implements Globaldata.UserReturn {
       gd.meter.opCompleted(e.name(), now - t.opStart, now);
       return false;
     } else if (op instanceof Op.Exit) {
+      syscall("sys_exit", now);
       lwkt.exit(t, ctx);
     } else {
       return false;
     }
     return true;
+  }
+
+  /** Enters system call {@code name} from user level (the profile's frame syscall;name). */
+  private void syscall(String name, long now) {
+    gd.meter.push("syscall", now);
+    gd.meter.push(name, now);
   }
 
   /** Returns whether {@code op} sends a message the instant it starts (no trap, syscall or switch first). */

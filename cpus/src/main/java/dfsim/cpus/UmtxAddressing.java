@@ -71,7 +71,7 @@ sealed interface UmtxAddressing {
     public void callSteps(Deque<KStep> steps, int pid, int object, int word, boolean sleep, int expected) {
       steps.add(new KStep.Work(cost.syscallNs()));
       VmFaultPageSteps.add(steps, mapToken, plan.mapTokenOfProcess(pid, topo), object, lookupNs, new KStep.Atomic(object),
-          new KStep.Activate(pages.queueNode(plan.homeOf(object, topo)), vm.objectColour(object) + word / 1024));
+          new KStep.Activate(pages.queueNode(plan.homeOf(object, topo)), vm.objectColour(object) + word / 1024, "vm_page_activate"));
       sleepOrWakeHeld(steps, object, word, sleep, expected, umtx.delayNs());
     }
   }

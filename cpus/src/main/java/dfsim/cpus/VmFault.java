@@ -80,6 +80,7 @@ final class VmFault {
   void trap(SimThread t, Op.Fault f, LpContext ctx) {
     long now = ctx.now();
     gd.meter.enter(CpuState.BUSY, now);
+    gd.meter.push("vm_fault", now);
     gd.meter.add(CpuCounter.FAULTS, 1, now);
     t.faultStart = now;
     first = f.objectId();
@@ -163,6 +164,7 @@ final class VmFault {
 
   /** pmap_enter() of {@code page} (-1: an existing page) after {@code beforeNs}. */
   private void enterPmap(int page, long beforeNs, LpContext ctx) {
+    gd.meter.push("pmap_enter", ctx.now());
     long ns = pmap.enter(beforeNs, ctx);
     if (ns >= 0) {
       release(page, ns, ctx);
@@ -208,6 +210,7 @@ final class VmFault {
   void trapCow(SimThread t, Op.CowFault f, LpContext ctx) {
     long now = ctx.now();
     gd.meter.enter(CpuState.BUSY, now);
+    gd.meter.push("vm_fault", now);
     gd.meter.add(CpuCounter.FAULTS, 1, now);
     t.faultStart = now;
     KStep.Fault cow = new KStep.Fault(KStep.FaultKind.COW, f.shadow(), f.pindex(), f.vnode(), f.pindex());
@@ -224,6 +227,7 @@ final class VmFault {
   /** A fault taken inside fork/exec's image paths (a {@link KStep.Fault}). */
   void trapInKernelPath(KStep.Fault f, LpContext ctx) {
     long now = ctx.now();
+    gd.meter.push("vm_fault", now);
     gd.meter.add(CpuCounter.FAULTS, 1, now);
     gd.curthread.faultStart = now;
     // The kernel path around this fault takes the map token as steps of its own.

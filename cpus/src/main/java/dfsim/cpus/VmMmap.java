@@ -44,6 +44,7 @@ final class VmMmap {
 
   void munmap(Op.Unmap u, LpContext ctx) {
     gd.meter.enter(CpuState.BUSY, ctx.now());
+    gd.meter.push("vm_map_remove", ctx.now());
     map = pmap.mapToken(gd.curthread.spec.pid());
     holdsMap = mapToken.get(gd, map, gd.cost.syscallNs(), ctx);
     if (holdsMap) {
@@ -95,6 +96,7 @@ final class VmMmap {
     freed = freedPages;
     locked = holdsLock;
     ownPvFrees = pmap.pvFreeToOwnList(n);
+    gd.meter.push("pmap_remove", ctx.now());
     long ns = inval.pmapRemove(gd.curthread.spec.pid(), n, beforeNs, ctx);
     if (ns >= 0) {
       complete(ns, ctx);
@@ -108,6 +110,8 @@ final class VmMmap {
 
   /** After {@code workNs}: zfree() the pv entries (waiting for the zone if any go there), then the pages. */
   private void complete(long workNs, LpContext ctx) {
+    // The PTEs' removal ends after workNs: the pv entries' zfree() and the pages' frees follow,
+    // attributed to pmap_remove(), which does them.
     long work = workNs + ownPvFrees * gd.cost.zonePcpuNs();
     if (!pmap.pvFreeToZone(ptes, ownPvFrees, work, ctx)) {
       freePages(work, ctx);

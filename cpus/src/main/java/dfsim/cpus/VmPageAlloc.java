@@ -30,6 +30,7 @@ final class VmPageAlloc {
 
   /** vm_page_alloc() for page {@code pindex} of {@code objectId} (-1: none), after {@code afterNs}. */
   void alloc(int objectId, int pindex, long afterNs, LpContext ctx) {
+    gd.meter.push("vm_page_alloc", ctx.now());
     gd.curthread.allocTry = 0;
     // An object-less allocation (objectId < 0) has object colour 0.
     colour = colouring.colour(vm.objectColour(objectId), pindex);
@@ -61,6 +62,7 @@ final class VmPageAlloc {
       return -1;
     }
     gd.meter.add(CpuCounter.PAGE_ALLOCS, 1, ctx.now());
+    gd.meter.pop(ctx.now());
     return p.pfn();
   }
 
@@ -92,17 +94,18 @@ final class VmPageAlloc {
   }
 
   /**
-   * The page queue that holds page {@code pindex} of object {@code o}, for a move between its
-   * queues: a file's page where it was read in at boot (its home node, colour object colour +
+   * vm_page_dontneed()'s move of page {@code pindex} of object {@code o} between the queues of its
+   * colour, at the queue that holds it: a file's page where it was read in at boot (its home node, colour object colour +
    * pindex), any other the first queue its fault's vm_page_alloc() asked (the page found may be
    * of a colour or node nearby when that queue was empty).
    */
   KStep.Activate pageQueue(dfsim.core.program.VmObjectSpec o, int pindex) {
     if (o.file()) {
-      return new KStep.Activate(colouring.queueNode(o.homeNode()), vm.objectColour(o.id()) + pindex);
+      return new KStep.Activate(colouring.queueNode(o.homeNode()), vm.objectColour(o.id()) + pindex,
+          "vm_page_dontneed");
     }
     int c = colouring.colour(vm.objectColour(o.id()), pindex);
-    return new KStep.Activate(colouring.nodeOrder(c)[0], c);
+    return new KStep.Activate(colouring.nodeOrder(c)[0], c, "vm_page_dontneed");
   }
 
   /** vm_page_free() of {@code pfns}: each queue node's pages in one message, {@code afterNs} from now. */

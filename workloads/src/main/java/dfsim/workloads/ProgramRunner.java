@@ -138,7 +138,7 @@ final class ProgramRunner implements Program {
     } else if (step instanceof ProgramWorkload.Token t) {
       pending.add(new Op.GetToken(t.token()));
       if (t.holdNs() > 0) {
-        pending.add(new Op.Compute(t.holdNs()));
+        pending.add(new Op.Compute(t.holdNs(), Op.Compute.UNDER_TOKEN));
       }
       pending.add(new Op.RelToken(t.token()));
     } else if (step instanceof ProgramWorkload.Mutex x) {
@@ -163,7 +163,7 @@ final class ProgramRunner implements Program {
     } else if (step instanceof ProgramWorkload.TouchSegment t) {
       pending.add(new Op.MapFault(t.segment(), t.page(), t.write()));
     } else if (step instanceof ProgramWorkload.Syscall c) {
-      pending.add(new Op.Compute(syscallNs));
+      pending.add(new Op.Syscall(c.name(), syscallNs));
     } else if (step instanceof ProgramWorkload.Sleep z) {
       pending.add(new Op.Sleep(z.ns()));
     } else if (step instanceof ProgramWorkload.Marker m) {

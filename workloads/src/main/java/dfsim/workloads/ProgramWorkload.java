@@ -145,7 +145,7 @@ public final class ProgramWorkload {
    */
   record Umtx(boolean sleep, int word, boolean perThread) implements Step {}
 
-  /** A system call that does no work (getppid()): its entry and exit, {@code cost.syscall}. */
+  /** A system call that does no work (getppid()): its entry and exit, {@code cost.syscall}; {@code name} is the kernel's (sys_getppid). */
   record Syscall(String name) implements Step {}
 
   /** tsleep() for {@code ns}. */
@@ -645,7 +645,7 @@ public final class ProgramWorkload {
           throw new BadInputException(path + ".syscall = " + name + ": must be getppid (a system call that does no "
               + "work: its entry and exit)");
         }
-        return new Syscall(name);
+        return new Syscall("sys_" + name);
       }
       case "sleep" -> {
         known(c, path, Set.of("sleep"));

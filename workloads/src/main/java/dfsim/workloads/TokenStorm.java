@@ -87,7 +87,7 @@ public final class TokenStorm {
           token = random.nextInt(tokens);
           return new Op.GetToken(token);
         case 3:
-          return new Op.Compute(Exponential.draw(holdNs, random));
+          return new Op.Compute(Exponential.draw(holdNs, random), Op.Compute.UNDER_TOKEN);
         case 4:
           return new Op.RelToken(token);
         case 5:

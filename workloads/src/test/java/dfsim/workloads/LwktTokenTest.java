@@ -31,7 +31,8 @@ final class LwktTokenTest {
   private static final int TOKEN = 1;
   private static final long B_COMPUTE = 200;
 
-  private record Outcome(RunMetrics metrics, long giveUp, long switchAway, long spin) {}
+  private record Outcome(RunMetrics metrics, long giveUp, long switchAway, long spin, long start, long roundTripB,
+      long roundTripA, long cs) {}
 
   /**
    * Runs with B on CPU 2 (socket 1) and A on {@code cpuA}, to {@code endOffset} past the instant
@@ -63,7 +64,8 @@ final class LwktTokenTest {
           case 1 -> TestModels.script(new Op.Compute(B_COMPUTE), new Op.GetToken(TOKEN), new Op.RelToken(TOKEN));
           default -> TestModels.script(new Op.Compute(1_000_000_000L));
         }));
-    return new Outcome(TestModels.run(built), giveUp, switchAway, spinNs);
+    return new Outcome(TestModels.run(built), giveUp, switchAway, spinNs, start, 2 * l,
+        2 * layout.between(cpuA, layout.tokenHomeLp(TOKEN)), cs);
   }
 
   @ParameterizedTest(name = "spin {1}, delay {2}ns, A on CPU {0}")
@@ -87,6 +89,26 @@ final class LwktTokenTest {
     assertEquals(2, switched.counter(b, CpuCounter.CONTEXT_SWITCHES), "strict-rr runs the other thread at D2");
     assertEquals(1, run(cpuA, spin, delayNs, "strict-rr", 0, true).metrics().counter(b, CpuCounter.CONTEXT_SWITCHES),
         "not before D2");
+  }
+
+  /**
+   * The kernel profile of the two busy CPUs, worked out by hand to the instant B gives up (+1 ns):
+   * both idle until the threads start, switch to them, then A's get is granted after its round
+   * trip to the token's home and A computes holding it; B computes, asks (its round trip), spins
+   * its tries under lwkt_gettoken and, at the last nanosecond, is in lwkt_switch.
+   */
+  @ParameterizedTest(name = "spin {1}, delay {2}ns, A on CPU {0}")
+  @CsvSource({"0, 5, 0", "3, 20, 1000"})
+  void theProfileOfBothCpusIsWorkedOutByHand(int cpuA, int spin, long delayNs) {
+    Outcome o = run(cpuA, spin, delayNs, "strict-rr", 1, false);
+    long end = o.giveUp() + 1;
+    long aStart = o.start() + o.cs() + o.roundTripA();
+    assertEquals(java.util.Map.of("idle", o.start(), "lwkt_switch", o.cs(), "lwkt_gettoken", o.roundTripA(),
+        "user", end - aStart), o.metrics().cpu(cpuA).profileFolded());
+    assertEquals(java.util.Map.of("idle", o.start(), "lwkt_switch", o.cs() + 1, "user", B_COMPUTE,
+        "lwkt_gettoken", o.roundTripB(), "lwkt_gettoken;spin:token", o.spin()), o.metrics().cpu(2).profileFolded());
+    // A CPU with no thread idles throughout.
+    assertEquals(java.util.Map.of("idle", end), o.metrics().cpu(1).profileFolded());
   }
 
   @ParameterizedTest(name = "spin {0}")

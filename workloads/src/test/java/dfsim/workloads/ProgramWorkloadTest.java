@@ -167,7 +167,7 @@ final class ProgramWorkloadTest {
 
   @Test
   void aTokenIsGotHeldAndReleased() {
-    assertEquals(List.of(new Op.GetToken(3), new Op.Compute(1_000), new Op.RelToken(3)),
+    assertEquals(List.of(new Op.GetToken(3), new Op.Compute(1_000, Op.Compute.UNDER_TOKEN), new Op.RelToken(3)),
         ops("steps = [{ token = 3, hold = 1us }]", 0, 3));
   }
 
@@ -175,7 +175,7 @@ final class ProgramWorkloadTest {
   void aMutexIsLockedHeldAndUnlockedOnTheMutexPageAndASyscallCostsItsEntryAndExit() {
     // No mappings: the mutex page is object 0, the process's vm_map token object 1.
     assertEquals(List.of(new Op.MutexLock(0, 5), new Op.Compute(1_000), new Op.MutexUnlock(0, 5),
-        new Op.Compute(TestModels.settings("").config().getDuration("cost.syscall").toNanos())),
+        new Op.Syscall("sys_getppid", TestModels.settings("").config().getDuration("cost.syscall").toNanos())),
         ops("steps = [{ mutex = 5, hold = 1us }, { syscall = getppid }]", 1, 4));
   }
 

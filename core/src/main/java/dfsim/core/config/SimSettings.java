@@ -2,7 +2,8 @@ package dfsim.core.config;
 
 /**
  * {@code sim.*}, {@code kernel.hz} and {@code metrics.*}: how long to run, what to discard as
- * warm-up, the seed, the global lookahead, the scheduler tick and the series sampling.
+ * warm-up, the seed, the global lookahead, the scheduler tick, the series sampling and whether
+ * CPUs keep a kernel profile ({@code profile.folded}).
  */
 public record SimSettings(
     long endTimeNs,
@@ -10,7 +11,8 @@ public record SimSettings(
     long seed,
     long lookaheadNs,
     int hz,
-    long sampleIntervalNs) {
+    long sampleIntervalNs,
+    boolean profile) {
 
   /** At most this many samples per CPU series (docs/reference.md, Outputs). */
   public static final int MAX_SAMPLES = 2000;
@@ -33,7 +35,8 @@ public record SimSettings(
       throw new BadInputException("metrics.sample-interval = " + s.string("metrics.sample-interval")
           + ": must give at most " + MAX_SAMPLES + " samples, i.e. be >= " + ((end + MAX_SAMPLES - 1) / MAX_SAMPLES) + "ns");
     }
-    return new SimSettings(end, warmup, seed, lookahead, hz, interval);
+    boolean profile = s.choice("metrics.profile", VmPageSettings.Switch.class) == VmPageSettings.Switch.ON;
+    return new SimSettings(end, warmup, seed, lookahead, hz, interval, profile);
   }
 
   /**

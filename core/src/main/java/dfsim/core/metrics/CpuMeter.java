@@ -30,6 +30,9 @@ public final class CpuMeter {
   private OpStats lastOpStats;
   private long[] stateAtWarmup;
   private long[] countersAtWarmup;
+  /** The kernel profile kept as the CPU runs (null: none), or the folded stacks a saved meter carried. */
+  private KernelProfile profile;
+  private Map<String, Long> folded;
 
   /**
    * A meter as plain data, so that a CPU measured on another JVM of a cluster reaches the report
@@ -37,7 +40,7 @@ public final class CpuMeter {
    */
   public record Saved(int cpu, long intervalNs, long warmupNs, CpuState state, long since,
       long[] stateNs, long[] counters, long[][] stateSeries, long[][] counterSeries, byte[][] latency,
-      Map<String, OpStats.Saved> ops, long[] stateAtWarmup, long[] countersAtWarmup) {}
+      Map<String, OpStats.Saved> ops, long[] stateAtWarmup, long[] countersAtWarmup, Map<String, Long> profile) {}
 
   public CpuMeter(int cpu, long endNs, long intervalNs, long warmupNs) {
     this.cpu = cpu;
@@ -70,6 +73,7 @@ public final class CpuMeter {
     s.ops().forEach((name, o) -> ops.put(name, OpStats.restore(o)));
     this.stateAtWarmup = s.stateAtWarmup();
     this.countersAtWarmup = s.countersAtWarmup();
+    this.folded = s.profile();
   }
 
   /** Returns this meter as plain data. */
@@ -81,7 +85,7 @@ public final class CpuMeter {
     Map<String, OpStats.Saved> savedOps = new TreeMap<>();
     ops.forEach((name, o) -> savedOps.put(name, o.save()));
     return new Saved(cpu, intervalNs, warmupNs, state, since, stateNs.clone(), counters.clone(),
-        stateSeries, counterSeries, lat, savedOps, stateAtWarmup, countersAtWarmup);
+        stateSeries, counterSeries, lat, savedOps, stateAtWarmup, countersAtWarmup, profileFolded());
   }
 
   /** Returns the meter {@link #save} gave. */
@@ -108,8 +112,64 @@ public final class CpuMeter {
     if (next == state) {
       return;
     }
+    if (profile != null) {
+      profile.account(state, now);
+    }
     close(now);
     state = next;
+  }
+
+  /** Keeps a kernel profile from now on (before the run starts). */
+  public void keepProfile() {
+    profile = new KernelProfile();
+  }
+
+  /** The kernel profile kept as the CPU runs, or null. */
+  public KernelProfile profile() {
+    return profile;
+  }
+
+  /** The profile's folded stacks and their nanoseconds, or null without one. */
+  public Map<String, Long> profileFolded() {
+    return profile != null ? profile.folded() : folded;
+  }
+
+  /** Moves the CPU to kernel-profile frame {@code frame} at {@code now} (nothing without a profile). */
+  public void frame(int frame, long now) {
+    if (profile != null && frame != profile.current()) {
+      profile.moveTo(frame, state, now);
+    }
+  }
+
+  /** Enters function {@code name} from the current frame at {@code now}. */
+  public void push(String name, long now) {
+    if (profile != null) {
+      profile.moveTo(profile.child(profile.current(), name), state, now);
+    }
+  }
+
+  /** Returns from the current frame to its caller at {@code now}. */
+  public void pop(long now) {
+    if (profile != null) {
+      profile.moveTo(profile.parent(profile.current()), state, now);
+    }
+  }
+
+  /** Frame {@code name} called from {@code parent} (KernelProfile.ROOT without a profile). */
+  public int child(int parent, String name) {
+    return profile != null ? profile.child(parent, name) : KernelProfile.ROOT;
+  }
+
+  /** The current kernel-profile frame (KernelProfile.ROOT without a profile). */
+  public int frame() {
+    return profile != null ? profile.current() : KernelProfile.ROOT;
+  }
+
+  /** Names the next spin's leaf in the profile. */
+  public void spinOn(String what) {
+    if (profile != null) {
+      profile.spinOn(what);
+    }
   }
 
   /** Adds {@code n} to a counter at {@code now}. */
@@ -142,6 +202,9 @@ public final class CpuMeter {
 
   /** Closes the last interval at the end of the run. */
   public void finish(long endNs) {
+    if (profile != null) {
+      profile.account(state, endNs);
+    }
     close(endNs);
   }
 

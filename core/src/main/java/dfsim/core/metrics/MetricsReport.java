@@ -20,6 +20,8 @@ public final class MetricsReport {
 
   private final Map<String, Object> root = new LinkedHashMap<>();
   private final String digest;
+  /** Each CPU's kernel profile (folded stack to ns), by CPU id; empty without one. Not digested. */
+  private final Map<Integer, Map<String, Long>> profile = new java.util.TreeMap<>();
 
   private MetricsReport(Map<String, Object> root, String digest) {
     this.root.putAll(root);
@@ -35,6 +37,15 @@ public final class MetricsReport {
   /** Returns the tree to write as metrics.json. */
   public Map<String, Object> tree() {
     return root;
+  }
+
+  /**
+   * Each CPU's kernel profile: folded stacks ({@code trap;vm_fault;pmap_enter}) and their
+   * nanoseconds, by CPU id; empty when the run kept none ({@code metrics.profile = off}) or the
+   * report was read back from metrics.json.
+   */
+  public Map<Integer, Map<String, Long>> profile() {
+    return profile;
   }
 
   /** Returns the result digest. */
@@ -129,7 +140,14 @@ public final class MetricsReport {
     r.put("digest", digest);
     root.put("run", r);
     root.putAll(results);
-    return new MetricsReport(root, digest);
+    MetricsReport report = new MetricsReport(root, digest);
+    for (int c = 0; c < m.cpuCount(); c++) {
+      Map<String, Long> folded = m.cpu(c).profileFolded();
+      if (folded != null) {
+        report.profile.put(c, folded);
+      }
+    }
+    return report;
   }
 
   private static Map<String, Object> contention(RunMetrics m) {

@@ -3,8 +3,24 @@ package dfsim.core.program;
 /** One operation of a simulated thread's program. */
 public sealed interface Op {
 
-  /** User-mode computation for {@code ns}; preemptible on the scheduler tick. */
-  record Compute(long ns) implements Op {}
+  /**
+   * Computation for {@code ns}, preemptible on the scheduler tick; {@code frame} names it in the
+   * kernel profile: {@link #USER}, or work a kernel thread does holding a token.
+   */
+  record Compute(long ns, String frame) implements Op {
+    /** User-mode computation. */
+    public static final String USER = "user";
+    /** A thread's work while it holds an LWKT token (no kernel function of its own). */
+    public static final String UNDER_TOKEN = "[token_held]";
+
+    /** User-mode computation for {@code ns}. */
+    public Compute(long ns) {
+      this(ns, USER);
+    }
+  }
+
+  /** A system call that does no work ({@code name}, e.g. sys_getppid): its entry and exit, {@code ns}. */
+  record Syscall(String name, long ns) implements Op {}
 
   /** The first load or store to unmapped page {@code pindex} of VM object {@code objectId}: a page fault. */
   record Fault(int objectId, int pindex, boolean write) implements Op {}

@@ -1,0 +1,116 @@
+package dfsim.core.metrics;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One CPU's simulated-kernel profile: every nanosecond of the run attributed to a stack of kernel
+ * functions, as the model walks them. The model moves the CPU's current frame as its paths enter
+ * and leave functions; the meter closes an interval at every frame or state change. Busy time goes
+ * to the current frame, spin time to a {@code spin:<what>} leaf under it, idle time to
+ * {@code idle}. Time in no frame at all (a path that forgot to enter one) goes to
+ * {@link #UNATTRIBUTED}, so that the stacks always sum to the simulated time and a test can
+ * demand that none is left there.
+ */
+public final class KernelProfile {
+  /** The frame below every stack: time spent here was attributed to no function. */
+  public static final int ROOT = 0;
+  /** The name of {@link #ROOT} in the folded output. */
+  public static final String UNATTRIBUTED = "[unattributed]";
+
+  private final List<String> names = new ArrayList<>();
+  private final List<Integer> parents = new ArrayList<>();
+  private final List<Map<String, Integer>> children = new ArrayList<>();
+  private long[] selfNs = new long[64];
+  private final int idle;
+  private int current = ROOT;
+  private String spinLeaf = "spin";
+  private long since;
+
+  public KernelProfile() {
+    add(UNATTRIBUTED, -1);
+    idle = child(ROOT, "idle");
+  }
+
+  private int add(String name, int parent) {
+    int id = names.size();
+    names.add(name);
+    parents.add(parent);
+    children.add(new HashMap<>(4));
+    if (id == selfNs.length) {
+      selfNs = java.util.Arrays.copyOf(selfNs, id * 2);
+    }
+    return id;
+  }
+
+  /** The frame {@code name} called from {@code parent} (made on first use). */
+  public int child(int parent, String name) {
+    Integer id = children.get(parent).get(name);
+    if (id == null) {
+      id = add(name, parent);
+      children.get(parent).put(name, id);
+    }
+    return id;
+  }
+
+  /** The frame the CPU is in. */
+  public int current() {
+    return current;
+  }
+
+  /** The frame that called {@code frame} (ROOT for ROOT). */
+  public int parent(int frame) {
+    return frame == ROOT ? ROOT : parents.get(frame);
+  }
+
+  /** Names the spin that the CPU enters next ({@code spin:<what>}). */
+  public void spinOn(String what) {
+    spinLeaf = "spin:" + what;
+  }
+
+  /** Closes the interval up to {@code now}, spent in {@code state}, then moves to {@code frame}. */
+  public void moveTo(int frame, CpuState state, long now) {
+    account(state, now);
+    current = frame;
+  }
+
+  /** Attributes the time since the last change to where the CPU was, in {@code state}. */
+  public void account(CpuState state, long now) {
+    long ns = now - since;
+    since = now;
+    if (ns <= 0) {
+      return;
+    }
+    int target = switch (state) {
+      case IDLE -> idle;
+      case SPIN -> child(current, spinLeaf);
+      case BUSY -> current;
+    };
+    selfNs[target] += ns;
+  }
+
+  /** The folded stacks ({@code a;b;c}) with their nanoseconds, those with none left out. */
+  public Map<String, Long> folded() {
+    Map<String, Long> out = new TreeMap<>();
+    for (int id = 0; id < names.size(); id++) {
+      if (selfNs[id] > 0) {
+        out.merge(path(id), selfNs[id], Long::sum);
+      }
+    }
+    return out;
+  }
+
+  private String path(int id) {
+    if (id == ROOT) {
+      return UNATTRIBUTED;
+    }
+    StringBuilder b = new StringBuilder(names.get(id));
+    for (int p = parents.get(id); p != ROOT; p = parents.get(p)) {
+      b.insert(0, ';').insert(0, names.get(p));
+    }
+    return b.toString();
+  }
+}
