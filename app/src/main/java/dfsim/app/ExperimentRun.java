@@ -153,9 +153,37 @@ final class ExperimentRun {
         variants.add((String) row.get("variant"));
       }
     }
+    Map<String, Map<String, Long>> profiles = variantProfiles(ex, dir, finished);
+    profiles.forEach((variant, folded) -> Outputs.write(dir.resolve("profile-" + variant + ".folded"),
+        Profiles.text(folded)));
     Outputs.write(dir.resolve("report.html"),
-        Report.experiment("dfsim experiment: " + ex.name(), rows, ex.sweepKeys(), variants));
+        Report.experiment("dfsim experiment: " + ex.name(), rows, ex.sweepKeys(), variants, profiles));
     return rows;
+  }
+
+  /**
+   * Each variant's kernel profile: the profile.folded of its finished runs at its last sweep
+   * point (the most tasks, in a scale), summed over the seeds. Variants with none (profiles off,
+   * or runs made on other nodes of a cluster) are left out.
+   */
+  private static Map<String, Map<String, Long>> variantProfiles(Experiment ex, Path dir,
+      Map<Experiment.Run, MetricsReport> finished) {
+    Map<String, Experiment.Point> last = new java.util.LinkedHashMap<>();
+    ex.points().forEach(p -> last.put(p.variant(), p));
+    Map<String, Map<String, Long>> out = new java.util.LinkedHashMap<>();
+    last.forEach((variant, p) -> {
+      Map<String, Long> sum = new java.util.TreeMap<>();
+      for (Experiment.Run r : p.runs()) {
+        Path f = Experiment.runDir(dir, p, r).resolve("profile.folded");
+        if (finished.containsKey(r) && java.nio.file.Files.isRegularFile(f)) {
+          Profiles.read(f).forEach((stack, ns) -> sum.merge(stack, ns, Long::sum));
+        }
+      }
+      if (!sum.isEmpty()) {
+        out.put(variant, sum);
+      }
+    });
+    return out;
   }
 
   /** On an interrupt: results.csv of the finished runs, and the line saying so. */

@@ -69,9 +69,30 @@ final class Profiles {
 
   /** profile.folded's text. */
   static String boxText(Map<Integer, Map<String, Long>> profile) {
+    return text(box(profile));
+  }
+
+  /** Folded stacks as text, one {@code stack ns} line each. */
+  static String text(Map<String, Long> folded) {
     StringBuilder b = new StringBuilder();
-    box(profile).forEach((stack, ns) -> b.append(stack).append(' ').append(ns).append('\n'));
+    folded.forEach((stack, ns) -> b.append(stack).append(' ').append(ns).append('\n'));
     return b.toString();
+  }
+
+  /** Reads a folded file back (stack to ns). */
+  static Map<String, Long> read(java.nio.file.Path file) {
+    Map<String, Long> out = new TreeMap<>();
+    try {
+      for (String line : java.nio.file.Files.readAllLines(file)) {
+        int sp = line.lastIndexOf(' ');
+        if (sp > 0) {
+          out.merge(line.substring(0, sp), Long.parseLong(line.substring(sp + 1)), Long::sum);
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out;
   }
 
   /** profile-cpus.folded's text. */

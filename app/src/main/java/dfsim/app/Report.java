@@ -180,6 +180,15 @@ final class Report {
   /** The page of an experiment, from its results.csv rows. */
   static String experiment(String title, List<Map<String, Object>> rows, List<String> sweepKeys,
       List<String> variants) {
+    return experiment(title, rows, sweepKeys, variants, Map.of());
+  }
+
+  /**
+   * An experiment's page; with two or more variants' kernel profiles ({@code profiles}: folded
+   * stacks by variant), also a differential flame graph of one variant against another.
+   */
+  static String experiment(String title, List<Map<String, Object>> rows, List<String> sweepKeys,
+      List<String> variants, Map<String, Map<String, Long>> profiles) {
     Map<String, Object> ex = new LinkedHashMap<>();
     ex.put("rows", rows);
     ex.put("sweepKeys", sweepKeys);
@@ -187,12 +196,28 @@ final class Report {
     ex.put("metrics", charted(rows));
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("experiment", ex);
+    boolean diff = profiles.size() >= 2;
+    if (diff) {
+      data.put("profiles", profiles);
+    }
     String body = """
         <div id="experiment-charts"></div>
+        """ + (diff ? """
+        <h2>Where the time moved: differential flame graph</h2>
+        <p class="note">The kernel profile of one variant (its runs at the last sweep point), each frame
+        coloured by how its time changed from the baseline's: red where the variant spends more
+        simulated CPU time there, blue where it spends less, grey where it is the same (frames only in
+        the baseline are not drawn). Click a frame to zoom; profile-VARIANT.folded holds each
+        variant's stacks.</p>
+        <p class="note">Variant <select id="diff-variant"></select> against baseline
+        <select id="diff-baseline"></select> <button id="flame-reset" type="button">Reset zoom</button></p>
+        <div id="flame"></div>
+        """ : "") + """
         <h2>Results</h2>
         <table id="results"></table>
         """;
-    return page(title, body, data, "/dfsim/report/report.js");
+    return page(title, body, data, "/dfsim/report/report.js", diff ? FLAME_JS : List.of(),
+        diff ? resource(FLAME_CSS) : "");
   }
 
   private static String topFunctionRows(Map<Integer, Map<String, Long>> profile) {

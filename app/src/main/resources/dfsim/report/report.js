@@ -19,11 +19,61 @@
     };
   }
 
+  /** Folded stacks ({stack: ns}) as the tree a flame graph draws, each node's value its total. */
+  function foldedTree(folded) {
+    var root = { name: 'all', value: 0, kids: {} };
+    Object.keys(folded).forEach(function (stack) {
+      var ns = folded[stack];
+      var n = root;
+      n.value += ns;
+      stack.split(';').forEach(function (f) {
+        if (!n.kids[f]) { n.kids[f] = { name: f, value: 0, kids: {} }; }
+        n = n.kids[f];
+        n.value += ns;
+      });
+    });
+    return root;
+  }
+
+  /** The variant's tree, each frame with delta = its total minus the baseline's at the same stack. */
+  function diffTree(node, base) {
+    return {
+      name: node.name, value: node.value, delta: node.value - (base ? base.value : 0),
+      children: Object.keys(node.kids).sort().map(function (k) {
+        return diffTree(node.kids[k], base ? base.kids[k] : null);
+      })
+    };
+  }
+
+  /** The experiment's differential flame graph: one variant's profile coloured by its change from another's. */
+  function diffFlame(profiles, variants) {
+    var names = variants.filter(function (v) { return profiles[v]; });
+    var pick = document.getElementById('diff-variant');
+    var baseline = document.getElementById('diff-baseline');
+    names.forEach(function (v) {
+      pick.appendChild(new Option(v, v));
+      baseline.appendChild(new Option(v, v));
+    });
+    pick.value = names[names.length - 1];
+    baseline.value = names[0];
+    function draw() {
+      document.getElementById('flame').innerHTML = '';
+      var tree = diffTree(foldedTree(profiles[pick.value]), foldedTree(profiles[baseline.value]));
+      flame(tree, function (d) {
+        return d.data.name + ': ' + d.data.value.toLocaleString('en') + ' ns, '
+          + (d.data.delta >= 0 ? '+' : '') + d.data.delta.toLocaleString('en') + ' ns against ' + baseline.value;
+      }, flamegraph.colorMapper.differentialColorMapper);
+    }
+    pick.addEventListener('change', draw);
+    baseline.addEventListener('change', draw);
+    draw();
+  }
+
   /**
    * The kernel profile as a flame graph (d3-flame-graph): click zooms into a frame, the search box
    * colours the frames whose name matches, the button resets the zoom. Frames hold nanoseconds.
    */
-  function flame(tree) {
+  function flame(tree, label, colorMapper) {
     var el = document.getElementById('flame');
     var total = tree.value || 1;
     var chart = flamegraph.default()
@@ -34,10 +84,13 @@
       .minFrameSize(1)
       .sort(true)
       .title('')
-      .label(function (d) {
+      .label(label || function (d) {
         return d.data.name + ': ' + d.data.value.toLocaleString('en') + ' ns, '
           + (100 * d.data.value / total).toFixed(2) + '% of all CPU time';
       });
+    if (colorMapper) {
+      chart.setColorMapper(colorMapper);
+    }
     d3.select(el).datum(tree).call(chart);
     // Draw the frames at their widths at once (d3-flame-graph grows new frames in a 250 ms
     // transition), so the graph is there when the page has loaded.
@@ -46,15 +99,18 @@
       g.select('rect').interrupt().attr('width', g.attr('width'));
     });
     var search = document.getElementById('flame-search');
-    search.addEventListener('input', function () {
-      if (search.value) {
-        chart.search(search.value);
-      } else {
-        chart.clear();
-      }
-    });
-    document.getElementById('flame-reset').addEventListener('click', function () { chart.resetZoom(); });
+    if (search) {
+      search.addEventListener('input', function () {
+        if (search.value) {
+          chart.search(search.value);
+        } else {
+          chart.clear();
+        }
+      });
+    }
+    document.getElementById('flame-reset').onclick = function () { chart.resetZoom(); };
     window.dfsimFlame = chart;
+    return chart;
   }
 
   // The CPUs shown: ids from..to of one socket (or all); big boxes are read a socket or a range at a time.
@@ -272,6 +328,9 @@
   if (data.experiment) {
     experiment(data.experiment);
   }
+  if (data.profiles) {
+    diffFlame(data.profiles, data.experiment.variants);
+  }
   // What rendered, for readers and tests: each chart's type, labels and datasets, the heatmap's
   // cells, the flame graph's frames, and any script error.
   var check = {
@@ -304,6 +363,8 @@
       var d = window.d3 ? window.d3.select(g).datum() : null;
       var rect = g.querySelector('rect');
       return { name: d ? d.data.name : '', value: d ? d.data.value : 0, depth: d ? d.depth : 0,
+        delta: d && d.data.delta !== undefined ? d.data.delta : null,
+        fill: rect ? rect.getAttribute('fill') : '',
         width: rect ? Number(rect.getAttribute('width')) : 0 };
     }),
     flameWidth: document.getElementById('flame') ? document.getElementById('flame').clientWidth : 0,

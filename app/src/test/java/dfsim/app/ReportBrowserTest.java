@@ -218,6 +218,68 @@ final class ReportBrowserTest {
     screenshot(tmp, out.resolve("report.html"), "flame-graph.png", "1200,3200");
   }
 
+  /**
+   * An experiment's page draws one variant's profile against another's: each variant's
+   * profile-VARIANT.folded is the sum of its runs' profiles at the last sweep point, every frame
+   * drawn carries its change from the baseline at the same stack, red where it grew and blue
+   * where it shrank. The 2013 kernel against 2017's, threads of page_fault1: the map token's spin
+   * is gone, the pv-entry zone's grows.
+   */
+  @Test
+  void experimentReportDrawsADifferentialFlameGraph(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("scale");
+    assertEquals(Main.OK, Main.execute("scale", "--quiet", "--out", out.toString(), "--tasks", "1,4", "--kernels",
+        "afd7f124,501747bf", "--modes", "threads", "-D", "sim.end-time=2ms", "page_fault1"));
+    java.util.Map<String, java.util.Map<String, Long>> profiles = new java.util.HashMap<>();
+    for (String v : List.of("afd7f124-threads", "501747bf-threads")) {
+      java.util.Map<String, Long> runs = Profiles.read(out.resolve("runs").resolve(v + "__tasks=4").resolve("seed-1")
+          .resolve("profile.folded"));
+      assertEquals(runs, Profiles.read(out.resolve("profile-" + v + ".folded")), v + ": its runs at the last point");
+      profiles.put(v, runs);
+    }
+    JsonNode check = render(tmp, out.resolve("report.html"));
+    assertEquals(0, check.get("errors").size(), "no script errors: " + check.get("errors"));
+    // The page's default: the last variant (501747bf) against the first (afd7f124).
+    java.util.Map<String, Long> variant = totals(profiles.get("501747bf-threads"));
+    java.util.Map<String, Long> baseline = totals(profiles.get("afd7f124-threads"));
+    int grew = 0;
+    int shrank = 0;
+    for (JsonNode f : check.get("flame")) {
+      if (f.get("depth").asInt() == 0) {
+        continue;
+      }
+      String key = f.get("depth").asInt() + ":" + f.get("name").asText();
+      long delta = variant.get(key) - baseline.getOrDefault(key, 0L);
+      assertEquals(delta, f.get("delta").asLong(), key);
+      Matcher rgb = Pattern.compile("rgb\\((\\d+) ?, ?(\\d+), ?(\\d+)\\)").matcher(f.get("fill").asText());
+      assertTrue(rgb.matches(), f.get("fill").asText());
+      int r = Integer.parseInt(rgb.group(1));
+      int b = Integer.parseInt(rgb.group(3));
+      if (delta > 0) {
+        assertTrue(r > b, key + " grew: red " + f.get("fill"));
+        grew++;
+      } else if (delta < 0) {
+        assertTrue(b > r, key + " shrank: blue " + f.get("fill"));
+        shrank++;
+      }
+    }
+    assertTrue(grew > 0 && shrank > 0, grew + " frames grew, " + shrank + " shrank");
+    assertTrue(variant.get("3:spin:vm_map") > 0 && !baseline.containsKey("3:spin:vm_map"),
+        "only the 2013 kernel waits for the map token in vm_fault");
+  }
+
+  /** depth:frame -> total nanoseconds through it (stacks are distinct by depth and name here). */
+  private static java.util.Map<String, Long> totals(java.util.Map<String, Long> folded) {
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    folded.forEach((stack, ns) -> {
+      String[] fr = stack.split(";");
+      for (int d = 1; d <= fr.length; d++) {
+        out.merge(d + ":" + fr[d - 1], ns, Long::sum);
+      }
+    });
+    return out;
+  }
+
   @Test
   void experimentReportDrawsOneLinePerVariant(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("exp");

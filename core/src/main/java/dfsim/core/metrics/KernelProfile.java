@@ -25,9 +25,13 @@ public final class KernelProfile {
   private final List<Integer> parents = new ArrayList<>();
   private final List<Map<String, Integer>> children = new ArrayList<>();
   private long[] selfNs = new long[64];
+  /** Per frame, the callee name looked up last and its frame: most calls repeat the last one. */
+  private String[] lastName = new String[64];
+  private int[] lastChild = new int[64];
   private final int idle;
   private int current = ROOT;
   private String spinLeaf = "spin";
+  private final Map<String, String> spinLeaves = new HashMap<>();
   private long since;
 
   public KernelProfile() {
@@ -42,17 +46,25 @@ public final class KernelProfile {
     children.add(new HashMap<>(4));
     if (id == selfNs.length) {
       selfNs = java.util.Arrays.copyOf(selfNs, id * 2);
+      lastName = java.util.Arrays.copyOf(lastName, id * 2);
+      lastChild = java.util.Arrays.copyOf(lastChild, id * 2);
     }
     return id;
   }
 
   /** The frame {@code name} called from {@code parent} (made on first use). */
   public int child(int parent, String name) {
+    if (lastName[parent] == name) {
+      // The same String object as last time (the model names frames with constants).
+      return lastChild[parent];
+    }
     Integer id = children.get(parent).get(name);
     if (id == null) {
       id = add(name, parent);
       children.get(parent).put(name, id);
     }
+    lastName[parent] = name;
+    lastChild[parent] = id;
     return id;
   }
 
@@ -68,7 +80,8 @@ public final class KernelProfile {
 
   /** Names the spin that the CPU enters next ({@code spin:<what>}). */
   public void spinOn(String what) {
-    spinLeaf = "spin:" + what;
+    // One String per leaf, so that child()'s last-lookup cache recognises it.
+    spinLeaf = spinLeaves.computeIfAbsent(what, w -> "spin:" + w);
   }
 
   /** Closes the interval up to {@code now}, spent in {@code state}, then moves to {@code frame}. */
