@@ -87,7 +87,8 @@ final class Outputs {
     return s;
   }
 
-  private static void write(Path file, byte[] bytes) {
+  /** Writes {@code bytes} to {@code file} atomically. */
+  static void write(Path file, byte[] bytes) {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
     Interrupts.writing().lock();
     try {

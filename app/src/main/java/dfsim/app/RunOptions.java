@@ -20,6 +20,11 @@ final class RunOptions {
   @Option(names = "-D", paramLabel = "key=value", description = "overrides one config key")
   List<String> overrides = new ArrayList<>();
 
+  @Option(names = "--trace", paramLabel = "FROM..TO",
+      description = "writes trace.json, a timeline of [FROM, TO) of simulated time (e.g. 1ms..1.2ms) for Perfetto "
+          + "and chrome://tracing; the same as -D metrics.trace=FROM..TO")
+  String trace;
+
   @Option(names = "--quiet", description = "prints only the digest line")
   boolean quiet;
 
@@ -29,7 +34,11 @@ final class RunOptions {
 
   /** Loads and checks the run's configuration. */
   Simulation prepare() {
-    return Simulation.prepare(config, overrides, seed);
+    List<String> all = new ArrayList<>(overrides);
+    if (trace != null) {
+      all.add("metrics.trace=\"" + trace + "\"");
+    }
+    return Simulation.prepare(config, all, seed);
   }
 
   /**

@@ -17,6 +17,7 @@ import dfsim.workloads.ModelFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One simulation from configuration to report: load and validate (all bad input is found before
@@ -205,6 +206,15 @@ public final class Simulation {
       if (!report.profile().isEmpty()) {
         Outputs.write(dir.resolve("profile.folded"), Profiles.boxText(report.profile()));
         Outputs.write(dir.resolve("profile-cpus.folded"), Profiles.perCpuText(report.profile()));
+      }
+      if (!report.timeline().isEmpty()) {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> cpus = (List<Map<String, Object>>) report.tree().get("cpus");
+        long from = report.timeline().values().stream().filter(t -> t.start().length > 0)
+            .mapToLong(t -> t.start()[0]).min().orElse(0);
+        long to = report.timeline().values().stream().filter(t -> t.end().length > 0)
+            .mapToLong(t -> t.end()[t.end().length - 1]).max().orElse(0);
+        Outputs.write(dir.resolve("trace.json"), Timelines.json("dfsim", report.timeline(), cpus, from, to));
       }
     } finally {
       Interrupts.writing().unlock();

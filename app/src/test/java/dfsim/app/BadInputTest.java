@@ -55,6 +55,11 @@ final class BadInputTest {
       "topology.memory-per-node=1T       | topology.memory-per-node",
       "kernel.lwkt.scheduler=fast        | kernel.lwkt.scheduler",
       "kernel.zone.pcpu-cache=maybe      | kernel.zone.pcpu-cache",
+      "metrics.profile=maybe             | metrics.profile",
+      "metrics.trace=2ms..1ms            | metrics.trace = 2ms..1ms: must be FROM..TO",
+      "metrics.trace=1ms                 | metrics.trace = 1ms: must be FROM..TO",
+      "metrics.trace=1ms..2s             | metrics.trace = 1ms..2s: must be FROM..TO, two durations with FROM < TO <= sim.end-time",
+      "metrics.trace=soon..later         | metrics.trace = soon..later",
   })
   void badOverride(String override, String named) {
     expectBad(named, "run", "--out", tmp.resolve("o").toString(), "-D", override.trim(), "../conf/default.conf");

@@ -85,17 +85,22 @@ final class ProfileTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("withAndWithout")
-  void keepingTheProfileChangesNoResult(String file) {
+  void keepingTheProfileOrATimelineChangesNoResult(String file) {
     Config c = shortRun(Experiment.plan(CONF.resolve(file), List.of()).points().get(0).runs().get(0).config());
     MetricsReport on = Simulation.fromConfig(file, c).runOn("sequential", 1);
     MetricsReport off = Simulation.fromConfig(file,
         c.withValue("metrics.profile", ConfigValueFactory.fromAnyRef("off"))).runOn("sequential", 1);
+    MetricsReport traced = Simulation.fromConfig(file,
+        c.withValue("metrics.trace", ConfigValueFactory.fromAnyRef("100us..900us"))).runOn("sequential", 1);
     assertTrue(off.profile().isEmpty());
+    assertTrue(!traced.timeline().isEmpty());
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
     for (String section : MetricsReport.DIGESTED) {
       assertEquals(json.valueToTree(on.tree().get(section)), json.valueToTree(off.tree().get(section)), section);
+      assertEquals(json.valueToTree(on.tree().get(section)), json.valueToTree(traced.tree().get(section)), section);
     }
     assertEquals(on.digest(), off.digest());
+    assertEquals(on.digest(), traced.digest());
   }
 
   @Test

@@ -60,6 +60,11 @@ final class Globaldata {
     this.meter = new CpuMeter(cpu, sim.endTimeNs(), sim.sampleIntervalNs(), sim.warmupNs());
     if (sim.profile()) {
       meter.keepProfile();
+      if (sim.trace()) {
+        // The box's slice budget shared out evenly: each CPU's timeline is cut on its own.
+        meter.keepTimeline(sim.traceFromNs(), sim.traceToNs(),
+            Math.max(1, SimSettings.MAX_TRACE_SLICES / layout.topology().cpus()));
+      }
     }
     this.spin = new SpinWait(meter);
   }

@@ -12,7 +12,17 @@ public record SimSettings(
     long lookaheadNs,
     int hz,
     long sampleIntervalNs,
-    boolean profile) {
+    boolean profile,
+    long traceFromNs,
+    long traceToNs) {
+
+  /** The most slices trace.json holds, over all CPUs; a window that would need more is cut. */
+  public static final int MAX_TRACE_SLICES = 500_000;
+
+  /** Whether CPUs record a timeline ({@code metrics.trace}). */
+  public boolean trace() {
+    return traceToNs > traceFromNs;
+  }
 
   /** At most this many samples per CPU series (docs/reference.md, Outputs). */
   public static final int MAX_SAMPLES = 2000;
@@ -36,7 +46,40 @@ public record SimSettings(
           + ": must give at most " + MAX_SAMPLES + " samples, i.e. be >= " + ((end + MAX_SAMPLES - 1) / MAX_SAMPLES) + "ns");
     }
     boolean profile = s.choice("metrics.profile", VmPageSettings.Switch.class) == VmPageSettings.Switch.ON;
-    return new SimSettings(end, warmup, seed, lookahead, hz, interval, profile);
+    long[] trace = traceWindow(s, end);
+    if (trace[1] > trace[0] && !profile) {
+      throw new BadInputException("metrics.trace = " + s.string("metrics.trace")
+          + ": the timeline is drawn from the kernel profile; set metrics.profile = on");
+    }
+    return new SimSettings(end, warmup, seed, lookahead, hz, interval, profile, trace[0], trace[1]);
+  }
+
+  /** {@code metrics.trace}: "" (none) or FROM..TO, two durations with FROM < TO <= sim.end-time. */
+  private static long[] traceWindow(Settings s, long endNs) {
+    String v = s.string("metrics.trace").trim();
+    if (v.isEmpty()) {
+      return new long[] {0, 0};
+    }
+    String allowed = "FROM..TO, two durations with FROM < TO <= sim.end-time (" + s.string("sim.end-time")
+        + "), e.g. 1ms..1200us";
+    int dots = v.indexOf("..");
+    if (dots < 0) {
+      throw Settings.bad("metrics.trace", v, allowed);
+    }
+    long from;
+    long to;
+    try {
+      from = com.typesafe.config.ConfigFactory.parseString("d = \"" + v.substring(0, dots).trim() + "\"")
+          .getDuration("d").toNanos();
+      to = com.typesafe.config.ConfigFactory.parseString("d = \"" + v.substring(dots + 2).trim() + "\"")
+          .getDuration("d").toNanos();
+    } catch (com.typesafe.config.ConfigException e) {
+      throw Settings.bad("metrics.trace", v, allowed);
+    }
+    if (from < 0 || from >= to || to > endNs) {
+      throw Settings.bad("metrics.trace", v, allowed);
+    }
+    return new long[] {from, to};
   }
 
   /**

@@ -33,6 +33,7 @@ public final class CpuMeter {
   /** The kernel profile kept as the CPU runs (null: none), or the folded stacks a saved meter carried. */
   private KernelProfile profile;
   private Map<String, Long> folded;
+  private KernelProfile.Timeline timeline;
 
   /**
    * A meter as plain data, so that a CPU measured on another JVM of a cluster reaches the report
@@ -40,7 +41,8 @@ public final class CpuMeter {
    */
   public record Saved(int cpu, long intervalNs, long warmupNs, CpuState state, long since,
       long[] stateNs, long[] counters, long[][] stateSeries, long[][] counterSeries, byte[][] latency,
-      Map<String, OpStats.Saved> ops, long[] stateAtWarmup, long[] countersAtWarmup, Map<String, Long> profile) {}
+      Map<String, OpStats.Saved> ops, long[] stateAtWarmup, long[] countersAtWarmup, Map<String, Long> profile,
+      KernelProfile.Timeline timeline) {}
 
   public CpuMeter(int cpu, long endNs, long intervalNs, long warmupNs) {
     this.cpu = cpu;
@@ -74,6 +76,7 @@ public final class CpuMeter {
     this.stateAtWarmup = s.stateAtWarmup();
     this.countersAtWarmup = s.countersAtWarmup();
     this.folded = s.profile();
+    this.timeline = s.timeline();
   }
 
   /** Returns this meter as plain data. */
@@ -85,7 +88,7 @@ public final class CpuMeter {
     Map<String, OpStats.Saved> savedOps = new TreeMap<>();
     ops.forEach((name, o) -> savedOps.put(name, o.save()));
     return new Saved(cpu, intervalNs, warmupNs, state, since, stateNs.clone(), counters.clone(),
-        stateSeries, counterSeries, lat, savedOps, stateAtWarmup, countersAtWarmup, profileFolded());
+        stateSeries, counterSeries, lat, savedOps, stateAtWarmup, countersAtWarmup, profileFolded(), timeline());
   }
 
   /** Returns the meter {@link #save} gave. */
@@ -122,6 +125,16 @@ public final class CpuMeter {
   /** Keeps a kernel profile from now on (before the run starts). */
   public void keepProfile() {
     profile = new KernelProfile();
+  }
+
+  /** Keeps a timeline of {@code [fromNs, toNs)} too, of at most {@code limit} slices. */
+  public void keepTimeline(long fromNs, long toNs, int limit) {
+    profile.trace(fromNs, toNs, limit);
+  }
+
+  /** The timeline kept (or carried), or null. */
+  public KernelProfile.Timeline timeline() {
+    return profile != null ? profile.timeline() : timeline;
   }
 
   /** The kernel profile kept as the CPU runs, or null. */

@@ -30,6 +30,15 @@ public final class KernelProfile {
   private int[] lastChild = new int[64];
   private final int idle;
   private int current = ROOT;
+  /** The timeline's window and what it holds so far: intervals of one frame each, in time order. */
+  private long traceFrom;
+  private long traceTo;
+  private int traceLimit;
+  private long[] sliceStart = new long[0];
+  private long[] sliceEnd = new long[0];
+  private int[] sliceFrame = new int[0];
+  private int slices;
+  private long cutAtNs = -1;
   private String spinLeaf = "spin";
   private final Map<String, String> spinLeaves = new HashMap<>();
   private long since;
@@ -92,6 +101,7 @@ public final class KernelProfile {
 
   /** Attributes the time since the last change to where the CPU was, in {@code state}. */
   public void account(CpuState state, long now) {
+    long start = since;
     long ns = now - since;
     since = now;
     if (ns <= 0) {
@@ -103,6 +113,66 @@ public final class KernelProfile {
       case BUSY -> current;
     };
     selfNs[target] += ns;
+    if (now > traceFrom && start < traceTo) {
+      slice(Math.max(start, traceFrom), Math.min(now, traceTo), target);
+    }
+  }
+
+  /**
+   * Also keeps a timeline of {@code [fromNs, toNs)}: the frame of every interval, at most
+   * {@code limit} slices (the window is cut where they run out).
+   */
+  public void trace(long fromNs, long toNs, int limit) {
+    traceFrom = fromNs;
+    traceTo = toNs;
+    traceLimit = limit;
+  }
+
+  private void slice(long start, long end, int frame) {
+    if (slices > 0 && sliceFrame[slices - 1] == frame && sliceEnd[slices - 1] == start) {
+      sliceEnd[slices - 1] = end;
+      return;
+    }
+    if (slices == traceLimit) {
+      cutAtNs = start;
+      traceTo = start;
+      return;
+    }
+    if (slices == sliceStart.length) {
+      int n = Math.max(64, slices * 2);
+      sliceStart = java.util.Arrays.copyOf(sliceStart, n);
+      sliceEnd = java.util.Arrays.copyOf(sliceEnd, n);
+      sliceFrame = java.util.Arrays.copyOf(sliceFrame, n);
+    }
+    sliceStart[slices] = start;
+    sliceEnd[slices] = end;
+    sliceFrame[slices] = frame;
+    slices++;
+  }
+
+  /**
+   * A CPU's timeline as plain data: each slice's start, end and stack (an index into
+   * {@code stacks}, folded paths), in time order; {@code cutAtNs} where the window was cut (-1:
+   * not cut).
+   */
+  public record Timeline(List<String> stacks, long[] start, long[] end, int[] stack, long cutAtNs) {}
+
+  /** The timeline kept so far, or null when none was asked for. */
+  public Timeline timeline() {
+    if (traceLimit == 0) {
+      return null;
+    }
+    Map<Integer, Integer> index = new HashMap<>();
+    List<String> stacks = new ArrayList<>();
+    int[] stack = new int[slices];
+    for (int i = 0; i < slices; i++) {
+      stack[i] = index.computeIfAbsent(sliceFrame[i], f -> {
+        stacks.add(path(f));
+        return stacks.size() - 1;
+      });
+    }
+    return new Timeline(stacks, java.util.Arrays.copyOf(sliceStart, slices), java.util.Arrays.copyOf(sliceEnd, slices),
+        stack, cutAtNs);
   }
 
   /** The folded stacks ({@code a;b;c}) with their nanoseconds, those with none left out. */

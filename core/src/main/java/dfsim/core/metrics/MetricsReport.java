@@ -22,6 +22,8 @@ public final class MetricsReport {
   private final String digest;
   /** Each CPU's kernel profile (folded stack to ns), by CPU id; empty without one. Not digested. */
   private final Map<Integer, Map<String, Long>> profile = new java.util.TreeMap<>();
+  /** Each CPU's timeline, by CPU id; empty without one. Not digested. */
+  private final Map<Integer, KernelProfile.Timeline> timeline = new java.util.TreeMap<>();
 
   private MetricsReport(Map<String, Object> root, String digest) {
     this.root.putAll(root);
@@ -46,6 +48,11 @@ public final class MetricsReport {
    */
   public Map<Integer, Map<String, Long>> profile() {
     return profile;
+  }
+
+  /** Each CPU's timeline ({@code metrics.trace}), by CPU id; empty without one. */
+  public Map<Integer, KernelProfile.Timeline> timeline() {
+    return timeline;
   }
 
   /** Returns the result digest. */
@@ -145,6 +152,10 @@ public final class MetricsReport {
       Map<String, Long> folded = m.cpu(c).profileFolded();
       if (folded != null) {
         report.profile.put(c, folded);
+      }
+      KernelProfile.Timeline t = m.cpu(c).timeline();
+      if (t != null) {
+        report.timeline.put(c, t);
       }
     }
     return report;

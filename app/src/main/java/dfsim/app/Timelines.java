@@ -1,0 +1,127 @@
+package dfsim.app;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dfsim.core.metrics.KernelProfile;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * trace.json: a run's timeline in the Chrome Trace Event Format that Perfetto UI,
+ * chrome://tracing and speedscope open. One track per CPU (a thread of the process "dfsim"),
+ * named with its socket and die; on it the kernel functions the CPU was in as nested slices
+ * (B/E events, the profile's stacks over time), spins as {@code spin:<what>} slices inside the
+ * function that waits, idle as {@code idle}. Times are microseconds of simulated time, to the
+ * nanosecond.
+ */
+final class Timelines {
+  private Timelines() {}
+
+  /** trace.json's bytes, from each CPU's timeline and metrics.json's cpus (for their names). */
+  static byte[] json(String title, Map<Integer, KernelProfile.Timeline> timelines, List<Map<String, Object>> cpus,
+      long fromNs, long toNs) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeArrayFieldStart("traceEvents");
+      meta(g, "process_name", 0, "name", title);
+      long cut = -1;
+      for (Map<String, Object> cpu : cpus) {
+        int id = ((Number) cpu.get("id")).intValue();
+        KernelProfile.Timeline t = timelines.get(id);
+        if (t == null) {
+          continue;
+        }
+        meta(g, "thread_name", id + 1, "name", "cpu " + id + " (s" + cpu.get("socket") + " d" + cpu.get("die") + ")");
+        g.writeStartObject();
+        g.writeStringField("name", "thread_sort_index");
+        g.writeStringField("ph", "M");
+        g.writeNumberField("pid", 1);
+        g.writeNumberField("tid", id + 1);
+        g.writeObjectFieldStart("args");
+        g.writeNumberField("sort_index", id);
+        g.writeEndObject();
+        g.writeEndObject();
+        slices(g, id + 1, t);
+        if (t.cutAtNs() >= 0) {
+          cut = cut < 0 ? t.cutAtNs() : Math.min(cut, t.cutAtNs());
+        }
+      }
+      g.writeEndArray();
+      g.writeStringField("displayTimeUnit", "ns");
+      g.writeObjectFieldStart("otherData");
+      g.writeStringField("window", fromNs + "ns.." + toNs + "ns");
+      g.writeStringField("cut_at", cut < 0 ? "" : cut + "ns");
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** The earliest time a CPU's timeline was cut at for lack of slices, or -1. */
+  static long cutAt(Map<Integer, KernelProfile.Timeline> timelines) {
+    return timelines.values().stream().mapToLong(KernelProfile.Timeline::cutAtNs).filter(c -> c >= 0).min()
+        .orElse(-1);
+  }
+
+  private static void meta(JsonGenerator g, String name, int tid, String key, String value) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("name", name);
+    g.writeStringField("ph", "M");
+    g.writeNumberField("pid", 1);
+    g.writeNumberField("tid", tid);
+    g.writeObjectFieldStart("args");
+    g.writeStringField(key, value);
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  /** The CPU's slices as nested B/E events: between two slices, what their stacks do not share closes and opens. */
+  private static void slices(JsonGenerator g, int tid, KernelProfile.Timeline t) throws IOException {
+    List<String> open = new ArrayList<>();
+    long last = -1;
+    for (int i = 0; i < t.start().length; i++) {
+      String[] frames = t.stacks().get(t.stack()[i]).split(";");
+      long s = t.start()[i];
+      if (last >= 0 && s != last) {
+        close(g, tid, open, 0, last);
+      }
+      int k = 0;
+      while (k < open.size() && k < frames.length && open.get(k).equals(frames[k])) {
+        k++;
+      }
+      close(g, tid, open, k, s);
+      for (int f = k; f < frames.length; f++) {
+        event(g, tid, "B", frames[f], s);
+        open.add(frames[f]);
+      }
+      last = t.end()[i];
+    }
+    if (last >= 0) {
+      close(g, tid, open, 0, last);
+    }
+  }
+
+  private static void close(JsonGenerator g, int tid, List<String> open, int keep, long ns) throws IOException {
+    while (open.size() > keep) {
+      event(g, tid, "E", open.remove(open.size() - 1), ns);
+    }
+  }
+
+  private static void event(JsonGenerator g, int tid, String ph, String name, long ns) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("name", name);
+    g.writeStringField("ph", ph);
+    g.writeNumberField("pid", 1);
+    g.writeNumberField("tid", tid);
+    // Microseconds, exact to the nanosecond.
+    g.writeNumberField("ts", new java.math.BigDecimal(ns).movePointLeft(3));
+    g.writeEndObject();
+  }
+}
