@@ -33,10 +33,12 @@ final class EngineEqualityTest {
   static Stream<Arguments> cases() throws IOException {
     List<Arguments> out = new ArrayList<>();
     try (Stream<Path> files = Files.walk(Path.of("../conf"))) {
-      // page_fault1 (and its experiment) maps 2 GiB per node, slow to build four times over; the
-      // program case below compares a program's faults, tokens and munmaps on both engines.
+      // The page_fault testcases (and page_fault1's experiments) and tlb_flush1 and 3 map 128 MB
+      // per thread, 2-3 GiB per node, slow to build four times over; the program cases below
+      // compare a program's faults, tokens, munmaps, copies of a private file and madvise on both
+      // engines.
       for (Path f : files.filter(p -> p.toString().endsWith(".conf")
-          && !p.getFileName().toString().contains("page_fault1")).sorted().toList()) {
+          && !p.getFileName().toString().matches(".*(page_fault|tlb_flush[13]).*")).sorted().toList()) {
         Experiment ex = Experiment.plan(f, SHORT);
         List<Experiment.Point> points = ex.points();
         for (int i = 0; i < points.size(); i++) {
@@ -63,7 +65,10 @@ final class EngineEqualityTest {
         // A program: faults, a pool token, a weighted choice with an munmap (IPIs to its process's CPUs).
         "workload.kind=program|workload.threads=8|workload.program.mappings=[{name=m,pages=8}]"
             + "|workload.program.steps=[{op=f,steps=[{touch=m,pages=1}]},{token=1,hold=1us},"
-            + "{choice=[{weight=1,steps=[{munmap=m}]},{weight=3,steps=[{compute-mean=1us}]}]}]")) {
+            + "{choice=[{weight=1,steps=[{munmap=m}]},{weight=3,steps=[{compute-mean=1us}]}]}]",
+        // A private file copied page by page, each page advised away, and unmapped (tlb_flush1, small).
+        "workload.kind=program|workload.threads=8|workload.program.mappings=[{name=f,kind=private-file,pages=16}]"
+            + "|workload.program.steps=[{repeat=16,steps=[{touch=f,pages=1},{madvise=f,pages=1}]},{munmap=f}]")) {
       List<String> o = new ArrayList<>(SHORT);
       o.addAll(List.of(topo.split("\\|")));
       Experiment ex = Experiment.plan(Path.of("../conf/default.conf"), o);
