@@ -47,6 +47,7 @@ final class Timelines {
         g.writeEndObject();
         g.writeEndObject();
         slices(g, id + 1, t);
+        threads(g, id, t);
         if (t.cutAtNs() >= 0) {
           cut = cut < 0 ? t.cutAtNs() : Math.min(cut, t.cutAtNs());
         }
@@ -80,6 +81,43 @@ final class Timelines {
     g.writeStringField(key, value);
     g.writeEndObject();
     g.writeEndObject();
+  }
+
+  /** The track of CPU {@code cpu}'s threads, below its own: a slice "thread T" while thread T runs on it. */
+  static int threadTrack(int cpu) {
+    return 100_000 + cpu;
+  }
+
+  private static void threads(JsonGenerator g, int cpu, KernelProfile.Timeline t) throws IOException {
+    meta(g, "thread_name", threadTrack(cpu), "name", "cpu " + cpu + " threads");
+    g.writeStartObject();
+    g.writeStringField("name", "thread_sort_index");
+    g.writeStringField("ph", "M");
+    g.writeNumberField("pid", 1);
+    g.writeNumberField("tid", threadTrack(cpu));
+    g.writeObjectFieldStart("args");
+    g.writeNumberField("sort_index", cpu);
+    g.writeEndObject();
+    g.writeEndObject();
+    int n = t.start().length;
+    for (int i = 0; i < n; ) {
+      int tid = t.thread()[i];
+      int j = i;
+      while (j + 1 < n && t.thread()[j + 1] == tid && t.start()[j + 1] == t.end()[j]) {
+        j++;
+      }
+      if (tid >= 0) {
+        g.writeStartObject();
+        g.writeStringField("name", "thread " + tid);
+        g.writeStringField("ph", "X");
+        g.writeNumberField("pid", 1);
+        g.writeNumberField("tid", threadTrack(cpu));
+        g.writeNumberField("ts", new java.math.BigDecimal(t.start()[i]).movePointLeft(3));
+        g.writeNumberField("dur", new java.math.BigDecimal(t.end()[j] - t.start()[i]).movePointLeft(3));
+        g.writeEndObject();
+      }
+      i = j + 1;
+    }
   }
 
   /** The CPU's slices as nested B/E events: between two slices, what their stacks do not share closes and opens. */

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * its {@code #profileURL=} address in headless {@link Chromium}, and read back from its Sandwich
  * view, the table of every function with its total and self time. profile.folded: each
  * function's figures are those the file gives (self, the stacks that end in it; total, the stacks
- * through it). trace.json: one profile per CPU track, the first CPU 0's, with CPU 0's figures
- * from profile-cpus.folded.
+ * through it). trace.json: one profile per CPU track and per CPU's thread track, the first CPU
+ * 0's, with CPU 0's figures from profile-cpus.folded.
  */
 final class SpeedscopeTest {
   private static final Path SPEEDSCOPE = Path.of("src/main/js/node_modules/speedscope/dist/release");
@@ -148,7 +148,7 @@ final class SpeedscopeTest {
         "--trace", "0ms..2ms", "../conf/default.conf"));
     Map<String, long[]> want = expected(out.resolve("profile-cpus.folded"), "cpu0;");
     Shown shown = open(tmp.resolve("browser"), out.resolve("trace.json"));
-    assertEquals(16, shown.profiles().size(), "a profile per CPU: " + shown.profiles());
+    assertEquals(32, shown.profiles().size(), "a profile per CPU and per CPU's threads: " + shown.profiles());
     assertTrue(shown.profiles().get(0).contains("cpu 0 (s0 d0)"), shown.profiles().get(0));
     assertEquals(want.keySet(), shown.functions().keySet(), "CPU 0's functions");
     // speedscope shows a trace's times to the hundredth of their unit.

@@ -31,7 +31,7 @@ final class TraceTest {
     Map<Integer, Long> covered = new HashMap<>();
     for (JsonNode e : trace.get("traceEvents")) {
       String ph = e.get("ph").asText();
-      if (ph.equals("M")) {
+      if (ph.equals("M") || ph.equals("X")) {
         continue;
       }
       int tid = e.get("tid").asInt();
@@ -67,7 +67,7 @@ final class TraceTest {
     assertEquals(16, totals.size(), "a track per CPU");
     int names = 0;
     for (JsonNode e : trace.get("traceEvents")) {
-      if (e.get("name").asText().equals("thread_name")) {
+      if (e.get("name").asText().equals("thread_name") && e.get("tid").asInt() < Timelines.threadTrack(0)) {
         assertEquals("cpu " + (e.get("tid").asInt() - 1) + " (s" + ((e.get("tid").asInt() - 1) / 8) + " d"
             + ((e.get("tid").asInt() - 1) / 8) + ")", e.get("args").get("name").asText());
         names++;
@@ -84,6 +84,41 @@ final class TraceTest {
       through.forEach(fn -> profile.computeIfAbsent(cpu + 1, k -> new HashMap<>()).merge(fn, ns, Long::sum));
     }
     assertEquals(profile, totals);
+    threadsRunWhenTheCpuIsNeitherSwitchingNorIdle(trace, totals, 2_000_000);
+  }
+
+  /** Threads that compute and sleep by turns: their CPUs idle between, and the thread tracks show the gaps. */
+  @Test
+  void aThreadTrackLeavesOutTheCpusIdleTime(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("run");
+    Cli r = Cli.run("run", "--out", out.toString(), "-D", "sim.end-time=1ms", "--trace", "0ms..1ms", "-D",
+        "workload.kind=program", "-D", "workload.program.steps=[{compute=10us},{sleep=10us}]", "../conf/default.conf");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode trace = JSON.readTree(out.resolve("trace.json").toFile());
+    Map<Integer, Map<String, Long>> totals = totals(trace, 0, 1_000_000);
+    assertTrue(totals.get(1).get("idle") > 400_000, "CPU 0 idles while its thread sleeps: " + totals.get(1));
+    threadsRunWhenTheCpuIsNeitherSwitchingNorIdle(trace, totals, 1_000_000);
+  }
+
+  /** Each CPU's thread track: its one thread (one per CPU here) runs whenever the CPU is neither switching nor idle. */
+  private static void threadsRunWhenTheCpuIsNeitherSwitchingNorIdle(JsonNode trace, Map<Integer, Map<String, Long>> totals,
+      long windowNs) {
+    Map<Integer, Long> running = new HashMap<>();
+    Map<Integer, java.util.Set<String>> threads = new HashMap<>();
+    for (JsonNode e : trace.get("traceEvents")) {
+      if (e.get("ph").asText().equals("X")) {
+        int cpu = e.get("tid").asInt() - Timelines.threadTrack(0);
+        running.merge(cpu, new BigDecimal(e.get("dur").asText()).movePointRight(3).longValueExact(), Long::sum);
+        threads.computeIfAbsent(cpu, k -> new java.util.HashSet<>()).add(e.get("name").asText());
+      }
+    }
+    assertEquals(16, running.size());
+    for (int cpu = 0; cpu < 16; cpu++) {
+      Map<String, Long> t = totals.get(cpu + 1);
+      assertEquals(windowNs - t.getOrDefault("lwkt_switch", 0L) - t.getOrDefault("idle", 0L), running.get(cpu),
+          "cpu " + cpu);
+      assertEquals(1, threads.get(cpu).size(), "one thread on cpu " + cpu + ": " + threads.get(cpu));
+    }
   }
 
   @Test

@@ -219,6 +219,7 @@ final class LwktThread {
       gd.curthread.frame = gd.meter.frame();
     }
     gd.meter.frame(switching, ctx.now());
+    gd.meter.thread(-1, ctx.now());
     needResched = false;
     tokens.releaseAtSwitch(gd.curthread, ctx);
     scan(ctx);

@@ -69,6 +69,7 @@ final class Trap implements Globaldata.UserReturn {
     SimThread t = gd.curthread;
     long now = ctx.now();
     gd.meter.frame(t.frame, now);
+    gd.meter.thread(t.spec.tid(), now);
     t.frame = KernelProfile.ROOT;
     if (t.resumeKernel) {
       umtx.resumeAfterSleep(t, ctx);

@@ -154,6 +154,13 @@ public final class CpuMeter {
     }
   }
 
+  /** Thread {@code tid} (-1: none) runs on the CPU from {@code now}, for the timeline. */
+  public void thread(int tid, long now) {
+    if (profile != null) {
+      profile.thread(tid, state, now);
+    }
+  }
+
   /** Enters function {@code name} from the current frame at {@code now}. */
   public void push(String name, long now) {
     if (profile != null) {

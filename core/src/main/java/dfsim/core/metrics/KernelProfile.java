@@ -37,6 +37,9 @@ public final class KernelProfile {
   private long[] sliceStart = new long[0];
   private long[] sliceEnd = new long[0];
   private int[] sliceFrame = new int[0];
+  private int[] sliceThread = new int[0];
+  /** The thread running on the CPU (-1: none, switching or idle), for the timeline. */
+  private int thread = -1;
   private int slices;
   private long cutAtNs = -1;
   private String spinLeaf = "spin";
@@ -118,6 +121,14 @@ public final class KernelProfile {
     }
   }
 
+  /** Thread {@code tid} (-1: none) runs on the CPU from {@code now}; the interval before closes in {@code state}. */
+  public void thread(int tid, CpuState state, long now) {
+    if (tid != thread) {
+      account(state, now);
+      thread = tid;
+    }
+  }
+
   /**
    * Also keeps a timeline of {@code [fromNs, toNs)}: the frame of every interval, at most
    * {@code limit} slices (the window is cut where they run out).
@@ -129,7 +140,8 @@ public final class KernelProfile {
   }
 
   private void slice(long start, long end, int frame) {
-    if (slices > 0 && sliceFrame[slices - 1] == frame && sliceEnd[slices - 1] == start) {
+    if (slices > 0 && sliceFrame[slices - 1] == frame && sliceThread[slices - 1] == thread
+        && sliceEnd[slices - 1] == start) {
       sliceEnd[slices - 1] = end;
       return;
     }
@@ -143,7 +155,9 @@ public final class KernelProfile {
       sliceStart = java.util.Arrays.copyOf(sliceStart, n);
       sliceEnd = java.util.Arrays.copyOf(sliceEnd, n);
       sliceFrame = java.util.Arrays.copyOf(sliceFrame, n);
+      sliceThread = java.util.Arrays.copyOf(sliceThread, n);
     }
+    sliceThread[slices] = thread;
     sliceStart[slices] = start;
     sliceEnd[slices] = end;
     sliceFrame[slices] = frame;
@@ -151,11 +165,11 @@ public final class KernelProfile {
   }
 
   /**
-   * A CPU's timeline as plain data: each slice's start, end and stack (an index into
-   * {@code stacks}, folded paths), in time order; {@code cutAtNs} where the window was cut (-1:
-   * not cut).
+   * A CPU's timeline as plain data: each slice's start, end, stack (an index into {@code stacks},
+   * folded paths) and running thread (-1: none), in time order; {@code cutAtNs} where the window
+   * was cut (-1: not cut).
    */
-  public record Timeline(List<String> stacks, long[] start, long[] end, int[] stack, long cutAtNs) {}
+  public record Timeline(List<String> stacks, long[] start, long[] end, int[] stack, int[] thread, long cutAtNs) {}
 
   /** The timeline kept so far, or null when none was asked for. */
   public Timeline timeline() {
@@ -172,7 +186,7 @@ public final class KernelProfile {
       });
     }
     return new Timeline(stacks, java.util.Arrays.copyOf(sliceStart, slices), java.util.Arrays.copyOf(sliceEnd, slices),
-        stack, cutAtNs);
+        stack, java.util.Arrays.copyOf(sliceThread, slices), cutAtNs);
   }
 
   /** The folded stacks ({@code a;b;c}) with their nanoseconds, those with none left out. */

@@ -32,6 +32,7 @@ final class KernelProfileTest {
     assertArrayEquals(new long[] {100, 200, 400}, t.start());
     assertArrayEquals(new long[] {200, 400, 500}, t.end());
     assertArrayEquals(new int[] {0, 1, 0}, t.stack());
+    assertArrayEquals(new int[] {-1, -1, -1}, t.thread());
     assertEquals(500, t.cutAtNs());
   }
 }
