@@ -20,12 +20,12 @@ final class Profiles {
   }
 
   /**
-   * The box's stacks as the tree a flame graph draws: {@code {name, value, children}} from the
-   * root "all", each node's value its total (itself and everything it called), children by name.
+   * Folded stacks as the tree a flame graph draws: {@code {name, value, children}} from the root
+   * "all", each node's value its total (itself and everything it called), children by name.
    */
-  static Map<String, Object> tree(Map<Integer, Map<String, Long>> profile) {
+  static Map<String, Object> tree(Map<String, Long> folded) {
     Node root = new Node("all");
-    box(profile).forEach((stack, ns) -> {
+    folded.forEach((stack, ns) -> {
       Node n = root;
       n.value += ns;
       for (String frame : stack.split(";")) {
@@ -58,10 +58,10 @@ final class Profiles {
   /** A function's self time: the nanoseconds of the stacks that end in it, summed over the box. */
   record Self(String function, long ns) {}
 
-  /** The {@code n} functions with the most self time, most first (ties by name). */
-  static java.util.List<Self> topSelf(Map<Integer, Map<String, Long>> profile, int n) {
+  /** The {@code n} functions of {@code folded} with the most self time, most first (ties by name). */
+  static java.util.List<Self> topSelf(Map<String, Long> folded, int n) {
     Map<String, Long> self = new TreeMap<>();
-    box(profile).forEach((stack, ns) -> self.merge(stack.substring(stack.lastIndexOf(';') + 1), ns, Long::sum));
+    folded.forEach((stack, ns) -> self.merge(stack.substring(stack.lastIndexOf(';') + 1), ns, Long::sum));
     return self.entrySet().stream()
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
         .limit(n).map(e -> new Self(e.getKey(), e.getValue())).toList();

@@ -115,7 +115,8 @@ final class Report {
     data.put("run", metrics);
     String flame = "";
     if (!profile.isEmpty()) {
-      data.put("profile", Profiles.tree(profile));
+      Map<String, Long> box = Profiles.box(profile);
+      data.put("profile", Profiles.tree(box));
       flame = """
           <h2>Where the time went: the simulated kernel's flame graph</h2>
           <p class="note">Every simulated nanosecond of every CPU, by the stack of kernel functions the
@@ -127,7 +128,7 @@ final class Report {
           <div id="flame"></div>
           <h3>Functions by self time (all CPUs)</h3>
           <table id="top-functions"><tr><th>function</th><th>self ns</th><th>share</th></tr>
-          """ + topFunctionRows(profile) + "</table>\n";
+          """ + topFunctionRows(box) + "</table>\n";
     }
     String body = "<h2>Summary</h2>\n<table id=\"headline\">\n" + headlineRows(metrics) + "</table>\n" + """
         <p class="note" id="cpu-range">Show CPUs <input id="cpu-from" type="number" min="0" size="4"> to
@@ -220,10 +221,11 @@ final class Report {
         diff ? resource(FLAME_CSS) : "");
   }
 
-  private static String topFunctionRows(Map<Integer, Map<String, Long>> profile) {
-    long all = Profiles.box(profile).values().stream().mapToLong(Long::longValue).sum();
+  /** The rows of the functions with the most self time in the box's stacks {@code box}. */
+  private static String topFunctionRows(Map<String, Long> box) {
+    long all = box.values().stream().mapToLong(Long::longValue).sum();
     StringBuilder sb = new StringBuilder();
-    for (Profiles.Self s : Profiles.topSelf(profile, TOP_FUNCTIONS)) {
+    for (Profiles.Self s : Profiles.topSelf(box, TOP_FUNCTIONS)) {
       sb.append("<tr><td>").append(escape(s.function())).append("</td><td>")
           .append(String.format(java.util.Locale.ROOT, "%,d", s.ns())).append("</td><td>")
           .append(String.format(java.util.Locale.ROOT, "%.1f%%", all > 0 ? 100.0 * s.ns() / all : 0))

@@ -37,15 +37,7 @@ final class Timelines {
           continue;
         }
         meta(g, "thread_name", id + 1, "name", "cpu " + id + " (s" + cpu.get("socket") + " d" + cpu.get("die") + ")");
-        g.writeStartObject();
-        g.writeStringField("name", "thread_sort_index");
-        g.writeStringField("ph", "M");
-        g.writeNumberField("pid", 1);
-        g.writeNumberField("tid", id + 1);
-        g.writeObjectFieldStart("args");
-        g.writeNumberField("sort_index", id);
-        g.writeEndObject();
-        g.writeEndObject();
+        sortIndex(g, id + 1, id);
         slices(g, id + 1, t);
         threads(g, id, t);
         if (t.cutAtNs() >= 0) {
@@ -71,6 +63,19 @@ final class Timelines {
         .orElse(-1);
   }
 
+  /** Orders track {@code tid} by {@code index} in the viewer (a CPU's thread track sorts with the CPU). */
+  private static void sortIndex(JsonGenerator g, int tid, int index) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("name", "thread_sort_index");
+    g.writeStringField("ph", "M");
+    g.writeNumberField("pid", 1);
+    g.writeNumberField("tid", tid);
+    g.writeObjectFieldStart("args");
+    g.writeNumberField("sort_index", index);
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
   private static void meta(JsonGenerator g, String name, int tid, String key, String value) throws IOException {
     g.writeStartObject();
     g.writeStringField("name", name);
@@ -90,15 +95,7 @@ final class Timelines {
 
   private static void threads(JsonGenerator g, int cpu, KernelProfile.Timeline t) throws IOException {
     meta(g, "thread_name", threadTrack(cpu), "name", "cpu " + cpu + " threads");
-    g.writeStartObject();
-    g.writeStringField("name", "thread_sort_index");
-    g.writeStringField("ph", "M");
-    g.writeNumberField("pid", 1);
-    g.writeNumberField("tid", threadTrack(cpu));
-    g.writeObjectFieldStart("args");
-    g.writeNumberField("sort_index", cpu);
-    g.writeEndObject();
-    g.writeEndObject();
+    sortIndex(g, threadTrack(cpu), cpu);
     int n = t.start().length;
     for (int i = 0; i < n; ) {
       int tid = t.thread()[i];

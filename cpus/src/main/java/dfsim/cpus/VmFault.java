@@ -76,13 +76,18 @@ final class VmFault {
     this.pmap = pmap;
   }
 
+  /** A fault of {@code t} begins at {@code now}: into vm_fault(), counted, its service timed from here. */
+  private void begins(SimThread t, long now) {
+    gd.meter.push("vm_fault", now);
+    gd.meter.add(CpuCounter.FAULTS, 1, now);
+    t.faultStart = now;
+  }
+
   /** A user program's fault on {@code f}'s page: the trap, then the lock (or the hash first). */
   void trap(SimThread t, Op.Fault f, LpContext ctx) {
     long now = ctx.now();
     gd.meter.enter(CpuState.BUSY, now);
-    gd.meter.push("vm_fault", now);
-    gd.meter.add(CpuCounter.FAULTS, 1, now);
-    t.faultStart = now;
+    begins(t, now);
     first = f.objectId();
     pindex = f.pindex();
     shared = false;
@@ -210,9 +215,7 @@ final class VmFault {
   void trapCow(SimThread t, Op.CowFault f, LpContext ctx) {
     long now = ctx.now();
     gd.meter.enter(CpuState.BUSY, now);
-    gd.meter.push("vm_fault", now);
-    gd.meter.add(CpuCounter.FAULTS, 1, now);
-    t.faultStart = now;
+    begins(t, now);
     KStep.Fault cow = new KStep.Fault(KStep.FaultKind.COW, f.shadow(), f.pindex(), f.vnode(), f.pindex());
     map = pmap.mapToken(t.spec.pid());
     holdsMap = mapToken.get(gd, map, gd.cost.trapNs(), ctx);
@@ -226,10 +229,7 @@ final class VmFault {
 
   /** A fault taken inside fork/exec's image paths (a {@link KStep.Fault}). */
   void trapInKernelPath(KStep.Fault f, LpContext ctx) {
-    long now = ctx.now();
-    gd.meter.push("vm_fault", now);
-    gd.meter.add(CpuCounter.FAULTS, 1, now);
-    gd.curthread.faultStart = now;
+    begins(gd.curthread, ctx.now());
     // The kernel path around this fault takes the map token as steps of its own.
     awaitingMap = false;
     holdsMap = false;

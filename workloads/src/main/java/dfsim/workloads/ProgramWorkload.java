@@ -558,10 +558,7 @@ public final class ProgramWorkload {
         known(c, path, Set.of("touch", "pages", "order", "write"));
         int m = mapping(c, "touch", path, mappings);
         Mapping map = mappings.get(m);
-        int pages = -1;
-        if (c.hasPath("pages") && !(c.getValue("pages").unwrapped() instanceof String all && all.equals("all"))) {
-          pages = intIn(c, "pages", 1, map.pages(), path);
-        }
+        int pages = pagesOrAll(c, map, path);
         String order = c.hasPath("order") ? string(c, "order", path) : "sequential";
         if (!order.equals("sequential") && !order.equals("random")) {
           throw new BadInputException(path + ".order = " + order + ": must be sequential | random");
@@ -601,10 +598,7 @@ public final class ProgramWorkload {
               + "threads, whose resident pages the model tracks per thread; madvise a per = thread or per = slice "
               + "mapping");
         }
-        int pages = -1;
-        if (c.hasPath("pages") && !(c.getValue("pages").unwrapped() instanceof String all && all.equals("all"))) {
-          pages = intIn(c, "pages", 1, map.pages(), path);
-        }
+        int pages = pagesOrAll(c, map, path);
         return new Madvise(m, pages);
       }
       case "token" -> {
@@ -742,6 +736,14 @@ public final class ProgramWorkload {
         return new Choice(weights, bodies);
       }
     }
+  }
+
+  /** A step's {@code pages}: 1..the mapping's pages, or -1 for {@code all} (and when left out). */
+  private static int pagesOrAll(Config c, Mapping map, String path) {
+    if (!c.hasPath("pages") || c.getValue("pages").unwrapped() instanceof String all && all.equals("all")) {
+      return -1;
+    }
+    return intIn(c, "pages", 1, map.pages(), path);
   }
 
   /** A mutex word's {@code per}: the process's page (the default) or the thread's own. */

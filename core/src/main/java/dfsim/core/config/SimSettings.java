@@ -69,10 +69,8 @@ public record SimSettings(
     long from;
     long to;
     try {
-      from = com.typesafe.config.ConfigFactory.parseString("d = \"" + v.substring(0, dots).trim() + "\"")
-          .getDuration("d").toNanos();
-      to = com.typesafe.config.ConfigFactory.parseString("d = \"" + v.substring(dots + 2).trim() + "\"")
-          .getDuration("d").toNanos();
+      from = durationNs(v.substring(0, dots));
+      to = durationNs(v.substring(dots + 2));
     } catch (com.typesafe.config.ConfigException e) {
       throw Settings.bad("metrics.trace", v, allowed);
     }
@@ -80,6 +78,11 @@ public record SimSettings(
       throw Settings.bad("metrics.trace", v, allowed);
     }
     return new long[] {from, to};
+  }
+
+  /** A duration as HOCON spells it ("1200us"), in ns. */
+  private static long durationNs(String text) {
+    return com.typesafe.config.ConfigFactory.parseString("d = \"" + text.trim() + "\"").getDuration("d").toNanos();
   }
 
   /**

@@ -137,11 +137,6 @@ public final class CpuMeter {
     return profile != null ? profile.timeline() : timeline;
   }
 
-  /** The kernel profile kept as the CPU runs, or null. */
-  public KernelProfile profile() {
-    return profile;
-  }
-
   /** The profile's folded stacks and their nanoseconds, or null without one. */
   public Map<String, Long> profileFolded() {
     return profile != null ? profile.folded() : folded;
