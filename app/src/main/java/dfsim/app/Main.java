@@ -27,6 +27,11 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     // Initialise logging before Pekko's threads race to do it (SLF4J would warn about replays).
     org.slf4j.LoggerFactory.getLogger(Main.class);
+    if (java.util.Arrays.asList(args).contains("--exit-with-parent")) {
+      // A worker its parent started is stopped by that parent, which says what was interrupted;
+      // the signal may come while the JVM starts, before NodeCommand has read its options.
+      Interrupts.onInterrupt(() -> null);
+    }
     Interrupts.install();
     int status = execute(args);
     Interrupts.finished();
