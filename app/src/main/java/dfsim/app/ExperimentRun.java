@@ -163,8 +163,8 @@ final class ExperimentRun {
 
   /**
    * Each variant's kernel profile: the profile.folded of its finished runs at its last sweep
-   * point (the most tasks, in a scale), summed over the seeds. Variants with none (profiles off,
-   * or runs made on other nodes of a cluster) are left out.
+   * point (the most tasks, in a scale), summed over the seeds. Variants with none (profiles off)
+   * are left out.
    */
   private static Map<String, Map<String, Long>> variantProfiles(Experiment ex, Path dir,
       Map<Experiment.Run, MetricsReport> finished) {
@@ -257,8 +257,8 @@ final class ExperimentRun {
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
     for (int k = 0; k < todo.size(); k++) {
       try {
-        keep(ex, dir, todo.get(k), MetricsReport.of(json.readValue(texts.get(k), java.util.LinkedHashMap.class)),
-            finished);
+        NodeCommand.Shipped back = json.readValue(texts.get(k), NodeCommand.Shipped.class);
+        keep(ex, dir, todo.get(k), MetricsReport.of(back.metrics(), back.profile()), finished);
       } catch (java.io.IOException e) {
         throw new IllegalStateException("a worker sent unreadable metrics: " + e.getMessage(), e);
       }

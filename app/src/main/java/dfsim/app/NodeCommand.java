@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import dfsim.core.actors.ClusterNode;
 import dfsim.core.actors.ClusterWorker;
+import dfsim.core.metrics.MetricsReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +31,9 @@ final class NodeCommand implements Callable<Integer> {
   static final String VERSION_PROPERTY = "dfsim.node.version";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What an experiment point run here sends back: its metrics.json tree and each CPU's kernel profile. */
+  record Shipped(Map<String, Object> metrics, Map<Integer, Map<String, Long>> profile) {}
 
   @Option(names = "--seed", required = true, paramLabel = "HOST:PORT",
       description = "the coordinator's address (printed by `dfsim cluster`)")
@@ -129,7 +134,8 @@ final class NodeCommand implements Callable<Integer> {
         @Override
         public String run(String engine, int threads) {
           try {
-            return JSON.writeValueAsString(sim.runOn(engine, threads).tree());
+            MetricsReport report = sim.runOn(engine, threads);
+            return JSON.writeValueAsString(new Shipped(report.tree(), report.profile()));
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }

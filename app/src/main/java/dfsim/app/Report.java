@@ -81,7 +81,9 @@ final class Report {
     h.put("spin share", String.format(java.util.Locale.ROOT, "%.1f%% of CPU time",
         cpuNs > 0 ? 100 * num(m.get("spin_ns")) / cpuNs : 0));
     long nodes = (long) num(run.get("nodes"));
-    h.put("engine", run.get("engine") + (nodes > 1 ? " on " + nodes + " JVMs" : ""));
+    long threads = (long) num(run.get("threads"));
+    h.put("engine", run.get("engine") + (nodes > 1 ? " on " + nodes + " JVMs" : "")
+        + (threads > 0 ? ", " + threads + (threads == 1 ? " thread" : " threads") : ""));
     h.put("simulated", String.format(java.util.Locale.ROOT, "%.3f ms (warm-up %.3f ms), %,.0f events",
         num(run.get("simulated_ns")) / 1e6, num(run.get("warmup_ns")) / 1e6, num(run.get("events"))));
     h.put("wall time", String.format(java.util.Locale.ROOT, "%,.0f ms", num(run.get("wall_ms"))));

@@ -93,10 +93,11 @@ final class RunCommand implements Callable<Integer> {
   /** Writes a run's outputs, the same for a run on one JVM or on a cluster. */
   static void write(Simulation sim, Path dir, MetricsReport report) {
     sim.write(dir, report);
-    long cut = Timelines.cutAt(report.timeline());
+    long cut = Timelines.cutAt(report.timeline(), report.freePages());
     if (cut >= 0) {
       System.err.println("dfsim: trace.json stops at " + cut + " ns of simulated time: the window needs more than "
-          + dfsim.core.config.SimSettings.MAX_TRACE_SLICES + " slices; narrow --trace");
+          + dfsim.core.config.SimSettings.MAX_TRACE_SLICES + " slices and IPI arrows or "
+          + dfsim.core.config.SimSettings.MAX_TRACE_COUNTER_SAMPLES + " free-page samples; narrow --trace");
     }
     Outputs.write(dir.resolve("report.html"),
         Report.run("dfsim run: " + sim.name() + ", seed " + sim.seed(), report.tree(), sim.renderedConfig(),

@@ -181,7 +181,7 @@ public final class Simulation {
     EngineResult r = engine.run(built.model(), progress);
     long wallMs = (System.nanoTime() - t0) / 1_000_000;
     RunMetrics metrics = engine.metrics(built.model(), built.topology().cpus(), r.simulatedNs());
-    RunInfo info = new RunInfo(name, seed(), engine.name(), engine.nodes(), Main.version(), true, r.simulatedNs(),
+    RunInfo info = new RunInfo(name, seed(), engine.name(), engine.nodes(), engine.threads(), Main.version(), true, r.simulatedNs(),
         built.sim().warmupNs(), r.events(), r.windows(), wallMs);
     return MetricsReport.build(info, metrics, built.topology(), built.plan().kind(), built.plan().opName());
   }
@@ -214,7 +214,8 @@ public final class Simulation {
             .mapToLong(t -> t.start()[0]).min().orElse(0);
         long to = report.timeline().values().stream().filter(t -> t.end().length > 0)
             .mapToLong(t -> t.end()[t.end().length - 1]).max().orElse(0);
-        Outputs.write(dir.resolve("trace.json"), Timelines.json("dfsim", report.timeline(), cpus, from, to));
+        Outputs.write(dir.resolve("trace.json"), Timelines.json("dfsim", report.timeline(), report.freePages(), cpus, from,
+            to));
       }
     } finally {
       Interrupts.writing().unlock();

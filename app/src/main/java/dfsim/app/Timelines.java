@@ -2,6 +2,7 @@ package dfsim.app;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dfsim.core.metrics.CounterTrace;
 import dfsim.core.metrics.KernelProfile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,15 +16,20 @@ import java.util.Map;
  * chrome://tracing and speedscope open. One track per CPU (a thread of the process "dfsim"),
  * named with its socket and die; on it the kernel functions the CPU was in as nested slices
  * (B/E events, the profile's stacks over time), spins as {@code spin:<what>} slices inside the
- * function that waits, idle as {@code idle}. Times are microseconds of simulated time, to the
- * nanosecond.
+ * function that waits, idle as {@code idle}; below it a track of the thread running on it. IPIs
+ * (TLB shootdowns, COW invalidations, wakeups) are flow arrows from the sending CPU's slice to the
+ * receiving CPU's; each memory node's free pages are a counter track. Times are microseconds of
+ * simulated time, to the nanosecond.
  */
 final class Timelines {
   private Timelines() {}
 
-  /** trace.json's bytes, from each CPU's timeline and metrics.json's cpus (for their names). */
-  static byte[] json(String title, Map<Integer, KernelProfile.Timeline> timelines, List<Map<String, Object>> cpus,
-      long fromNs, long toNs) {
+  /**
+   * trace.json's bytes, from each CPU's timeline, each node's free pages and metrics.json's cpus
+   * (for their names).
+   */
+  static byte[] json(String title, Map<Integer, KernelProfile.Timeline> timelines,
+      Map<Integer, CounterTrace.Samples> freePages, List<Map<String, Object>> cpus, long fromNs, long toNs) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
       g.writeStartObject();
@@ -40,10 +46,10 @@ final class Timelines {
         sortIndex(g, id + 1, id);
         slices(g, id + 1, t);
         threads(g, id, t);
-        if (t.cutAtNs() >= 0) {
-          cut = cut < 0 ? t.cutAtNs() : Math.min(cut, t.cutAtNs());
-        }
       }
+      flows(g, timelines);
+      freePages.forEach((node, samples) -> counter(g, "node " + node + " free pages", "free", samples));
+      cut = cutAt(timelines, freePages);
       g.writeEndArray();
       g.writeStringField("displayTimeUnit", "ns");
       g.writeObjectFieldStart("otherData");
@@ -57,10 +63,76 @@ final class Timelines {
     return out.toByteArray();
   }
 
-  /** The earliest time a CPU's timeline was cut at for lack of slices, or -1. */
-  static long cutAt(Map<Integer, KernelProfile.Timeline> timelines) {
-    return timelines.values().stream().mapToLong(KernelProfile.Timeline::cutAtNs).filter(c -> c >= 0).min()
-        .orElse(-1);
+  /** The earliest time a CPU's timeline or a node's counter was cut at for lack of room, or -1. */
+  static long cutAt(Map<Integer, KernelProfile.Timeline> timelines, Map<Integer, CounterTrace.Samples> freePages) {
+    return java.util.stream.LongStream.concat(
+        timelines.values().stream().mapToLong(KernelProfile.Timeline::cutAtNs),
+        freePages.values().stream().mapToLong(CounterTrace.Samples::cutAtNs)).filter(c -> c >= 0).min().orElse(-1);
+  }
+
+  /**
+   * Each IPI as a flow arrow ({@code s} on the sender's track, {@code f} bound to the enclosing
+   * slice on the receiver's), when the sender's track still has slices at its sending time.
+   */
+  private static void flows(JsonGenerator g, Map<Integer, KernelProfile.Timeline> timelines) throws IOException {
+    long id = 0;
+    for (Map.Entry<Integer, KernelProfile.Timeline> e : timelines.entrySet()) {
+      KernelProfile.Flows f = e.getValue().flows();
+      for (int i = 0; i < f.size(); i++) {
+        KernelProfile.Timeline from = timelines.get(f.from()[i]);
+        if (from == null || !covers(from, f.sentNs()[i])) {
+          continue;
+        }
+        id++;
+        flowEvent(g, "s", f.name()[i], id, f.from()[i] + 1, f.sentNs()[i]);
+        flowEvent(g, "f", f.name()[i], id, e.getKey() + 1, f.arrivedNs()[i]);
+      }
+    }
+  }
+
+  /** Whether a CPU's timeline has a slice at {@code ns}. */
+  private static boolean covers(KernelProfile.Timeline t, long ns) {
+    int n = t.start().length;
+    return n > 0 && ns >= t.start()[0] && ns < t.end()[n - 1];
+  }
+
+  private static void flowEvent(JsonGenerator g, String ph, String name, long id, int tid, long ns) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("name", name);
+    g.writeStringField("cat", "ipi");
+    g.writeStringField("ph", ph);
+    g.writeNumberField("id", id);
+    g.writeNumberField("pid", 1);
+    g.writeNumberField("tid", tid);
+    g.writeNumberField("ts", micros(ns));
+    if (ph.equals("f")) {
+      g.writeStringField("bp", "e");
+    }
+    g.writeEndObject();
+  }
+
+  /** A counter track: the value {@code key} of {@code name} at each sample. */
+  private static void counter(JsonGenerator g, String name, String key, CounterTrace.Samples s) {
+    try {
+      for (int i = 0; i < s.ns().length; i++) {
+        g.writeStartObject();
+        g.writeStringField("name", name);
+        g.writeStringField("ph", "C");
+        g.writeNumberField("pid", 1);
+        g.writeNumberField("ts", micros(s.ns()[i]));
+        g.writeObjectFieldStart("args");
+        g.writeNumberField(key, s.values()[i]);
+        g.writeEndObject();
+        g.writeEndObject();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Microseconds, exact to the nanosecond. */
+  private static java.math.BigDecimal micros(long ns) {
+    return new java.math.BigDecimal(ns).movePointLeft(3);
   }
 
   /** Orders track {@code tid} by {@code index} in the viewer (a CPU's thread track sorts with the CPU). */
@@ -109,8 +181,8 @@ final class Timelines {
         g.writeStringField("ph", "X");
         g.writeNumberField("pid", 1);
         g.writeNumberField("tid", threadTrack(cpu));
-        g.writeNumberField("ts", new java.math.BigDecimal(t.start()[i]).movePointLeft(3));
-        g.writeNumberField("dur", new java.math.BigDecimal(t.end()[j] - t.start()[i]).movePointLeft(3));
+        g.writeNumberField("ts", micros(t.start()[i]));
+        g.writeNumberField("dur", micros(t.end()[j] - t.start()[i]));
         g.writeEndObject();
       }
       i = j + 1;
@@ -155,8 +227,7 @@ final class Timelines {
     g.writeStringField("ph", ph);
     g.writeNumberField("pid", 1);
     g.writeNumberField("tid", tid);
-    // Microseconds, exact to the nanosecond.
-    g.writeNumberField("ts", new java.math.BigDecimal(ns).movePointLeft(3));
+    g.writeNumberField("ts", micros(ns));
     g.writeEndObject();
   }
 }

@@ -58,6 +58,8 @@ class ClusterTest {
     String actors = Cli.run(concat(new String[] {"run", "--engine", "actors", "--threads", "2", "--quiet",
         "--out", tmp.resolve("act").toString(), config}, d)).digest();
     assertEquals(sequential, actors);
+    assertEquals(1, JSON.readTree(tmp.resolve("seq/metrics.json").toFile()).get("run").get("threads").asInt());
+    assertEquals(2, JSON.readTree(tmp.resolve("act/metrics.json").toFile()).get("run").get("threads").asInt());
     if (extra != null) {
       JsonNode m = JSON.readTree(tmp.resolve("seq/metrics.json").toFile());
       assertTrue(m.get("totals").get("umtx_timeouts").asLong() > 0, "the sleeps time out");
@@ -70,6 +72,7 @@ class ClusterTest {
       assertEquals(sequential, c.digest(), nodes + " nodes");
       JsonNode run = JSON.readTree(out.resolve("metrics.json").toFile()).get("run");
       assertEquals(nodes, run.get("nodes").asInt());
+      assertEquals(nodes - 1, run.get("threads").asInt(), "the workers' dispatcher threads, one each");
       assertTrue(run.get("complete").asBoolean());
       assertTrue(c.err().contains("cluster formed: coordinator 127.0.0.1:"), c.err());
       // The same files as run, each complete.
@@ -179,7 +182,7 @@ class ClusterTest {
     }
   }
 
-  /** An experiment's points spread over a cluster give the results of a local run. */
+  /** An experiment's points spread over a cluster give the results and kernel profiles of a local run. */
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void experimentOnAClusterEqualsALocalOne() throws IOException {
@@ -203,7 +206,14 @@ class ClusterTest {
         ((com.fasterxml.jackson.databind.node.ObjectNode) x.get("run")).remove("wall_ms");
         ((com.fasterxml.jackson.databind.node.ObjectNode) y.get("run")).remove("wall_ms");
         assertEquals(x, y, p.toString());
+        for (String f : List.of("profile.folded", "profile-cpus.folded")) {
+          assertEquals(Files.readString(p.resolveSibling(f)), Files.readString(q.resolveSibling(f)), f + " of " + p);
+        }
       }
+    }
+    // And the variants' profiles the report's flame graphs draw.
+    for (String v : List.of("profile-pcpu-off.folded", "profile-pcpu-on.folded")) {
+      assertEquals(Files.readString(tmp.resolve("local").resolve(v)), Files.readString(tmp.resolve("cluster").resolve(v)), v);
     }
   }
 

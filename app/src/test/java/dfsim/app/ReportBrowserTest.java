@@ -110,6 +110,8 @@ final class ReportBrowserTest {
     assertEquals(String.format(java.util.Locale.ROOT, "%,.0f", measured.get("faults").asDouble() * 1e9
         / measured.get("window_ns").asDouble()), headline.get("faults per second").asText());
     assertEquals(metrics.get("run").get("digest").asText(), headline.get("digest").asText());
+    assertEquals(1, metrics.get("run").get("threads").asInt(), "run's default --threads");
+    assertEquals("actors, 1 thread", headline.get("engine").asText());
     // The heatmap shows spin: a cell is red-dominated where the series says the CPU spun most of it.
     JsonNode series = metrics.get("series");
     long interval = series.get("interval_ns").asLong();

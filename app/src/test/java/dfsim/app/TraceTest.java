@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code run --trace FROM..TO} writes trace.json in the Chrome Trace Event Format: one named track
  * per CPU whose B/E slices nest properly, cover every nanosecond of the window and, over the whole
  * run, give each function the time profile-cpus.folded gives it on that CPU; a narrower window
- * holds only its own slices.
+ * holds only its own slices. Every IPI a CPU received is a flow arrow from its sender; each memory
+ * node's free pages are a counter track that follows the node's queues.
  */
 final class TraceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,7 +32,7 @@ final class TraceTest {
     Map<Integer, Long> covered = new HashMap<>();
     for (JsonNode e : trace.get("traceEvents")) {
       String ph = e.get("ph").asText();
-      if (ph.equals("M") || ph.equals("X")) {
+      if (ph.equals("M") || ph.equals("X") || ph.equals("s") || ph.equals("f") || ph.equals("C")) {
         continue;
       }
       int tid = e.get("tid").asInt();
@@ -134,5 +135,131 @@ final class TraceTest {
     Cli none = Cli.run("run", "--out", tmp.resolve("n").toString(), "-D", "sim.end-time=1ms", "../conf/default.conf");
     assertEquals(0, none.exit(), none.err());
     assertTrue(!Files.exists(tmp.resolve("n").resolve("trace.json")), "no --trace, no trace.json");
+  }
+
+  private static long ns(JsonNode e) {
+    return new BigDecimal(e.get("ts").asText()).movePointRight(3).longValueExact();
+  }
+
+  /**
+   * Every IPI is an arrow: as many arrow heads on a CPU's track as metrics.json says it received,
+   * each from another CPU's track, sent at least latency.ipi before it arrived; the kinds each
+   * workload sends.
+   */
+  @Test
+  void everyIpiIsAnArrowFromItsSender(@TempDir Path tmp) throws Exception {
+    ipiArrows(tmp.resolve("storm"), java.util.Set.of("ipi: tlb shootdown"));
+    ipiArrows(tmp.resolve("cow"), java.util.Set.of("ipi: umtx wakeup", "ipi: cow invalidate"),
+        "-D", "workload.kind=cow-fork");
+    ipiArrows(tmp.resolve("tokens"), java.util.Set.of("ipi: wakeup"),
+        "-D", "workload.kind=token-storm", "-D", "workload.token-storm.handoff=true");
+  }
+
+  private static void ipiArrows(Path out, java.util.Set<String> kinds, String... d) throws Exception {
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--quiet", "--out",
+        out.toString(), "-D", "sim.end-time=2ms", "--trace", "0ms..2ms"));
+    args.addAll(java.util.List.of(d));
+    args.add("../conf/default.conf");
+    Cli r = Cli.run(args.toArray(String[]::new));
+    assertEquals(0, r.exit(), r.err());
+    JsonNode trace = JSON.readTree(out.resolve("trace.json").toFile());
+    JsonNode metrics = JSON.readTree(out.resolve("metrics.json").toFile());
+    long ipiNs = com.typesafe.config.ConfigFactory.parseFile(out.resolve("config.conf").toFile())
+        .getDuration("latency.ipi").toNanos();
+    Map<Long, JsonNode> sent = new HashMap<>();
+    Map<Integer, Integer> received = new HashMap<>();
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (JsonNode e : trace.get("traceEvents")) {
+      if (e.get("ph").asText().equals("s")) {
+        assertEquals(null, sent.put(e.get("id").asLong(), e), "one start per arrow");
+      }
+    }
+    for (JsonNode e : trace.get("traceEvents")) {
+      if (!e.get("ph").asText().equals("f")) {
+        continue;
+      }
+      JsonNode s = sent.remove(e.get("id").asLong());
+      assertTrue(s != null, "an arrow head has its start: " + e);
+      assertEquals(s.get("name"), e.get("name"));
+      assertEquals("e", e.get("bp").asText(), "bound to the slice the receiver is in");
+      assertTrue(s.get("tid").asInt() != e.get("tid").asInt(), "from another CPU: " + s + " " + e);
+      assertTrue(ns(e) - ns(s) >= ipiNs, "an IPI takes latency.ipi at least: " + s + " " + e);
+      received.merge(e.get("tid").asInt() - 1, 1, Integer::sum);
+      names.add(e.get("name").asText());
+    }
+    assertTrue(sent.isEmpty(), "every arrow ends: " + sent.values());
+    assertEquals(kinds, names);
+    for (JsonNode cpu : metrics.get("cpus")) {
+      assertEquals(cpu.get("ipis_received").asInt(), received.getOrDefault(cpu.get("id").asInt(), 0),
+          "arrows into cpu " + cpu.get("id"));
+    }
+  }
+
+  /** Each node's free pages over the window: [ns, value] in time order. */
+  private static Map<String, java.util.List<long[]>> counters(JsonNode trace) {
+    Map<String, java.util.List<long[]>> out = new java.util.TreeMap<>();
+    for (JsonNode e : trace.get("traceEvents")) {
+      if (e.get("ph").asText().equals("C")) {
+        out.computeIfAbsent(e.get("name").asText(), k -> new java.util.ArrayList<>())
+            .add(new long[] {ns(e), e.get("args").get("free").asLong()});
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A counter track per memory node that starts at the window's start, changes at every sample,
+   * and over the whole run ends at the free pages metrics.json gives the node; a narrower window's
+   * track is the whole run's seen through it.
+   */
+  @Test
+  void eachNodesFreePagesAreACounterTrack(@TempDir Path tmp) throws Exception {
+    String[] numa = {"-D", "sim.end-time=2ms", "-D", "workload.kind=munmap-storm", "../conf/kernels/e3c330f0.conf"};
+    Cli whole = Cli.run(concat(new String[] {"run", "--quiet", "--out", tmp.resolve("w").toString(), "--trace",
+        "0ms..2ms"}, numa));
+    assertEquals(0, whole.exit(), whole.err());
+    JsonNode metrics = JSON.readTree(tmp.resolve("w/metrics.json").toFile());
+    Map<String, java.util.List<long[]>> all = counters(JSON.readTree(tmp.resolve("w/trace.json").toFile()));
+    assertEquals(metrics.get("memory").size(), all.size(), "a track per node: " + all.keySet());
+    int takenAndFreed = 0;
+    for (JsonNode node : metrics.get("memory")) {
+      java.util.List<long[]> track = all.get("node " + node.get("node").asInt() + " free pages");
+      assertEquals(0, track.get(0)[0], "from the window's start");
+      boolean fell = false;
+      boolean rose = false;
+      for (int i = 1; i < track.size(); i++) {
+        assertTrue(track.get(i)[0] > track.get(i - 1)[0], "in time order");
+        assertTrue(track.get(i)[1] != track.get(i - 1)[1], "a sample where the value changed");
+        fell |= track.get(i)[1] < track.get(i - 1)[1];
+        rose |= track.get(i)[1] > track.get(i - 1)[1];
+      }
+      assertEquals(node.get("free_pages").asLong(), track.get(track.size() - 1)[1], "node " + node.get("node"));
+      takenAndFreed += fell && rose ? 1 : 0;
+    }
+    assertEquals(2, takenAndFreed, "pages taken and freed on both nodes");
+    Cli part = Cli.run(concat(new String[] {"run", "--quiet", "--out", tmp.resolve("p").toString(), "--trace",
+        "1ms..1200us"}, numa));
+    assertEquals(0, part.exit(), part.err());
+    Map<String, java.util.List<long[]>> window = counters(JSON.readTree(tmp.resolve("p/trace.json").toFile()));
+    assertEquals(all.keySet(), window.keySet());
+    all.forEach((name, track) -> {
+      java.util.List<String> seen = new java.util.ArrayList<>();
+      long before = track.get(0)[1];
+      for (long[] x : track) {
+        if (x[0] <= 1_000_000) {
+          before = x[1];
+        } else if (x[0] < 1_200_000) {
+          seen.add(x[0] + "=" + x[1]);
+        }
+      }
+      seen.add(0, 1_000_000 + "=" + before);
+      assertEquals(seen, window.get(name).stream().map(x -> x[0] + "=" + x[1]).toList(), name);
+    });
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 }

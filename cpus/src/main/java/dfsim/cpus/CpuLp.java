@@ -132,7 +132,8 @@ public final class CpuLp implements LogicalProcess {
       }
     } else if (message instanceof UmtxUserDone u) {
       umtx.onUserDone(u, ctx);
-    } else if (message instanceof CowInvalidate) {
+    } else if (message instanceof CowInvalidate c) {
+      gd.meter.flow(CowInvalidate.FLOW, c.origin(), c.sentNs(), ctx.now());
       inval.onCowInvalidate(ctx.now());
     } else if (message instanceof StaleMapping) {
       inval.onStale(ctx.now());
@@ -174,6 +175,7 @@ public final class CpuLp implements LogicalProcess {
         mmap.onShootdownDone(tail, ctx);
       }
     } else if (message instanceof IpiWakeup w) {
+      gd.meter.flow(IpiWakeup.FLOW, w.fromCpu(), w.sentNs(), ctx.now());
       gd.meter.add(CpuCounter.IPIS_RECEIVED, 1, ctx.now());
       lwkt.wakeup(w.tid(), ctx);
     } else if (message instanceof ThreadStart s) {

@@ -204,6 +204,7 @@ final class KernUmtx {
           gd.meter.add(CpuCounter.UMTX_TIMEOUTS, 1, now);
         }
         if (u.ipi()) {
+          gd.meter.flow(UmtxSleepDone.FLOW, u.ipiFrom(), u.ipiSentNs(), now);
           gd.meter.add(CpuCounter.IPIS_RECEIVED, 1, now);
         }
         if (asleep.remove(t.spec.tid()) == null) {

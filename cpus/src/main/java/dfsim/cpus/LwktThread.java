@@ -90,7 +90,7 @@ final class LwktThread {
       wakeup(tid, ctx);
     } else {
       gd.meter.add(CpuCounter.IPIS_SENT, 1, ctx.now());
-      gd.send(gd.layout.schedulerLp(gd.topo.socketOf(gd.cpu)), 0, new WakeupRequest(tid, gd.cpu), ctx);
+      gd.send(gd.layout.schedulerLp(gd.topo.socketOf(gd.cpu)), 0, new WakeupRequest(tid, gd.cpu, ctx.now()), ctx);
     }
   }
 

@@ -72,7 +72,7 @@ final class PmapInval {
     for (int target : pmap.pmActive(pid)) {
       if (target != gd.cpu) {
         int lp = gd.layout.cpuLp(target);
-        ctx.send(lp, work + Math.max(gd.topo.latencies().ipiNs(), ctx.latencyTo(lp)), new TlbShootdown(gd.cpu, 1));
+        ctx.send(lp, work + Math.max(gd.topo.latencies().ipiNs(), ctx.latencyTo(lp)), new TlbShootdown(gd.cpu, 1, ctx.now() + work));
         sent++;
       }
     }
@@ -103,6 +103,7 @@ final class PmapInval {
 
   /** A target of an invalidation IPI: invalidate, then clear its bit in the originator's done mask. */
   void onShootdown(TlbShootdown d, LpContext ctx) {
+    gd.meter.flow(TlbShootdown.FLOW, d.origin(), d.sentNs(), ctx.now());
     flushed(ctx.now());
     gd.meter.add(CpuCounter.IPIS_RECEIVED, 1, ctx.now());
     gd.meter.add(CpuCounter.TLB_INVALIDATIONS, 1, ctx.now());

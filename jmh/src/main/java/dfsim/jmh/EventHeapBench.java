@@ -33,7 +33,7 @@ public class EventHeapBench {
   @Param({"64", "1024", "16384"})
   int size;
 
-  private final SimMessage message = new IpiWakeup(0, 0);
+  private final SimMessage message = new IpiWakeup(0, 0, 0);
   private EventHeap heap;
   private java.util.PriorityQueue<Ev> reference;
   private long[] delays;

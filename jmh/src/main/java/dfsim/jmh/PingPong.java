@@ -44,7 +44,7 @@ final class PingPong {
     @Override
     public void start(LpContext ctx) {
       if (id == 0) {
-        ctx.send((id + 1) % lps, latencyNs, new IpiWakeup(0, id));
+        ctx.send((id + 1) % lps, latencyNs, new IpiWakeup(0, id, 0));
       }
     }
 

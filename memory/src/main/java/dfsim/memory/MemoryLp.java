@@ -4,6 +4,7 @@ import dfsim.core.config.Costs;
 import dfsim.core.config.LwktSettings;
 import dfsim.core.config.VmPageSettings;
 import dfsim.core.kernel.VmFaultPage;
+import dfsim.core.metrics.CounterTrace;
 import dfsim.core.metrics.CpuCounter;
 import dfsim.core.metrics.LiveCpus;
 import dfsim.core.metrics.LockClass;
@@ -46,6 +47,8 @@ public final class MemoryLp implements LogicalProcess {
   private final UmtxSleepQueues umtx;
   /** pvzone's global list, on node 0 only (kernel memory lives there). */
   private final VmZone zone;
+  /** The free pages in this node's queues over the trace window, or null without a trace. */
+  private CounterTrace freePages;
 
   public MemoryLp(int node, LpLayout layout, Costs cost, VmPageSettings vm, LwktSettings lwkt, long tickNs,
       VmFaultPage faultPage, WorkloadPlan plan) {
@@ -58,6 +61,11 @@ public final class MemoryLp implements LogicalProcess {
     int owner = plan.threads().isEmpty() ? 0 : plan.threads().get(0).pid();
     this.umtx = new UmtxSleepQueues(n, words, new MutexPageCow(n, words, faultPage, plan.pmActive(owner)), tickNs);
     this.zone = node == 0 ? new VmZone(n) : null;
+  }
+
+  /** Keeps the node's free pages over {@code [fromNs, toNs)} for trace.json, at most {@code limit} samples. */
+  public void traceFreePages(long fromNs, long toNs, int limit) {
+    freePages = new CounterTrace(fromNs, toNs, limit, pages.free());
   }
 
   @Override
@@ -78,8 +86,10 @@ public final class MemoryLp implements LogicalProcess {
       objects.onRead(e, ctx);
     } else if (message instanceof PageAlloc a) {
       pages.onAlloc(a, ctx);
+      freePagesChanged(ctx);
     } else if (message instanceof PageFree f) {
       pages.onFree(f, ctx);
+      freePagesChanged(ctx);
     } else if (message instanceof UmtxUser u) {
       umtx.onUser(u, ctx);
     } else if (message instanceof UmtxSleep u) {
@@ -104,6 +114,12 @@ public final class MemoryLp implements LogicalProcess {
       zone.onFree(z, ctx);
     } else {
       throw new IllegalStateException("memory node " + n.node + " cannot handle " + message);
+    }
+  }
+
+  private void freePagesChanged(LpContext ctx) {
+    if (freePages != null) {
+      freePages.set(pages.free(), ctx.now());
     }
   }
 
@@ -132,6 +148,9 @@ public final class MemoryLp implements LogicalProcess {
     node.put("vm_page_hash_bytes", hash.kernelBytes());
     umtx.report(endTime, node);
     metrics.addMemoryNode(n.node, node);
+    if (freePages != null) {
+      metrics.addFreePages(n.node, freePages.samples());
+    }
   }
 
   /** Records every token grant and release from now on and returns the list (for tests). */

@@ -66,7 +66,7 @@ final class MutexPageCow {
     for (int r = 0; r < rounds && !others.isEmpty(); r++) {
       for (int c : others) {
         int lp = n.layout.cpuLp(c);
-        ctx.send(lp, ns + Math.max(ipiNs, ctx.latencyTo(lp)), new CowInvalidate(cpu));
+        ctx.send(lp, ns + Math.max(ipiNs, ctx.latencyTo(lp)), new CowInvalidate(cpu, ctx.now() + ns));
       }
       ns += ipiNs + (others.size() - 1) * n.cost.ipiExtraReceiverNs();
       ipis += others.size();

@@ -66,18 +66,25 @@ final class UmtxSleepQueues {
         UmtxWords.Sleeper sl = it.next();
         if (!sl.asleep && sl.request.expected() != umtx.valueSeenBy(w, sl, u.object())) {
           it.remove();
-          reply(sl, UmtxSleepDone.Outcome.BUSY, doneAfter, false, ctx);
+          reply(sl, UmtxSleepDone.Outcome.BUSY, doneAfter, ctx);
         }
       }
     }
   }
 
-  private void reply(UmtxWords.Sleeper s, UmtxSleepDone.Outcome outcome, long afterNs, boolean ipi, LpContext ctx) {
+  private void reply(UmtxWords.Sleeper s, UmtxSleepDone.Outcome outcome, long afterNs, LpContext ctx) {
+    reply(s, outcome, afterNs, -1, 0, ctx);
+  }
+
+  /** Replies to the sleeper; {@code ipiFrom} (-1: none) sent the wakeup IPI at {@code ipiSentNs}. */
+  private void reply(UmtxWords.Sleeper s, UmtxSleepDone.Outcome outcome, long afterNs, int ipiFrom, long ipiSentNs,
+      LpContext ctx) {
     // The call's first reply carries the COW its write resolution made.
     Cow c = s.cow == null ? Cow.NONE : s.cow;
     s.cow = null;
     n.reply(s.request.cpu(), afterNs,
-        new UmtxSleepDone(s.request.tid(), s.request.mutex(), outcome, ipi, c.ns(), c.ipis()), ctx);
+        new UmtxSleepDone(s.request.tid(), s.request.mutex(), outcome, ipiFrom, ipiSentNs, c.ns(), c.ipis()),
+        ctx);
   }
 
   void onSleep(UmtxSleep u, LpContext ctx) {
@@ -87,7 +94,7 @@ final class UmtxSleepQueues {
     s.gen = umtx.page(u.object()).gen;
     s.cow = c;
     if (w.value != u.expected()) {
-      reply(s, UmtxSleepDone.Outcome.BUSY, c.ns(), false, ctx);
+      reply(s, UmtxSleepDone.Outcome.BUSY, c.ns(), ctx);
       return;
     }
     w.sleepers.add(s);
@@ -103,12 +110,12 @@ final class UmtxSleepQueues {
     }
     if (umtx.valueSeenBy(w, s, p.object()) != s.request.expected()) {
       w.sleepers.remove(s);
-      reply(s, UmtxSleepDone.Outcome.BUSY, 0, false, ctx);
+      reply(s, UmtxSleepDone.Outcome.BUSY, 0, ctx);
       return;
     }
     s.asleep = true;
     s.asleepAt = ctx.now();
-    reply(s, UmtxSleepDone.Outcome.SLEEPING, 0, false, ctx);
+    reply(s, UmtxSleepDone.Outcome.SLEEPING, 0, ctx);
     if (s.request.timeoutNs() > 0) {
       // The callout fires on the tick at or after the timeout, in whole ticks.
       long now = ctx.now();
@@ -123,7 +130,7 @@ final class UmtxSleepQueues {
     if (s != null && s.asleep) {
       w.sleepers.remove(s);
       slept(s, ctx.now());
-      reply(s, UmtxSleepDone.Outcome.TIMEDOUT, 0, false, ctx);
+      reply(s, UmtxSleepDone.Outcome.TIMEDOUT, 0, ctx);
     }
   }
 
@@ -183,7 +190,11 @@ final class UmtxSleepQueues {
   private long wakeSleeper(UmtxWords.Sleeper s, int by, long afterNs, LpContext ctx) {
     slept(s, ctx.now());
     long ipi = s.request.cpu() == by ? 0 : n.topo.latencies().ipiNs();
-    reply(s, UmtxSleepDone.Outcome.WOKEN, afterNs + ipi, ipi > 0, ctx);
+    if (ipi > 0) {
+      reply(s, UmtxSleepDone.Outcome.WOKEN, afterNs + ipi, by, ctx.now() + afterNs, ctx);
+    } else {
+      reply(s, UmtxSleepDone.Outcome.WOKEN, afterNs, ctx);
+    }
     return ipi;
   }
 

@@ -64,7 +64,7 @@ public final class LwktSchedulerLp implements LogicalProcess {
   public void handle(SimMessage message, int sourceLp, LpContext ctx) {
     if (message instanceof WakeupRequest w) {
       int lp = layout.cpuLp(plan.cpuOf(w.tid()));
-      ctx.send(lp, Math.max(layout.topology().latencies().ipiNs(), ctx.latencyTo(lp)), new IpiWakeup(w.tid(), w.fromCpu()));
+      ctx.send(lp, Math.max(layout.topology().latencies().ipiNs(), ctx.latencyTo(lp)), new IpiWakeup(w.tid(), w.fromCpu(), w.sentNs()));
     } else {
       throw new IllegalStateException("scheduler of socket " + socket + " cannot handle " + message);
     }

@@ -53,7 +53,11 @@ public final class ModelFactory {
     }
     VmFaultPage faultPage = VmFaultPage.of(fault.enterPmap());
     for (int n = 0; n < topo.nodes(); n++) {
-      lps.add(new MemoryLp(n, layout, cost, vm, lwkt, sim.tickNs(), faultPage, plan));
+      MemoryLp memory = new MemoryLp(n, layout, cost, vm, lwkt, sim.tickNs(), faultPage, plan);
+      if (sim.trace()) {
+        memory.traceFreePages(sim.traceFromNs(), sim.traceToNs(), SimSettings.MAX_TRACE_COUNTER_SAMPLES / topo.nodes());
+      }
+      lps.add(memory);
     }
     for (int so = 0; so < topo.sockets(); so++) {
       lps.add(new LwktSchedulerLp(so, layout, plan));

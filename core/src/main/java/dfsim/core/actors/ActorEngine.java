@@ -59,6 +59,16 @@ public final class ActorEngine implements Engine {
         + "affinity-pool-executor { parallelism-min = " + threads + ", parallelism-max = " + threads + " } }");
   }
 
+  /** The dispatcher threads the settings of {@link #dispatcher} give, read back from a system's config. */
+  static int threadsOf(Config config) {
+    return config.getInt(DISPATCHER + ".thread-pool-executor.fixed-pool-size");
+  }
+
+  @Override
+  public int threads() {
+    return threads;
+  }
+
   @Override
   public String name() {
     return "actors";

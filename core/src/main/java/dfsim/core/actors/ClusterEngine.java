@@ -25,6 +25,7 @@ public final class ClusterEngine implements Engine {
   private final ClusterRun.Shipment shipment;
   private final java.util.function.Consumer<String> say;
   private RunMetrics metrics;
+  private int threads;
 
   /**
    * An engine on {@code node} with {@code workers} worker nodes (each must join within
@@ -49,6 +50,12 @@ public final class ClusterEngine implements Engine {
     return "actors";
   }
 
+  /** The dispatcher threads of all workers together, once the run has ended. */
+  @Override
+  public int threads() {
+    return threads;
+  }
+
   @Override
   public int nodes() {
     return workers + 1;
@@ -63,6 +70,7 @@ public final class ClusterEngine implements Engine {
         "run", org.apache.pekko.actor.typed.Props.empty());
     ClusterRun.Outcome o = await(outcome);
     metrics = o.metrics();
+    threads = o.threads();
     return o.result();
   }
 

@@ -39,9 +39,12 @@ public final class ClusterProtocol {
   public record Assign(String config, String hash, String version, int[] lps,
       ActorRef<CoordinatorEvent> replyTo) implements WorkerCommand, CborMessage {}
 
-  /** Worker -> coordinator: the LP actors of {@code lps}, in that order, and their window hub. */
+  /**
+   * Worker -> coordinator: the LP actors of {@code lps}, in that order, their window hub, and the
+   * dispatcher threads they run on.
+   */
   public record Hosted(ActorRef<WorkerCommand> worker, int[] lps, List<ActorRef<LpCommand>> refs,
-      ActorRef<CoordinatorCommand> hub) implements CoordinatorEvent, CborMessage {}
+      ActorRef<CoordinatorCommand> hub, int threads) implements CoordinatorEvent, CborMessage {}
 
   /** Worker -> coordinator: the worker will not take part; {@code reason} is one line. */
   public record Refused(ActorRef<WorkerCommand> worker, String reason) implements CoordinatorEvent, CborMessage {}

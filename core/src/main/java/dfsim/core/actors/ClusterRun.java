@@ -34,7 +34,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class ClusterRun extends ClusterSession {
   /** What a clustered run gives: the engine's result and the merged metrics. */
-  record Outcome(EngineResult result, RunMetrics metrics) {}
+  /** How the run ended, its metrics, and the dispatcher threads of all workers together. */
+  record Outcome(EngineResult result, RunMetrics metrics, int threads) {}
 
   /** The resolved configuration the workers build the model from, and each socket's LPs. */
   record Shipment(String config, String hash, String version, int cpus, int[][] socketLps) {}
@@ -51,6 +52,8 @@ final class ClusterRun extends ClusterSession {
   private final List<ActorRef<CoordinatorCommand>> hubs = new ArrayList<>();
   private final int[] hubOf;
   private int hosted;
+  /** The dispatcher threads of the workers that have hosted their LPs. */
+  private int threads;
   private int collected;
   private EngineResult result;
   private RunMetrics metrics;
@@ -108,6 +111,7 @@ final class ClusterRun extends ClusterSession {
   private Behavior<CoordinatorEvent> onHosted(Hosted h) {
     int hubIndex = hubs.size();
     hubs.add(h.hub());
+    threads += h.threads();
     for (int i = 0; i < h.lps().length; i++) {
       lps.set(h.lps()[i], h.refs().get(i));
       hubOf[h.lps()[i]] = hubIndex;
@@ -207,7 +211,7 @@ final class ClusterRun extends ClusterSession {
 
   @Override
   protected void done() {
-    outcome.complete(new Outcome(result, metrics));
+    outcome.complete(new Outcome(result, metrics, threads));
   }
 
   @Override

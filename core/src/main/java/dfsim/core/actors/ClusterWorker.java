@@ -72,7 +72,10 @@ public final class ClusterWorker extends AbstractBehavior<WorkerCommand> {
     /** Returns the CPU count (the size of the metrics the LPs report into). */
     int cpus();
 
-    /** Runs the configuration whole (an experiment point) and returns its metrics.json text. */
+    /**
+     * Runs the configuration whole (an experiment point) and returns its metrics.json tree and
+     * kernel profile as one JSON text ({@code {"metrics": ..., "profile": {cpu: {stack: ns}}}}).
+     */
     String run(String engine, int threads);
   }
 
@@ -179,7 +182,8 @@ public final class ClusterWorker extends AbstractBehavior<WorkerCommand> {
       refs.add(getContext().spawn(LpActor.create(lp, model), "lp-" + id, props));
     }
     hub = getContext().spawn(WindowHub.create(a.lps(), List.copyOf(refs)), "hub", props);
-    a.replyTo().tell(new Hosted(getContext().getSelf(), a.lps(), List.copyOf(refs), hub));
+    a.replyTo().tell(new Hosted(getContext().getSelf(), a.lps(), List.copyOf(refs), hub,
+        ActorEngine.threadsOf(getContext().getSystem().settings().config())));
     return this;
   }
 

@@ -19,6 +19,9 @@ public record SimSettings(
   /** The most slices trace.json holds, over all CPUs; a window that would need more is cut. */
   public static final int MAX_TRACE_SLICES = 500_000;
 
+  /** The most samples trace.json's counter tracks (free pages per node) hold, over all nodes. */
+  public static final int MAX_TRACE_COUNTER_SAMPLES = 100_000;
+
   /** Whether CPUs record a timeline ({@code metrics.trace}). */
   public boolean trace() {
     return traceToNs > traceFromNs;

@@ -132,6 +132,13 @@ public final class CpuMeter {
     profile.trace(fromNs, toNs, limit);
   }
 
+  /** An IPI sent by CPU {@code from} at {@code sentNs} arrived here at {@code now}: an arrow on the timeline. */
+  public void flow(String name, int from, long sentNs, long now) {
+    if (profile != null) {
+      profile.flow(name, from, sentNs, now);
+    }
+  }
+
   /** The timeline kept (or carried), or null. */
   public KernelProfile.Timeline timeline() {
     return profile != null ? profile.timeline() : timeline;

@@ -38,6 +38,12 @@ public final class KernelProfile {
   private long[] sliceEnd = new long[0];
   private int[] sliceFrame = new int[0];
   private int[] sliceThread = new int[0];
+  /** The IPIs that reached this CPU in the window, sent from inside it: what, from where, when sent and arrived. */
+  private String[] flowName = new String[0];
+  private int[] flowFrom = new int[0];
+  private long[] flowSent = new long[0];
+  private long[] flowArrived = new long[0];
+  private int flows;
   /** The thread running on the CPU (-1: none, switching or idle), for the timeline. */
   private int thread = -1;
   private int slices;
@@ -139,13 +145,41 @@ public final class KernelProfile {
     traceLimit = limit;
   }
 
+  /**
+   * An IPI ({@code name}) sent by CPU {@code from} at {@code sentNs} reached this CPU at
+   * {@code now}: kept as an arrow when both ends lie in the window. It takes one of the slices;
+   * when they run out, the timeline is cut here (the interval it ends keeps the one left for it).
+   */
+  public void flow(String name, int from, long sentNs, long now) {
+    if (sentNs < traceFrom || now >= traceTo || now < traceFrom) {
+      return;
+    }
+    if (slices + flows + 1 >= traceLimit) {
+      cutAtNs = now;
+      traceTo = now;
+      return;
+    }
+    if (flows == flowName.length) {
+      int n = Math.max(16, flows * 2);
+      flowName = java.util.Arrays.copyOf(flowName, n);
+      flowFrom = java.util.Arrays.copyOf(flowFrom, n);
+      flowSent = java.util.Arrays.copyOf(flowSent, n);
+      flowArrived = java.util.Arrays.copyOf(flowArrived, n);
+    }
+    flowName[flows] = name;
+    flowFrom[flows] = from;
+    flowSent[flows] = sentNs;
+    flowArrived[flows] = now;
+    flows++;
+  }
+
   private void slice(long start, long end, int frame) {
     if (slices > 0 && sliceFrame[slices - 1] == frame && sliceThread[slices - 1] == thread
         && sliceEnd[slices - 1] == start) {
       sliceEnd[slices - 1] = end;
       return;
     }
-    if (slices == traceLimit) {
+    if (slices + flows == traceLimit) {
       cutAtNs = start;
       traceTo = start;
       return;
@@ -167,9 +201,17 @@ public final class KernelProfile {
   /**
    * A CPU's timeline as plain data: each slice's start, end, stack (an index into {@code stacks},
    * folded paths) and running thread (-1: none), in time order; {@code cutAtNs} where the window
-   * was cut (-1: not cut).
+   * was cut (-1: not cut); the IPIs that arrived, in time order.
    */
-  public record Timeline(List<String> stacks, long[] start, long[] end, int[] stack, int[] thread, long cutAtNs) {}
+  public record Timeline(List<String> stacks, long[] start, long[] end, int[] stack, int[] thread, long cutAtNs,
+      Flows flows) {}
+
+  /** IPIs that reached a CPU: each one's name, sending CPU, and when it was sent and arrived. */
+  public record Flows(String[] name, int[] from, long[] sentNs, long[] arrivedNs) {
+    public int size() {
+      return name.length;
+    }
+  }
 
   /** The timeline kept so far, or null when none was asked for. */
   public Timeline timeline() {
@@ -186,7 +228,9 @@ public final class KernelProfile {
       });
     }
     return new Timeline(stacks, java.util.Arrays.copyOf(sliceStart, slices), java.util.Arrays.copyOf(sliceEnd, slices),
-        stack, java.util.Arrays.copyOf(sliceThread, slices), cutAtNs);
+        stack, java.util.Arrays.copyOf(sliceThread, slices), cutAtNs,
+        new Flows(java.util.Arrays.copyOf(flowName, flows), java.util.Arrays.copyOf(flowFrom, flows),
+            java.util.Arrays.copyOf(flowSent, flows), java.util.Arrays.copyOf(flowArrived, flows)));
   }
 
   /** The folded stacks ({@code a;b;c}) with their nanoseconds, those with none left out. */

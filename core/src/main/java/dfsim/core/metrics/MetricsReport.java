@@ -24,6 +24,8 @@ public final class MetricsReport {
   private final Map<Integer, Map<String, Long>> profile = new java.util.TreeMap<>();
   /** Each CPU's timeline, by CPU id; empty without one. Not digested. */
   private final Map<Integer, KernelProfile.Timeline> timeline = new java.util.TreeMap<>();
+  /** Each memory node's free pages over the trace window, by node; empty without one. Not digested. */
+  private final Map<Integer, CounterTrace.Samples> freePages = new java.util.TreeMap<>();
 
   private MetricsReport(Map<String, Object> root, String digest) {
     this.root.putAll(root);
@@ -34,6 +36,13 @@ public final class MetricsReport {
   @SuppressWarnings("unchecked")
   public static MetricsReport of(Map<String, Object> tree) {
     return new MetricsReport(tree, (String) ((Map<String, Object>) tree.get("run")).get("digest"));
+  }
+
+  /** Returns the report a metrics.json tree holds, with each CPU's kernel profile. */
+  public static MetricsReport of(Map<String, Object> tree, Map<Integer, Map<String, Long>> profile) {
+    MetricsReport r = of(tree);
+    r.profile.putAll(profile);
+    return r;
   }
 
   /** Returns the tree to write as metrics.json. */
@@ -53,6 +62,11 @@ public final class MetricsReport {
   /** Each CPU's timeline ({@code metrics.trace}), by CPU id; empty without one. */
   public Map<Integer, KernelProfile.Timeline> timeline() {
     return timeline;
+  }
+
+  /** Each memory node's free pages over the trace window, by node; empty without one. */
+  public Map<Integer, CounterTrace.Samples> freePages() {
+    return freePages;
   }
 
   /** Returns the result digest. */
@@ -137,6 +151,7 @@ public final class MetricsReport {
     r.put("seed", run.seed());
     r.put("engine", run.engine());
     r.put("nodes", run.nodes());
+    r.put("threads", run.threads());
     r.put("version", run.version());
     r.put("complete", run.complete());
     r.put("simulated_ns", run.simulatedNs());
@@ -158,6 +173,7 @@ public final class MetricsReport {
         report.timeline.put(c, t);
       }
     }
+    report.freePages.putAll(m.freePages());
     return report;
   }
 

@@ -6,6 +6,7 @@ public record RunInfo(
     long seed,
     String engine,
     int nodes,
+    int threads,
     String version,
     boolean complete,
     long simulatedNs,

@@ -14,6 +14,8 @@ public final class RunMetrics {
   private final Map<LockClass, ContentionStats> contention = new EnumMap<>(LockClass.class);
   /** Each memory node's report, by node. */
   private final java.util.SortedMap<Integer, Map<String, Object>> memory = new java.util.TreeMap<>();
+  /** Each memory node's free pages over the trace window, by node (empty without a trace). */
+  private final java.util.SortedMap<Integer, CounterTrace.Samples> freePages = new java.util.TreeMap<>();
 
   public RunMetrics(int cpus) {
     this.cpus = new CpuMeter[cpus];
@@ -38,14 +40,14 @@ public final class RunMetrics {
    * bounded size and the coordinator can {@link #merge} them into the same metrics one JVM gives.
    */
   public record Part(CpuMeter.Saved cpu, Map<Integer, long[]> extras, Map<LockClass, long[]> contention,
-      Map<Integer, Map<String, Object>> memory) {}
+      Map<Integer, Map<String, Object>> memory, Map<Integer, CounterTrace.Samples> freePages) {}
 
   /** Returns what was reported here: one part per CPU meter, then the rest. */
   public java.util.List<Part> parts() {
     java.util.List<Part> out = new java.util.ArrayList<>();
     for (CpuMeter m : cpus) {
       if (m != null) {
-        out.add(new Part(m.save(), Map.of(), Map.of(), Map.of()));
+        out.add(new Part(m.save(), Map.of(), Map.of(), Map.of(), Map.of()));
       }
     }
     Map<Integer, long[]> extras = new java.util.TreeMap<>();
@@ -56,7 +58,7 @@ public final class RunMetrics {
     }
     Map<LockClass, long[]> locks = new EnumMap<>(LockClass.class);
     contention.forEach((c, s) -> locks.put(c, new long[] {s.acquires, s.contended, s.waitNs, s.transfers, s.holdNs}));
-    out.add(new Part(null, extras, locks, new java.util.TreeMap<>(memory)));
+    out.add(new Part(null, extras, locks, new java.util.TreeMap<>(memory), new java.util.TreeMap<>(freePages)));
     return out;
   }
 
@@ -79,6 +81,7 @@ public final class RunMetrics {
       s.holdNs += v[4];
     });
     p.memory().forEach(this::addMemoryNode);
+    p.freePages().forEach(this::addFreePages);
   }
 
   /** Adds a CPU's meter. */
@@ -99,6 +102,18 @@ public final class RunMetrics {
     if (memory.put(node, fields) != null) {
       throw new IllegalStateException("memory node " + node + " reported twice");
     }
+  }
+
+  /** Adds a memory node's free pages over the trace window. */
+  public void addFreePages(int node, CounterTrace.Samples samples) {
+    if (freePages.put(node, samples) != null) {
+      throw new IllegalStateException("memory node " + node + "'s free pages reported twice");
+    }
+  }
+
+  /** Returns each memory node's free pages over the trace window, by node (empty without a trace). */
+  public java.util.SortedMap<Integer, CounterTrace.Samples> freePages() {
+    return java.util.Collections.unmodifiableSortedMap(freePages);
   }
 
   /** Returns the memory nodes' reports in node order. */

@@ -19,6 +19,11 @@ public interface Engine {
     return 1;
   }
 
+  /** Returns the threads the LPs ran on, over all JVMs (1 for the sequential engine). */
+  default int threads() {
+    return 1;
+  }
+
   /**
    * After {@link #run}: lets every LP close its intervals at {@code endNs} and report. The LPs
    * are in this JVM unless the engine placed them elsewhere.
