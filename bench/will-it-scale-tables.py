@@ -5,6 +5,10 @@ For each testcase and box: per kernel, iterations per second at one task and at 
 and the per-task efficiency there, as processes and as threads.
 
     python3 bench/will-it-scale-tables.py > /tmp/tables.md
+    python3 bench/will-it-scale-tables.py --update docs/experiments/will-it-scale.md
+
+--update rewrites, in place, every table of FILE that follows a line "TESTCASE, BOX
+(iterations per second):" with the table the results give now.
 """
 import csv
 import os
@@ -38,7 +42,32 @@ def table(path):
     return "\n".join(out)
 
 
+def update(path):
+    lines = open(path).read().split("\n")
+    titles = {"%s (iterations per second):" % title: box for box, title in BOXES}
+    out = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        out.append(line)
+        i += 1
+        head = next((t for t in titles if line.endswith(", " + t)), None)
+        if head is None:
+            continue
+        tc = line[: -len(", " + head)]
+        # The blank line, then the table up to the next line that is not a table row.
+        out.append(lines[i])
+        i += 1
+        while i < len(lines) and lines[i].startswith("|"):
+            i += 1
+        out.append(table(os.path.join(ROOT, titles[head], tc + ".csv")))
+    open(path, "w").write("\n".join(out))
+
+
 def main():
+    if sys.argv[1:2] == ["--update"]:
+        update(sys.argv[2])
+        return
     testcases = sorted(f[:-4] for f in os.listdir(os.path.join(ROOT, "default")) if f.endswith(".csv"))
     for tc in (sys.argv[1:] or testcases):
         for box, title in BOXES:

@@ -72,13 +72,14 @@ public final class CpuLp implements LogicalProcess {
     ObjectLocking locking = ObjectLocking.of(fault.lockMode(), cost);
     FaultMapToken mapToken = FaultMapToken.of(fault);
     this.vmFault = new VmFault(gd, locking, FaultQuick.of(vm), pageAlloc, pmap, mapToken);
-    this.mmap = new VmMmap(gd, pmap, inval, pageAlloc, mapToken);
+    this.mmap = new VmMmap(gd, pmap, inval, pageAlloc);
     this.steps = new KStepRunner(gd, pmap, inval, pageAlloc, vmFault);
     this.umtx = new KernUmtx(gd, lwkt, inval, steps,
         UmtxAddressing.of(umtxSettings, fault.faultPageQuick(), cost, faultPage, mapToken, vm, pageAlloc, plan,
             gd.topo));
     new Trap(gd, lwkt, tokens, vmFault, pageAlloc, mmap, new KernProc(gd, locking, mapToken, pmap, steps), umtx,
-        new ProcfsMem(gd, steps, faultPage, mapToken, cost), new VmMadvise(gd, steps, pageAlloc));
+        new ProcfsMem(gd, steps, faultPage, mapToken, cost), new VmMadvise(gd, steps, pageAlloc),
+        new VmMap(gd, pmap, steps));
     this.sendMargin = plan.immediateSends() ? 0
         : Math.min(cost.trapNs(), Math.min(cost.syscallNs(), cost.contextSwitchNs()));
   }

@@ -9,11 +9,12 @@ import dfsim.core.sim.LpContext;
 import java.util.Deque;
 
 /**
- * {@code kernel.vm-fault.map-token}: whether a page fault, vm_fault_page() and munmap hold the
- * process map's {@code map->token} exclusively from start to end (sys/vm/vm_fault.c vm_fault(),
- * vm_fault_page(); sys/vm/vm_mmap.c sys_munmap()), as the 2011 and 2013 kernels do; it left the
- * fault path in 73101af2cf (2017-02-05), before the umtx (2017) and pmap (2019) commits. Threads
- * of one process then serialise their faults and munmaps on it. See docs/model/vm-fault.md.
+ * {@code kernel.vm-fault.map-token}: whether a page fault and vm_fault_page() hold the process
+ * map's {@code map->token} exclusively from start to end (sys/vm/vm_fault.c vm_fault(),
+ * vm_fault_page()), as the 2011 and 2013 kernels do; it left the fault path in 73101af2cf
+ * (2017-02-05), before the umtx (2017) and pmap (2019) commits. Threads of one process then
+ * serialise their faults on it, and with their mmaps and munmaps, which hold it in every era
+ * ({@link VmMap}, {@link VmMmap}). See docs/model/vm-fault.md.
  */
 sealed interface FaultMapToken {
 
@@ -48,7 +49,7 @@ sealed interface FaultMapToken {
 
     @Override
     public void addGet(Deque<KStep> steps, int map) {
-      steps.add(new KStep.Acquire(map, false));
+      steps.add(new KStep.Acquire(map, false, VmMap.GETTOKEN));
     }
 
     @Override

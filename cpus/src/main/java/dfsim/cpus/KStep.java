@@ -11,6 +11,9 @@ sealed interface KStep {
   /** CPU work with no shared state. */
   record Work(long ns) implements KStep {}
 
+  /** CPU work with no shared state, in kernel function {@code fn}. */
+  record Call(String fn, long ns) implements KStep {}
+
   /** Take object {@code object}'s token, do {@code workNs} under it, release, changing ref_count by {@code refDelta}. */
   record Hold(int object, boolean shared, long workNs, int refDelta) implements KStep {}
 
@@ -32,8 +35,16 @@ sealed interface KStep {
   /** lwkt_switch() between parent and child on this CPU. */
   record Switch() implements KStep {}
 
-  /** Take {@code object}'s token and keep it for the steps that follow. */
-  record Acquire(int object, boolean shared) implements KStep {}
+  /**
+   * Take {@code object}'s token and keep it for the steps that follow; {@code fn} names the call
+   * for the profile ({@code vm_object_hold}, or {@code lwkt_gettoken} for a map's token).
+   */
+  record Acquire(int object, boolean shared, String fn) implements KStep {
+    /** vm_object_hold() of {@code object}. */
+    Acquire(int object, boolean shared) {
+      this(object, shared, "vm_object_hold");
+    }
+  }
 
   /** Release a token taken by {@link Acquire}. */
   record Release(int object, boolean shared) implements KStep {}

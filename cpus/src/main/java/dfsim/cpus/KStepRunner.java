@@ -42,7 +42,11 @@ final class KStepRunner {
    * fault enters vm_fault() itself).
    */
   private static String function(KStep k) {
-    if (k instanceof KStep.Hold || k instanceof KStep.Acquire) {
+    if (k instanceof KStep.Acquire a) {
+      return a.fn();
+    } else if (k instanceof KStep.Call c) {
+      return c.fn();
+    } else if (k instanceof KStep.Hold) {
       return "vm_object_hold";
     } else if (k instanceof KStep.Ref) {
       return "vm_object_reference";
@@ -110,6 +114,8 @@ final class KStepRunner {
     int cpu = gd.cpu;
     if (k instanceof KStep.Work w) {
       gd.step(w.ns(), Globaldata.Step.KSTEP, ctx);
+    } else if (k instanceof KStep.Call c) {
+      gd.step(c.ns(), Globaldata.Step.KSTEP, ctx);
     } else if (k instanceof KStep.Hold h) {
       waiting = h;
       gd.sendHome(h.object(), 0, new ObjectTokenRequest(h.object(), TokenIntent.HOLD, 0, 0, cpu, h.shared(),

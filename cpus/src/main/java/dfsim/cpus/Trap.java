@@ -26,9 +26,10 @@ final class Trap implements Globaldata.UserReturn {
   private final KernUmtx umtx;
   private final ProcfsMem procfs;
   private final VmMadvise madvise;
+  private final VmMap vmMap;
 
   Trap(Globaldata gd, LwktThread lwkt, LwktToken tokens, VmFault vmFault, VmPageAlloc pageAlloc, VmMmap mmap,
-      KernProc proc, KernUmtx umtx, ProcfsMem procfs, VmMadvise madvise) {
+      KernProc proc, KernUmtx umtx, ProcfsMem procfs, VmMadvise madvise, VmMap vmMap) {
     this.gd = gd;
     this.lwkt = lwkt;
     this.tokens = tokens;
@@ -39,6 +40,7 @@ final class Trap implements Globaldata.UserReturn {
     this.umtx = umtx;
     this.procfs = procfs;
     this.madvise = madvise;
+    this.vmMap = vmMap;
     gd.userret = this;
   }
 
@@ -129,6 +131,12 @@ final class Trap implements Globaldata.UserReturn {
     } else if (op instanceof Op.Unmap u) {
       syscall("sys_munmap", now);
       mmap.munmap(u, ctx);
+    } else if (op instanceof Op.Mmap m) {
+      syscall("sys_mmap", now);
+      vmMap.mmap(t, m, ctx);
+    } else if (op instanceof Op.UnmapEmpty u) {
+      syscall("sys_munmap", now);
+      vmMap.munmapEmpty(t, u, ctx);
     } else if (op instanceof Op.PtraceWrite w) {
       syscall("sys_ptrace", now);
       procfs.write(t, w, ctx);
@@ -202,6 +210,6 @@ final class Trap implements Globaldata.UserReturn {
     return op instanceof Op.GetToken || op instanceof Op.RelToken || op instanceof Op.Wakeup
         || op instanceof Op.AllocPage || op instanceof Op.FreePages
         || op instanceof Op.MutexLock || op instanceof Op.MutexUnlock || op instanceof Op.UmtxCalls
-        || op instanceof Op.Madvise;
+        || op instanceof Op.Madvise || op instanceof Op.Mmap || op instanceof Op.UnmapEmpty;
   }
 }

@@ -10,22 +10,24 @@ import dfsim.core.protocol.ObjectTokenRequest;
 import dfsim.core.sim.LpContext;
 
 /**
- * munmap() (sys/vm/vm_mmap.c, vm_map.c): for anonymous memory, take the object's lock, remove its
- * pages in the range and pmap_remove() their PTEs; for a file, pmap_remove() the PTEs only (the
- * pages stay in the page cache). Then the TLB invalidation ({@link PmapInval}), the pv entries'
- * zfree(), the pages' vm_page_free() and the token's release. See docs/model/pmap.md.
+ * munmap() (sys/vm/vm_mmap.c sys_munmap(), vm_map.c vm_map_remove()): under the map's
+ * {@code map->token}, taken in every era, the map's own work ({@link VmMap#removeNs}); for
+ * anonymous memory, take the object's lock, remove its pages in the range and pmap_remove() their
+ * PTEs; for a file, pmap_remove() the PTEs only (the pages stay in the page cache). Then the TLB
+ * invalidation ({@link PmapInval}), the pv entries' zfree(), the pages' vm_page_free() and the
+ * tokens' release. See docs/model/pmap.md.
  */
 final class VmMmap {
   private final Globaldata gd;
   private final Pmap pmap;
   private final PmapInval inval;
   private final VmPageAlloc pages;
-  private final FaultMapToken mapToken;
+  /** sys_munmap() holds map->token in every era, whether or not faults take it. */
+  private static final FaultMapToken MAP_TOKEN = new FaultMapToken.HeldWholeFault();
   /** The munmap waiting for a token: the process's map token, then the object's. */
   private Op.Unmap pending;
   private boolean awaitingMap;
   private boolean awaitingObject;
-  private boolean holdsMap;
   private int map;
   /** The unmap in progress: its object, PTEs removed, pages to free, pv entries freed to this CPU's list. */
   private int object;
@@ -34,9 +36,8 @@ final class VmMmap {
   private boolean locked;
   private int ownPvFrees;
 
-  VmMmap(Globaldata gd, Pmap pmap, PmapInval inval, VmPageAlloc pages, FaultMapToken mapToken) {
+  VmMmap(Globaldata gd, Pmap pmap, PmapInval inval, VmPageAlloc pages) {
     this.gd = gd;
-    this.mapToken = mapToken;
     this.pmap = pmap;
     this.inval = inval;
     this.pages = pages;
@@ -46,17 +47,14 @@ final class VmMmap {
     gd.meter.enter(CpuState.BUSY, ctx.now());
     gd.meter.push("vm_map_remove", ctx.now());
     map = pmap.mapToken(gd.curthread.spec.pid());
-    holdsMap = mapToken.get(gd, map, gd.cost.syscallNs(), ctx);
-    if (holdsMap) {
-      pending = u;
-      awaitingMap = true;
-    } else {
-      unmap(u, gd.cost.syscallNs(), ctx);
-    }
+    MAP_TOKEN.get(gd, map, gd.cost.syscallNs(), ctx);
+    pending = u;
+    awaitingMap = true;
   }
 
   /** vm_map_remove() of {@code u}'s range, after {@code afterNs}. */
-  private void unmap(Op.Unmap u, long afterNs, LpContext ctx) {
+  private void unmap(Op.Unmap u, long beforeNs, LpContext ctx) {
+    long afterNs = beforeNs + VmMap.removeNs(gd.cost);
     VmObjectSpec o = gd.plan.objects().get(u.objectId());
     if (o.file()) {
       int n = Math.max(0, Math.min(u.count(), o.pages() - u.start()));
@@ -131,10 +129,7 @@ final class VmMmap {
     if (locked) {
       gd.sendHome(object, work, new ObjectTokenRelease(object, -1, -1, gd.cpu), ctx);
     }
-    if (holdsMap) {
-      mapToken.rel(gd, map, work, ctx);
-      holdsMap = false;
-    }
+    MAP_TOKEN.rel(gd, map, work, ctx);
     freed = null;
     gd.step(work, Globaldata.Step.UNMAP_DONE, ctx);
   }

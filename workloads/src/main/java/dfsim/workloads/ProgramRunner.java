@@ -126,10 +126,15 @@ final class ProgramRunner implements Program {
       pending.add(new Op.Compute(c.exponential() ? Exponential.draw(c.ns(), random) : c.ns()));
     } else if (step instanceof ProgramWorkload.Touch t) {
       touch(t, random);
+    } else if (step instanceof ProgramWorkload.Mmap m) {
+      pending.add(new Op.Mmap(objects[m.mapping()]));
     } else if (step instanceof ProgramWorkload.Munmap m) {
       int pages = spec.mappings().get(m.mapping()).pages();
       if (!mapped[m.mapping()].isEmpty()) {
         pending.add(new Op.Unmap(objects[m.mapping()], bases[m.mapping()], pages));
+      } else if (spec.mmaps(m.mapping())) {
+        // Untouched since its mmap: the entry has no object yet.
+        pending.add(new Op.UnmapEmpty(objects[m.mapping()]));
       }
       mapped[m.mapping()].clear();
       cursor[m.mapping()] = 0;

@@ -27,7 +27,7 @@ import java.util.Set;
 public final class ProgramWorkload {
   private static final String K = "workload.program.";
   private static final String VERBS =
-      "compute, compute-mean, touch, munmap, madvise, token, mutex, umtx, syscall, sleep, exec, fork, touch-segment, op, repeat, "
+      "compute, compute-mean, touch, mmap, munmap, madvise, token, mutex, umtx, syscall, sleep, exec, fork, touch-segment, op, repeat, "
           + "choice";
   /** pthread mutexes a program may name: umtx words on one page (the process's, or the thread's own). */
   static final int MAX_MUTEX = 1023;
@@ -118,6 +118,12 @@ public final class ProgramWorkload {
   record Munmap(int mapping) implements Step {}
 
   /**
+   * mmap() of an anonymous per-thread mapping anew: a map entry with no VM object until its first
+   * touch. A mapping that some step mmaps is unmapped until then, and after each munmap.
+   */
+  record Mmap(int mapping) implements Step {}
+
+  /**
    * madvise(MADV_DONTNEED) of the {@code pages} pages of mapping {@code mapping} last reached in
    * order (those just behind its cursor), or of all of it (-1).
    */
@@ -171,6 +177,11 @@ public final class ProgramWorkload {
 
     boolean passIsTheOp() {
       return op.equals(PASS) && !containsMarker(steps);
+    }
+
+    /** Whether some step mmaps mapping {@code m} (so that it is unmapped until then). */
+    boolean mmaps(int m) {
+      return any(steps, s -> s instanceof Mmap x && x.mapping() == m);
     }
   }
 
@@ -351,7 +362,7 @@ public final class ProgramWorkload {
     } else if (!markers.contains(op)) {
       throw new BadInputException(K + "op = " + op + ": must name an op marker of the steps: " + markers);
     }
-    checkUnmaps(steps, new boolean[mappings.size()], K + "steps", mappings);
+    new MapStates(steps, mappings).check(steps, repeat);
     return new Spec(mappings, images, steps, repeat, op);
   }
 
@@ -575,6 +586,17 @@ public final class ProgramWorkload {
         }
         return new Touch(m, pages, order.equals("random"), write);
       }
+      case "mmap" -> {
+        known(c, path, Set.of("mmap"));
+        int m = mapping(c, "mmap", path, mappings);
+        Mapping map = mappings.get(m);
+        if (map.kind() != MapKind.ANONYMOUS || map.per() != Per.THREAD) {
+          throw new BadInputException(path + ".mmap = " + map.name() + ": the model maps anew only anonymous "
+              + "per = thread mappings (kind = anonymous, per = thread); a file's mmap (its vnode object's "
+              + "reference and token) is not modelled");
+        }
+        return new Mmap(m);
+      }
       case "munmap" -> {
         known(c, path, Set.of("munmap"));
         int m = mapping(c, "munmap", path, mappings);
@@ -776,7 +798,7 @@ public final class ProgramWorkload {
     } else if (s instanceof Choice c) {
       return c.branches().stream().allMatch(ProgramWorkload::advances);
     }
-    return true; // sleep, touch, munmap, madvise, token, mutex, umtx, syscall (cost.syscall > 0)
+    return true; // sleep, touch, mmap, munmap, madvise, token, mutex, umtx, syscall (cost.syscall > 0)
   }
 
   private static void markers(List<Step> steps, Set<String> out) {
@@ -799,34 +821,110 @@ public final class ProgramWorkload {
     return !found.isEmpty();
   }
 
-  /** An munmap needs a touch of its mapping before it, since the last munmap, in program order. */
-  private static void checkUnmaps(List<Step> steps, boolean[] touched, String path, List<Mapping> mappings) {
-    for (int i = 0; i < steps.size(); i++) {
-      String at = path + "[" + i + "]";
-      Step s = steps.get(i);
-      if (s instanceof Touch t) {
-        touched[t.mapping()] = true;
-      } else if (s instanceof Munmap m) {
-        if (!touched[m.mapping()]) {
-          throw new BadInputException(at + ".munmap = " + mappings.get(m.mapping()).name()
-              + ": unmaps nothing (no touch of it before, since the last munmap)");
-        }
-        touched[m.mapping()] = false;
-      } else if (s instanceof Marker m) {
-        checkUnmaps(m.body(), touched, at + ".steps", mappings);
-      } else if (s instanceof Repeat r) {
-        checkUnmaps(r.body(), touched, at + ".steps", mappings);
-      } else if (s instanceof Choice c) {
-        boolean[] after = touched.clone();
-        for (int b = 0; b < c.branches().size(); b++) {
-          boolean[] mine = touched.clone();
-          checkUnmaps(c.branches().get(b), mine, at + ".choice[" + b + "].steps", mappings);
-          for (int m = 0; m < after.length; m++) {
-            after[m] |= mine[m];
-          }
-        }
-        System.arraycopy(after, 0, touched, 0, touched.length);
+  /**
+   * Walks the steps in program order (a repeat's body, and the program's when it repeats, twice;
+   * every branch of a choice) and checks each mapping's state: an munmap needs a touch of its
+   * mapping since the last munmap, or an mmap; a mapping that some step mmaps starts unmapped, is
+   * mmapped only while unmapped and touched, madvised and unmapped only while mapped.
+   */
+  private static final class MapStates {
+    private final List<Mapping> mappings;
+    /** Mappings that some step mmaps. */
+    private final boolean[] explicit;
+    private boolean[] touched;
+    /** Per mapping: 1 mapped, 0 unmapped, -1 mapped on some paths here and not on others. */
+    private int[] mapped;
+
+    MapStates(List<Step> steps, List<Mapping> mappings) {
+      this.mappings = mappings;
+      this.explicit = new boolean[mappings.size()];
+      for (int m = 0; m < explicit.length; m++) {
+        int mapping = m;
+        explicit[m] = any(steps, s -> s instanceof Mmap x && x.mapping() == mapping);
       }
+      this.touched = new boolean[mappings.size()];
+      this.mapped = new int[mappings.size()];
+      for (int m = 0; m < mapped.length; m++) {
+        mapped[m] = explicit[m] ? 0 : 1;
+      }
+    }
+
+    void check(List<Step> steps, int repeat) {
+      walk(steps, K + "steps");
+      if (repeat != 1) {
+        walk(steps, K + "steps");
+      }
+    }
+
+    private void walk(List<Step> steps, String path) {
+      for (int i = 0; i < steps.size(); i++) {
+        String at = path + "[" + i + "]";
+        Step s = steps.get(i);
+        if (s instanceof Touch t) {
+          needMapped(t.mapping(), at + ".touch");
+          touched[t.mapping()] = true;
+        } else if (s instanceof Madvise a) {
+          needMapped(a.mapping(), at + ".madvise");
+        } else if (s instanceof Mmap x) {
+          if (mapped[x.mapping()] != 0) {
+            throw new BadInputException(at + ".mmap = " + name(x.mapping()) + ": "
+                + (mapped[x.mapping()] == 1 ? "is mapped already (no munmap of it since its last mmap)"
+                    : "is mapped on some paths to here and not on others"));
+          }
+          mapped[x.mapping()] = 1;
+          touched[x.mapping()] = false;
+        } else if (s instanceof Munmap m) {
+          needMapped(m.mapping(), at + ".munmap");
+          if (!touched[m.mapping()] && !explicit[m.mapping()]) {
+            throw new BadInputException(at + ".munmap = " + name(m.mapping())
+                + ": unmaps nothing (no touch of it before, since the last munmap)");
+          }
+          touched[m.mapping()] = false;
+          mapped[m.mapping()] = explicit[m.mapping()] ? 0 : 1;
+        } else if (s instanceof Marker m) {
+          walk(m.body(), at + ".steps");
+        } else if (s instanceof Repeat r) {
+          walk(r.body(), at + ".steps");
+          if (r.times() != 1) {
+            walk(r.body(), at + ".steps");
+          }
+        } else if (s instanceof Choice c) {
+          boolean[] touchedAfter = touched.clone();
+          int[] mappedAfter = null;
+          boolean[] before = touched;
+          int[] mappedBefore = mapped;
+          for (int b = 0; b < c.branches().size(); b++) {
+            touched = before.clone();
+            mapped = mappedBefore.clone();
+            walk(c.branches().get(b), at + ".choice[" + b + "].steps");
+            for (int m = 0; m < touched.length; m++) {
+              touchedAfter[m] |= touched[m];
+            }
+            if (mappedAfter == null) {
+              mappedAfter = mapped.clone();
+            } else {
+              for (int m = 0; m < mapped.length; m++) {
+                mappedAfter[m] = mappedAfter[m] == mapped[m] ? mapped[m] : -1;
+              }
+            }
+          }
+          touched = touchedAfter;
+          mapped = mappedAfter == null ? mappedBefore : mappedAfter;
+        }
+      }
+    }
+
+    private void needMapped(int m, String at) {
+      if (mapped[m] == 0) {
+        throw new BadInputException(at + " = " + name(m) + ": is not mapped here (no mmap of it before, since "
+            + "its last munmap)");
+      } else if (mapped[m] < 0) {
+        throw new BadInputException(at + " = " + name(m) + ": is mapped on some paths to here and not on others");
+      }
+    }
+
+    private String name(int m) {
+      return mappings.get(m).name();
     }
   }
 
@@ -838,6 +936,7 @@ public final class ProgramWorkload {
    */
   private static boolean sendsAtOnce(List<Step> steps) {
     return uses(steps, Token.class) || uses(steps, Mutex.class) || uses(steps, Umtx.class) || uses(steps, Madvise.class)
+        || uses(steps, Mmap.class)
         || usesProcesses(steps);
   }
 

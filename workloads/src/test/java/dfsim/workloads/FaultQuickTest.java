@@ -18,12 +18,13 @@ final class FaultQuickTest {
 
   /**
    * 4 processes x 4 threads on 16 CPUs, each process reading its own file of 4 x pages pages. A
-   * pass's munmap makes an IPI round to the process's 3 other CPUs per page, so a pass takes
-   * about a millisecond: 12 ms give each thread several.
+   * pass's munmap makes an IPI round to the process's 3 other CPUs per page under the process's
+   * map token, so the threads unmap one at a time and a pass takes a few milliseconds: 24 ms give
+   * each thread several.
    */
   private static RunMetrics run(String quick, String hash, String object, int pages) {
     return TestModels.run(ModelFactory.build(TestModels.settings(
-        "sim { end-time = 12ms, warmup = 0ms }\n"
+        "sim { end-time = 24ms, warmup = 0ms }\n"
             + "kernel.vm-fault.quick = " + quick + "\nkernel.vm-page.hash = " + hash + "\n"
             + "workload { processes = 4, threads = 4, fault-storm { object = " + object
             + ", pages-per-pass = " + pages + ", compute = 500ns } }")));
@@ -46,14 +47,28 @@ final class FaultQuickTest {
     assertEquals(0, TestModels.total(m, CpuCounter.PAGE_ALLOCS), "a file's pages are resident: nothing to allocate");
   }
 
+  /**
+   * 4 processes x 4 threads, each process's threads reading random pages of its own 1,024-page
+   * file and never unmapping (the fault storm's munmaps, one at a time under the map token, keep
+   * its faults from overlapping after the first pass): each thread faults each page once.
+   */
+  private static RunMetrics readers(String quick) {
+    return TestModels.run(ModelFactory.build(TestModels.settings(
+        "sim { end-time = 4ms, warmup = 0ms }\nkernel.vm-fault.quick = " + quick + "\nkernel.vm-page.hash = set4\n"
+            + "workload { kind = program, processes = 4, threads = 4, program {\n"
+            + "mappings = [{ name = f, kind = file, pages = 1024, per = process }]\n"
+            + "steps = [{ touch = f, pages = 1, order = random }, { compute = 500ns }] } }")));
+  }
+
   @Test
   void hashHitsSkipTheObjectLockAndItsWait() {
-    RunMetrics locked = run("off", "set4", "file", 256);
-    RunMetrics quick = run("on", "set4", "file", 256);
+    RunMetrics locked = readers("off");
+    RunMetrics quick = readers("on");
     long faults = TestModels.total(quick, CpuCounter.FAULTS);
     long misses = TestModels.total(quick, CpuCounter.VM_PAGE_HASH_MISSES);
-    // Only the first touch of each page misses: 4 files x 1024 pages.
-    assertEquals(4 * 1024, misses);
+    // The first touch of each page misses (4 files x 1024 pages), and now and then a second
+    // thread's, when it looks before the first has entered the page.
+    assertTrue(misses >= 4 * 1024 && misses <= 4 * 1024 + 64, misses + " misses");
     assertTrue(quick.contention(LockClass.VM_OBJECT).acquires <= misses);
     double lockedWait = (double) locked.contention(LockClass.VM_OBJECT).waitNs / TestModels.total(locked, CpuCounter.FAULTS);
     double quickWait = (double) quick.contention(LockClass.VM_OBJECT).waitNs / faults;
@@ -73,7 +88,10 @@ final class FaultQuickTest {
     assertTrue(TestModels.total(direct, CpuCounter.VM_PAGE_HASH_MISSES) > 3 * firstTouches,
         "direct misses " + TestModels.total(direct, CpuCounter.VM_PAGE_HASH_MISSES));
     assertTrue(hitRate(direct) < 0.5, "direct hit rate " + hitRate(direct));
-    assertTrue(TestModels.total(set4, CpuCounter.FAULTS) > TestModels.total(direct, CpuCounter.FAULTS));
+    // Every miss falls back to the object lock (the munmaps, one at a time under the map token,
+    // hold both tables to the same faults per second).
+    assertTrue(set4.contention(LockClass.VM_OBJECT).acquires * 3 < direct.contention(LockClass.VM_OBJECT).acquires,
+        set4.contention(LockClass.VM_OBJECT).acquires + " vs " + direct.contention(LockClass.VM_OBJECT).acquires);
   }
 
   @Test

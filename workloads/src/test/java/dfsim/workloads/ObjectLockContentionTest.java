@@ -70,19 +70,18 @@ final class ObjectLockContentionTest {
     RunMetrics m = storm(64, "private");
     assertEquals(0, m.contention(LockClass.VM_OBJECT).contended);
     assertEquals(0, m.contention(LockClass.VM_OBJECT).waitNs);
-    long faults = 0;
     long lockWait = 0;
     for (int c = 0; c < 64; c++) {
-      faults += m.counter(c, CpuCounter.FAULTS);
+      assertTrue(m.counter(c, CpuCounter.FAULTS) > 10, "CPU " + c + " faults: " + m.counter(c, CpuCounter.FAULTS));
       lockWait += m.counter(c, CpuCounter.LOCK_WAIT_NS);
     }
-    assertTrue(faults > 64 * 100, "every CPU faults: " + faults);
-    // Private objects, no map token (the reference's 2017-on kernels): what waiting remains is on
-    // the free-page queues, pvzone and shootdown acknowledgements, never on an object or map token.
-    assertEquals(0, m.contention(LockClass.VM_MAP).waitNs);
-    assertTrue(lockWait > 0, "the other locks still wait");
-    assertEquals(lockWait, m.contention(LockClass.PAGE_QUEUE).waitNs + m.contention(LockClass.ZONE).waitNs
-        + m.contention(LockClass.TLB_SHOOTDOWN).waitNs + m.contention(LockClass.PMAP_INTERLOCK).waitNs, "only those classes");
+    // Private objects, no map token in the faults (the reference's 2017-on kernels): what waiting
+    // remains is on the map token in the munmaps (sys_munmap() holds it in every era), the
+    // free-page queues, pvzone and shootdown acknowledgements, never on an object lock.
+    assertTrue(m.contention(LockClass.VM_MAP).waitNs > 0, "the threads' munmaps wait for each other");
+    assertEquals(lockWait, m.contention(LockClass.VM_MAP).waitNs + m.contention(LockClass.PAGE_QUEUE).waitNs
+        + m.contention(LockClass.ZONE).waitNs + m.contention(LockClass.TLB_SHOOTDOWN).waitNs
+        + m.contention(LockClass.PMAP_INTERLOCK).waitNs, "only those classes");
   }
 
   /**

@@ -87,6 +87,42 @@ final class ProgramWorkloadTest {
   }
 
   @Test
+  void mmapMapsAnewAndTheMunmapOfAnUntouchedMappingHasNoObject() {
+    assertEquals(List.of(new Op.Mmap(1), new Op.UnmapEmpty(1), new Op.Mmap(1), new Op.Fault(1, 0, true),
+        new Op.Unmap(1, 0, 4), new Op.Mmap(1), new Op.UnmapEmpty(1)),
+        ops(MEM + "steps = [{ mmap = mem }, { munmap = mem }, { mmap = mem }, { touch = mem, pages = 1 }, "
+            + "{ munmap = mem }]", 1, 7));
+  }
+
+  /**
+   * mmap and the munmap of an untouched mapping take the map token and touch nothing else; with
+   * a touch between them the munmap takes the object's token and frees the page. The munmap holds
+   * the map token in an era whose faults do not (2017 on: map-token = off).
+   */
+  @Test
+  void mmapAndAnUntouchedMunmapTakeTheMapTokenAlone() {
+    String box = "topology { sockets = 1, cores-per-socket = 2 }\nsim.end-time = 1ms\n"
+        + "kernel.vm-fault.map-token = off\n"
+        + "workload { kind = program, threads = 2, program {\n"
+        + "mappings = [{ name = mem, pages = 8 }]\nrepeat = 3\nsteps = [";
+    RunMetrics empty = TestModels.run(ModelFactory.build(TestModels.settings(box + "{ mmap = mem }, { munmap = mem }] } }")));
+    // Two threads x 3 passes x (mmap + munmap).
+    assertEquals(12, empty.contention(LockClass.VM_MAP).acquires);
+    assertEquals(0, empty.contention(LockClass.VM_OBJECT).acquires);
+    for (CpuCounter k : List.of(CpuCounter.FAULTS, CpuCounter.PAGE_ALLOCS, CpuCounter.IPIS_SENT,
+        CpuCounter.TLB_INVALIDATIONS)) {
+      assertEquals(0, TestModels.total(empty, k), k.name());
+    }
+    RunMetrics touched = TestModels.run(ModelFactory.build(TestModels.settings(box
+        + "{ mmap = mem }, { touch = mem, pages = 1 }, { munmap = mem }] } }")));
+    // The faults take no map token in this era; the munmaps do, and the object's.
+    assertEquals(12, touched.contention(LockClass.VM_MAP).acquires);
+    assertEquals(6, TestModels.total(touched, CpuCounter.FAULTS));
+    assertEquals(6, TestModels.total(touched, CpuCounter.PAGE_ALLOCS));
+    assertTrue(touched.contention(LockClass.VM_OBJECT).acquires >= 12, "the faults' and the munmaps' object holds");
+  }
+
+  @Test
   void aRandomTouchDrawsPagesAndFaultsEachOnce() {
     List<Op> ops = ops("mappings = [{ name = mem, pages = 1000 }]\nsteps = [{ touch = mem, pages = 50, order = random }"
         + ", { sleep = 1us }]", 0, 60);

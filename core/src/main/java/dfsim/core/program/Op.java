@@ -34,6 +34,12 @@ public sealed interface Op {
   /** munmap of {@code count} pages of {@code objectId} from {@code start}: frees them. */
   record Unmap(int objectId, int start, int count) implements Op {}
 
+  /** mmap() of anonymous memory: a new map entry, with no VM object until its first fault. */
+  record Mmap(int objectId) implements Op {}
+
+  /** munmap() of anonymous memory not touched since its {@link Mmap}: its entry has no object. */
+  record UnmapEmpty(int objectId) implements Op {}
+
   /**
    * The first store to page {@code pindex} of a private mapping of a file: a copy-on-write fault
    * through the mapping's shadow {@code shadow} of vnode object {@code vnode} (the page at the same
