@@ -9,14 +9,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Terminated;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * The actor engine: one Pekko typed actor per LP on a dispatcher of {@code threads} threads, and
- * a coordinator running conservative windows (see {@link Coordinator}). Gives the sequential
- * engine's per-LP event order, hence its results, for any thread count.
+ * a coordinator running conservative windows (see {@link Coordinator}), on an actor system this
+ * JVM keeps for runs with the same settings ({@link ActorSystems}). Gives the sequential engine's
+ * per-LP event order, hence its results, for any thread count.
  */
 public final class ActorEngine implements Engine {
   /**
@@ -78,40 +76,38 @@ public final class ActorEngine implements Engine {
   public EngineResult run(SimModel model, dfsim.core.sim.Progress progress) {
     Config config = dispatcher(threads).withFallback(base).withFallback(ConfigFactory.defaultReference()).resolve();
     CompletableFuture<EngineResult> result = new CompletableFuture<>();
-    // The coordinator is the guardian's child, not the guardian: Pekko wraps a guardian's behavior
-    // in an interceptor that costs an allocation per message, and the coordinator gets one
-    // message per LP per window. If the coordinator dies, the guardian fails the run.
-    Behavior<Void> guardian = Behaviors.setup(ctx -> {
-      ctx.watch(ctx.spawn(Coordinator.create(model, result, windowSlackNs, Coordinator.local(DISPATCHER), progress),
-          "coordinator"));
-      return Behaviors.receive(Void.class)
-          .onSignal(Terminated.class, t -> {
-            result.completeExceptionally(new IllegalStateException("the coordinator stopped before the run ended"));
-            return Behaviors.stopped();
-          })
-          .build();
-    });
-    ActorSystem<Void> system = ActorSystem.create(guardian, "dfsim", config);
+    ActorSystem<ActorSystems.Start> system = ActorSystems.take(threads, config);
     system.getWhenTerminated().thenRun(() ->
         result.completeExceptionally(new IllegalStateException("the actor system stopped before the run ended")));
+    system.tell(new ActorSystems.Start(model, result, windowSlackNs, progress));
+    boolean ended = false;
     try {
-      return result.get();
+      EngineResult r = result.get();
+      ended = true;
+      return r;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while the simulation ran", e);
     } catch (ExecutionException | CompletionException e) {
+      ended = true;
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
       throw new IllegalStateException(e.getCause());
     } finally {
-      system.terminate();
-      try {
-        system.getWhenTerminated().toCompletableFuture().get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException e) {
-        // already terminating; nothing left to release
+      if (ended && !system.whenTerminated().isCompleted()) {
+        // The run's coordinator and LPs have stopped: the next run may use the system.
+        ActorSystems.give(threads, config, system);
+      } else {
+        // Interrupted mid-run: its actors may still be running; stop them with their system.
+        system.terminate();
+        try {
+          system.getWhenTerminated().toCompletableFuture().get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+          // already terminating; nothing left to release
+        }
       }
     }
   }

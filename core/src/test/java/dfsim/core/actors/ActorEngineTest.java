@@ -138,4 +138,42 @@ final class ActorEngineTest {
         () -> new ActorEngine(2, SERIALIZE).run(model(12, 5, 200_000)));
     assertTrue(v.getMessage().contains("below the link latency"), v.getMessage());
   }
+
+  /**
+   * Runs one after another share the JVM's actor system, a failed run too; runs at the same time
+   * each get their own (and so their own dispatcher threads); and a run on a reused system gives
+   * the sequential engine's order. A config of its own (another pekko setting) gets its own system.
+   */
+  @Test
+  void runsOneAfterAnotherShareAnActorSystemAndParallelOnesDoNot() throws Exception {
+    Config own = ConfigFactory.parseString("pekko.actor.serialize-messages = on\npekko.log-dead-letters = 7");
+    new ActorEngine(3, own).run(model(12, 0, 20_000));
+    int before = ActorSystems.created();
+    assertThrows(CausalityViolation.class, () -> new ActorEngine(3, own).run(model(12, 5, 20_000)));
+    SimModel seq = model(12, 0, 200_000);
+    new SequentialEngine().run(seq);
+    SimModel act = model(12, 0, 200_000);
+    new ActorEngine(3, own).run(act);
+    assertEquals(logs(seq), logs(act));
+    assertEquals(before, ActorSystems.created(), "the failed and the next run reused the first run's system");
+    java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+      List<java.util.concurrent.Future<EngineResult>> runs = new ArrayList<>();
+      for (int k = 0; k < 2; k++) {
+        runs.add(two.submit(() -> {
+          together.await();
+          return new ActorEngine(3, own).run(model(12, 0, 2_000_000));
+        }));
+      }
+      for (java.util.concurrent.Future<EngineResult> f : runs) {
+        assertTrue(f.get().events() > 0);
+      }
+    } finally {
+      two.shutdownNow();
+    }
+    assertEquals(before + 1, ActorSystems.created(), "two runs at once: a second system");
+    new ActorEngine(2, own).run(model(12, 0, 20_000));
+    assertEquals(before + 2, ActorSystems.created(), "another dispatcher size: another system");
+  }
 }
