@@ -52,7 +52,7 @@ final class VmMmap {
     awaitingMap = true;
   }
 
-  /** vm_map_remove() of {@code u}'s range, after {@code afterNs}. */
+  /** vm_map_remove() of {@code u}'s range, after {@code beforeNs}. */
   private void unmap(Op.Unmap u, long beforeNs, LpContext ctx) {
     long afterNs = beforeNs + VmMap.removeNs(gd.cost);
     VmObjectSpec o = gd.plan.objects().get(u.objectId());

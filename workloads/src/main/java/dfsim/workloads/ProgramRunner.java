@@ -29,6 +29,8 @@ final class ProgramRunner implements Program {
   private final int[] bases;
   private final BitSet[] mapped;
   private final int[] cursor;
+  /** Per mapping, whether a step mmaps it: its munmap untouched since then has no object to remove. */
+  private final boolean[] mmapped;
   private final Deque<Op> pending = new ArrayDeque<>();
   private final Deque<Frame> frames = new ArrayDeque<>();
   private int passes;
@@ -68,8 +70,10 @@ final class ProgramRunner implements Program {
     this.objects = objects.clone();
     this.mapped = new BitSet[objects.length];
     this.cursor = new int[objects.length];
+    this.mmapped = new boolean[objects.length];
     for (int m = 0; m < objects.length; m++) {
       mapped[m] = new BitSet(spec.mappings().get(m).pages());
+      mmapped[m] = spec.mmaps(m);
     }
   }
 
@@ -132,7 +136,7 @@ final class ProgramRunner implements Program {
       int pages = spec.mappings().get(m.mapping()).pages();
       if (!mapped[m.mapping()].isEmpty()) {
         pending.add(new Op.Unmap(objects[m.mapping()], bases[m.mapping()], pages));
-      } else if (spec.mmaps(m.mapping())) {
+      } else if (mmapped[m.mapping()]) {
         // Untouched since its mmap: the entry has no object yet.
         pending.add(new Op.UnmapEmpty(objects[m.mapping()]));
       }

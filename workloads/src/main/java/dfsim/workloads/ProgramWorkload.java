@@ -181,7 +181,7 @@ public final class ProgramWorkload {
 
     /** Whether some step mmaps mapping {@code m} (so that it is unmapped until then). */
     boolean mmaps(int m) {
-      return any(steps, s -> s instanceof Mmap x && x.mapping() == m);
+      return ProgramWorkload.mmaps(steps, m);
     }
   }
 
@@ -362,7 +362,7 @@ public final class ProgramWorkload {
     } else if (!markers.contains(op)) {
       throw new BadInputException(K + "op = " + op + ": must name an op marker of the steps: " + markers);
     }
-    new MapStates(steps, mappings).check(steps, repeat);
+    new MapStates(steps, mappings).check(repeat);
     return new Spec(mappings, images, steps, repeat, op);
   }
 
@@ -760,6 +760,11 @@ public final class ProgramWorkload {
     }
   }
 
+  /** Whether some step of {@code steps}, at any depth, mmaps mapping {@code m}. */
+  private static boolean mmaps(List<Step> steps, int m) {
+    return any(steps, s -> s instanceof Mmap x && x.mapping() == m);
+  }
+
   /** A step's {@code pages}: 1..the mapping's pages, or -1 for {@code all} (and when left out). */
   private static int pagesOrAll(Config c, Mapping map, String path) {
     if (!c.hasPath("pages") || c.getValue("pages").unwrapped() instanceof String all && all.equals("all")) {
@@ -828,6 +833,7 @@ public final class ProgramWorkload {
    * mmapped only while unmapped and touched, madvised and unmapped only while mapped.
    */
   private static final class MapStates {
+    private final List<Step> steps;
     private final List<Mapping> mappings;
     /** Mappings that some step mmaps. */
     private final boolean[] explicit;
@@ -836,11 +842,11 @@ public final class ProgramWorkload {
     private int[] mapped;
 
     MapStates(List<Step> steps, List<Mapping> mappings) {
+      this.steps = steps;
       this.mappings = mappings;
       this.explicit = new boolean[mappings.size()];
       for (int m = 0; m < explicit.length; m++) {
-        int mapping = m;
-        explicit[m] = any(steps, s -> s instanceof Mmap x && x.mapping() == mapping);
+        explicit[m] = mmaps(steps, m);
       }
       this.touched = new boolean[mappings.size()];
       this.mapped = new int[mappings.size()];
@@ -849,7 +855,7 @@ public final class ProgramWorkload {
       }
     }
 
-    void check(List<Step> steps, int repeat) {
+    void check(int repeat) {
       walk(steps, K + "steps");
       if (repeat != 1) {
         walk(steps, K + "steps");
@@ -861,20 +867,16 @@ public final class ProgramWorkload {
         String at = path + "[" + i + "]";
         Step s = steps.get(i);
         if (s instanceof Touch t) {
-          needMapped(t.mapping(), at + ".touch");
+          need(t.mapping(), 1, at + ".touch");
           touched[t.mapping()] = true;
         } else if (s instanceof Madvise a) {
-          needMapped(a.mapping(), at + ".madvise");
+          need(a.mapping(), 1, at + ".madvise");
         } else if (s instanceof Mmap x) {
-          if (mapped[x.mapping()] != 0) {
-            throw new BadInputException(at + ".mmap = " + name(x.mapping()) + ": "
-                + (mapped[x.mapping()] == 1 ? "is mapped already (no munmap of it since its last mmap)"
-                    : "is mapped on some paths to here and not on others"));
-          }
+          need(x.mapping(), 0, at + ".mmap");
           mapped[x.mapping()] = 1;
           touched[x.mapping()] = false;
         } else if (s instanceof Munmap m) {
-          needMapped(m.mapping(), at + ".munmap");
+          need(m.mapping(), 1, at + ".munmap");
           if (!touched[m.mapping()] && !explicit[m.mapping()]) {
             throw new BadInputException(at + ".munmap = " + name(m.mapping())
                 + ": unmaps nothing (no touch of it before, since the last munmap)");
@@ -914,13 +916,15 @@ public final class ProgramWorkload {
       }
     }
 
-    private void needMapped(int m, String at) {
-      if (mapped[m] == 0) {
-        throw new BadInputException(at + " = " + name(m) + ": is not mapped here (no mmap of it before, since "
-            + "its last munmap)");
-      } else if (mapped[m] < 0) {
-        throw new BadInputException(at + " = " + name(m) + ": is mapped on some paths to here and not on others");
+    /** Refuses the step at {@code at} unless mapping {@code m} is mapped ({@code want} 1) or unmapped (0) there. */
+    private void need(int m, int want, String at) {
+      if (mapped[m] == want) {
+        return;
       }
+      throw new BadInputException(at + " = " + name(m) + ": " + (mapped[m] < 0
+          ? "is mapped on some paths to here and not on others"
+          : want == 1 ? "is not mapped here (no mmap of it before, since its last munmap)"
+              : "is mapped already (no munmap of it since its last mmap)"));
     }
 
     private String name(int m) {
