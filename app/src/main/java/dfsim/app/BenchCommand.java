@@ -250,7 +250,53 @@ final class BenchCommand implements Callable<Integer> {
         + " second half of the run: sequential %.2fx, actors(1 thread) %.2fx%n",
         seqPerEvent[last] / seqPerEvent[0], actPerEvent[last] / actPerEvent[0],
         seqLate[last] / seqLate[0], actLate[last] / actLate[0]);
+    s.put("engines_1024", bigBoxEngines());
     return s;
+  }
+
+  /**
+   * The engines on the 1024-CPU box in interleaved rounds after a warm-up round: each engine's median wall time, its windows and events per window, and the ratios.
+   */
+  private Map<String, Object> bigBoxEngines() {
+    int rounds = rounds(1, 3);
+    int last = BOXES.length - 1;
+    long[][] ns = new long[ENGINES.length][rounds];
+    long[] windows = new long[ENGINES.length];
+    long events = 0;
+    for (int round = -1; round < rounds; round++) {
+      for (int e = 0; e < ENGINES.length; e++) {
+        // A model runs once: each run builds the box anew.
+        Simulation sim = Simulation.prepare(null, boxOverrides(last, BOX_END_TIME_ACTORS[last]), null);
+        System.gc();
+        Timed run = timed(sim, ENGINES[e][1], Integer.parseInt(ENGINES[e][2]));
+        events = run.report().events();
+        windows[e] = run.report().windows();
+        if (round >= 0) {
+          ns[e][round] = run.ns();
+        }
+        System.out.printf(Locale.ROOT, "1024 CPUs, %s, round %d: %.2f s, %,d events, %,d windows%n",
+            ENGINES[e][0], round, run.ns() / 1e9, events, windows[e]);
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("end_time", BOX_END_TIME_ACTORS[last]);
+    out.put("events", events);
+    double[] median = new double[ENGINES.length];
+    for (int e = 0; e < ENGINES.length; e++) {
+      median[e] = median(Arrays.stream(ns[e]).asDoubleStream().toArray());
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("wall_ms", Arrays.stream(ns[e]).map(x -> x / 1_000_000).boxed().toList());
+      m.put("windows", windows[e]);
+      m.put("events_per_window", windows[e] == 0 ? null : round2((double) events / windows[e]));
+      out.put(ENGINES[e][0], m);
+    }
+    Map<String, Object> ratios = new LinkedHashMap<>();
+    ratios.put("actors-1/sequential", round2(median[0] / median[1]));
+    ratios.put("actors-2/actors-1", round2(median[1] / median[2]));
+    out.put("ratios", ratios);
+    System.out.printf(Locale.ROOT, "1024 CPUs: %.2f events per window; actors(1)/sequential %.2f,"
+        + " actors(2)/actors(1) %.2f%n", (double) events / windows[1], median[0] / median[1], median[1] / median[2]);
+    return out;
   }
 
   /**

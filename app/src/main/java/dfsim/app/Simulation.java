@@ -182,7 +182,7 @@ public final class Simulation {
     long wallMs = (System.nanoTime() - t0) / 1_000_000;
     RunMetrics metrics = engine.metrics(built.model(), built.topology().cpus(), r.simulatedNs());
     RunInfo info = new RunInfo(name, seed(), engine.name(), engine.nodes(), engine.threads(), Main.version(), true, r.simulatedNs(),
-        built.sim().warmupNs(), r.events(), r.windows(), wallMs);
+        built.sim().warmupNs(), r.events(), r.windows(), r.rounds(), r.joinMs(), wallMs);
     return MetricsReport.build(info, metrics, built.topology(), built.plan().kind(), built.plan().opName());
   }
 

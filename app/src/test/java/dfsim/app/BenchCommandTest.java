@@ -58,6 +58,14 @@ final class BenchCommandTest {
     assertEquals(8, points.size(), "16, 64, 256 and 1024 CPUs on both engines");
     assertEquals(1024, points.get(3).get("cpus").asInt());
     assertTrue(b.get("scaling").get("ns_per_event_growth_16_to_1024").get("sequential").asDouble() > 0);
+    // The 1024-CPU box on each engine: the actor engine's windows do not depend on its threads,
+    // and its per-LP horizons let several LPs' events into one window.
+    JsonNode big = b.get("scaling").get("engines_1024");
+    assertEquals(0, big.get("sequential").get("windows").asLong());
+    long windows = big.get("actors-1").get("windows").asLong();
+    assertEquals(windows, big.get("actors-2").get("windows").asLong());
+    assertTrue(big.get("actors-1").get("events_per_window").asDouble() > 4, big.toString());
+    assertTrue(big.get("ratios").get("actors-2/actors-1").asDouble() > 0);
     assertTrue(b.get("experiment").get("parallel/serial").asDouble() > 0);
     assertEquals(0, b.get("box_1024").get("exit").asInt(), "the 1024-CPU box runs in -Xmx2g");
     for (double perPage : new double[] {b.get("page_state_bytes_per_page").asDouble(),

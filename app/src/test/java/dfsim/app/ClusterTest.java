@@ -74,6 +74,16 @@ class ClusterTest {
       assertEquals(nodes, run.get("nodes").asInt());
       assertEquals(nodes - 1, run.get("threads").asInt(), "the workers' dispatcher threads, one each");
       assertTrue(run.get("complete").asBoolean());
+      // Each worker's hub runs its windows up to a granted bound: one worker's bound is the end of
+      // the run (one epoch); two workers meet once per epoch, each epoch covering many windows.
+      long rounds = run.get("rounds").asLong();
+      long windows = run.get("windows").asLong();
+      if (nodes == 2) {
+        assertEquals(1, rounds, "one worker: one epoch");
+      } else {
+        assertTrue(rounds > 1 && rounds < windows, rounds + " epochs for " + windows + " windows");
+      }
+      assertTrue(run.get("join_ms").asLong() > 0 && run.get("join_ms").asLong() < run.get("wall_ms").asLong());
       assertTrue(c.err().contains("cluster formed: coordinator 127.0.0.1:"), c.err());
       // The same files as run, each complete.
       for (String f : List.of("config.conf", "metrics.json", "cpus.csv", "report.html")) {

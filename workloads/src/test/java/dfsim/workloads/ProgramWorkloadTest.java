@@ -461,7 +461,7 @@ final class ProgramWorkloadTest {
   private static Map<String, Object> tree(ModelFactory.Built b) {
     long end = new dfsim.core.sim.SequentialEngine().run(b.model()).simulatedNs();
     RunMetrics m = RunMetrics.collect(b.model().lps(), b.topology().cpus(), end);
-    RunInfo info = new RunInfo("t", 1, "sequential", 1, 1, "dev", true, end, b.sim().warmupNs(), 0, 0, 0);
+    RunInfo info = new RunInfo("t", 1, "sequential", 1, 1, "dev", true, end, b.sim().warmupNs(), 0, 0, 0, 0, 0);
     return MetricsReport.build(info, m, b.topology(), b.plan().kind(), b.plan().opName()).tree();
   }
 }

@@ -76,7 +76,7 @@ final class ActorSystems {
       return Behaviors.receive(Start.class)
           .onMessage(Start.class, s -> {
             var c = ctx.spawn(Coordinator.create(s.model(), s.result(), s.windowSlackNs(),
-                Coordinator.local(ActorEngine.DISPATCHER), s.progress()), "coordinator-" + runs[0]++);
+                ActorEngine.DISPATCHER, s.progress()), "coordinator-" + runs[0]++);
             ctx.watch(c);
             running.put(c, s.result());
             return Behaviors.same();

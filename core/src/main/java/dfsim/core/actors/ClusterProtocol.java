@@ -49,8 +49,11 @@ public final class ClusterProtocol {
   /** Worker -> coordinator: the worker will not take part; {@code reason} is one line. */
   public record Refused(ActorRef<WorkerCommand> worker, String reason) implements CoordinatorEvent, CborMessage {}
 
-  /** Coordinator -> worker: give the hosted LPs their peers and coordinator; the run starts. */
-  public record StartLps(List<ActorRef<LpCommand>> peers, ActorRef<CoordinatorCommand> coordinator)
+  /**
+   * Coordinator -> worker: give the hosted LPs their peers and each peer's window hub (the index
+   * of its worker), and the hub its coordinator; the run starts.
+   */
+  public record StartLps(List<ActorRef<LpCommand>> peers, int[] hubs, ActorRef<CoordinatorCommand> coordinator)
       implements WorkerCommand, CborMessage {}
 
   /** Coordinator -> worker: the run ended at {@code endNs}; send what the hosted LPs measured. */

@@ -28,8 +28,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * One simulation on a cluster: worker w hosts sockets [w*S/W, (w+1)*S/W) (whole sockets, so that
- * the tightly coupled LPs of a socket share a JVM), the window protocol's {@link Coordinator}
- * runs here unchanged over the workers' LP actors, and at the end every worker ships what its
+ * the tightly coupled LPs of a socket share a JVM), each worker's window hub runs its LPs'
+ * windows up to the bounds the {@link EpochCoordinator} here grants, and at the end every worker ships what its
  * LPs measured, one CPU per message, to be merged into the same metrics one JVM gives.
  */
 final class ClusterRun extends ClusterSession {
@@ -56,6 +56,9 @@ final class ClusterRun extends ClusterSession {
   private int threads;
   private int collected;
   private EngineResult result;
+  /** When the run began, and how long its workers took to join and host their LPs. */
+  private final long startNs = System.nanoTime();
+  private long joinMs;
   private RunMetrics metrics;
 
   static Behavior<CoordinatorEvent> create(SimModel model, Shipment shipment, int workers, Duration joinTimeout,
@@ -130,62 +133,15 @@ final class ClusterRun extends ClusterSession {
           .append(socketsText(sockets(w, workers.size(), shipment.socketLps().length))).append(')');
     }
     say.accept(formed.toString());
+    joinMs = (System.nanoTime() - startNs) / 1_000_000;
     CompletableFuture<EngineResult> windows = new CompletableFuture<>();
-    getContext().spawn(Coordinator.create(model, windows, 0, new Batched(List.copyOf(workers)), progress),
-        "coordinator");
+    ActorRef<CoordinatorCommand> coordinator = getContext().spawn(
+        EpochCoordinator.create(model, hubs, hubOf, List.copyOf(lps), windows, progress), "coordinator");
+    for (ActorRef<WorkerCommand> w : workers) {
+      w.tell(new StartLps(List.copyOf(lps), hubOf.clone(), coordinator));
+    }
     getContext().pipeToSelf(windows, WindowsEnded::new);
     return this;
-  }
-
-  /**
-   * The LP actors on the workers: each worker gives its LPs their start, and the window
-   * openings of a round go to each worker's hub in one message.
-   */
-  private final class Batched implements Coordinator.Placement {
-    private final List<ActorRef<WorkerCommand>> hosts;
-    private final int[][] ids = new int[hubs.size()][lps.size()];
-    private final long[][] ends = new long[hubs.size()][lps.size()];
-    private final long[][] expected = new long[hubs.size()][lps.size()];
-    private final int[] count = new int[hubs.size()];
-    private long round;
-
-    Batched(List<ActorRef<WorkerCommand>> hosts) {
-      this.hosts = hosts;
-    }
-
-    @Override
-    public List<ActorRef<LpCommand>> lps(ActorContext<CoordinatorCommand> ctx, SimModel m) {
-      return List.copyOf(lps);
-    }
-
-    @Override
-    public void init(List<ActorRef<LpCommand>> all, ActorRef<CoordinatorCommand> coordinator) {
-      for (ActorRef<WorkerCommand> w : hosts) {
-        w.tell(new StartLps(all, coordinator));
-      }
-    }
-
-    @Override
-    public void runWindow(int lp, ActorRef<LpCommand> ref, EngineProtocol.RunWindow w) {
-      round = w.round();
-      int h = hubOf[lp];
-      int k = count[h]++;
-      ids[h][k] = lp;
-      ends[h][k] = w.end();
-      expected[h][k] = w.expectedReceived();
-    }
-
-    @Override
-    public void flush() {
-      for (int h = 0; h < count.length; h++) {
-        int k = count[h];
-        if (k > 0) {
-          hubs.get(h).tell(new EngineProtocol.RunWindows(round, Arrays.copyOf(ids[h], k), Arrays.copyOf(ends[h], k),
-              Arrays.copyOf(expected[h], k)));
-          count[h] = 0;
-        }
-      }
-    }
   }
 
   private Behavior<CoordinatorEvent> onWindowsEnded(WindowsEnded e) {
@@ -193,7 +149,8 @@ final class ClusterRun extends ClusterSession {
       Throwable f = e.failure() instanceof java.util.concurrent.CompletionException c ? c.getCause() : e.failure();
       return fail(f instanceof RuntimeException r ? r : new IllegalStateException(f));
     }
-    result = e.result();
+    EngineResult r = e.result();
+    result = new EngineResult(r.events(), r.simulatedNs(), r.windows(), r.rounds(), joinMs);
     metrics = new RunMetrics(shipment.cpus());
     for (ActorRef<WorkerCommand> w : workers) {
       w.tell(new Collect(result.simulatedNs(), getContext().getSelf()));

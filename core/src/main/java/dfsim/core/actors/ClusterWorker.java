@@ -181,7 +181,7 @@ public final class ClusterWorker extends AbstractBehavior<WorkerCommand> {
       lps.add(lp);
       refs.add(getContext().spawn(LpActor.create(lp, model), "lp-" + id, props));
     }
-    hub = getContext().spawn(WindowHub.create(a.lps(), List.copyOf(refs)), "hub", props);
+    hub = getContext().spawn(WindowHub.create(model, a.lps(), List.copyOf(refs)), "hub", props);
     a.replyTo().tell(new Hosted(getContext().getSelf(), a.lps(), List.copyOf(refs), hub,
         ActorEngine.threadsOf(getContext().getSystem().settings().config())));
     return this;
@@ -190,7 +190,7 @@ public final class ClusterWorker extends AbstractBehavior<WorkerCommand> {
   private Behavior<WorkerCommand> onStart(StartLps s) {
     hub.tell(new EngineProtocol.HubStart(s.coordinator()));
     for (ActorRef<LpCommand> lp : refs) {
-      lp.tell(new Init(s.peers(), hub));
+      lp.tell(new Init(s.peers(), s.hubs(), hub));
     }
     return this;
   }

@@ -21,10 +21,19 @@ public final class EngineProtocol {
    * stands in for the coordinator towards the worker's LPs.
    */
   public sealed interface CoordinatorCommand extends CborMessage
-      permits WindowDone, LpFailed, WindowsDone, RunWindows, HubStart {}
+      permits WindowDone, LpFailed, RunEpoch, EpochDone, HubStart {}
 
-  /** Coordinator -> LP actor: its peers (indexed by LP id) and whom to report to; starts the LP. */
-  public record Init(java.util.List<ActorRef<LpCommand>> peers, ActorRef<CoordinatorCommand> coordinator)
+  /**
+   * Rounds per epoch: a round is its epoch times this plus the window hub's round within it (one
+   * JVM runs everything in epoch 0).
+   */
+  public static final long EPOCH = 1L << 32;
+
+  /**
+   * Coordinator -> LP actor: its peers (indexed by LP id), each peer's window hub (null: one hub
+   * for all) and whom to report to; starts the LP.
+   */
+  public record Init(java.util.List<ActorRef<LpCommand>> peers, int[] hubs, ActorRef<CoordinatorCommand> coordinator)
       implements LpCommand {}
 
   /**
@@ -34,10 +43,11 @@ public final class EngineProtocol {
   public record Deliver(long time, int source, long sequence, long round, SimMessage message) implements LpCommand {}
 
   /**
-   * Coordinator -> LP actor: in window round {@code round}, process every event before
-   * {@code end}, once {@code expectedReceived} messages sent in earlier rounds (counted since the
-   * start) have arrived. Messages other LPs send in this same round may arrive first (between
-   * JVMs they can overtake older ones); they are never needed in it, so they do not count.
+   * Coordinator or window hub -> LP actor: in window round {@code round}, process every event
+   * before {@code end}, once the {@code expectedReceived} messages this round needs (counted since
+   * the start) have arrived: those of the LP's own hub from earlier rounds, those of other hubs
+   * from earlier epochs. Messages sent later may arrive first (between JVMs they can overtake
+   * older ones); they are never needed in this round, so they do not count.
    */
   public record RunWindow(long end, long expectedReceived, long round) implements LpCommand {}
 
@@ -51,16 +61,22 @@ public final class EngineProtocol {
       int[] counts, long[] minTimes) implements CoordinatorCommand {}
 
   /**
-   * A worker's window hub -> coordinator: the reports of every LP of the worker that ran in this
-   * round, in one message instead of one per LP.
+   * Coordinator -> a worker's window hub: run epoch {@code epoch}, every window of the hub's LPs up
+   * to {@code grant}, the earliest any message from another hub can reach them. The hub's LPs
+   * {@code lps} were sent {@code counts} messages from other hubs since the hub's last epoch, the
+   * earliest at {@code minTimes}. (The hub is addressed as a coordinator by its LPs, hence the type.)
    */
-  public record WindowsDone(WindowDone[] done) implements CoordinatorCommand {}
+  public record RunEpoch(long epoch, long grant, int[] lps, long[] counts, long[] minTimes)
+      implements CoordinatorCommand {}
 
   /**
-   * Coordinator -> a worker's window hub: open the windows of these of its LPs, in one message
-   * instead of one per LP. (The hub is addressed as a coordinator by its LPs, hence the type.)
+   * A worker's window hub -> coordinator: epoch {@code epoch} is done: for each of the hub's LPs
+   * {@code lps}, its earliest pending event and send bound; the events and windows run; and for
+   * each LP of another hub in {@code targets}, how many messages the hub's LPs sent it and the
+   * earliest of their times.
    */
-  public record RunWindows(long round, int[] lps, long[] ends, long[] expected) implements CoordinatorCommand {}
+  public record EpochDone(long epoch, int[] lps, long[] nextEvents, long[] sendBounds, long events, long windows,
+      int[] targets, long[] counts, long[] minTimes) implements CoordinatorCommand {}
 
   /** Worker agent -> its window hub: the coordinator to report to. */
   public record HubStart(ActorRef<CoordinatorCommand> coordinator) implements CoordinatorCommand {}

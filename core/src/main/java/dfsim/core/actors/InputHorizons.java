@@ -2,6 +2,8 @@ package dfsim.core.actors;
 
 import dfsim.core.sim.SimModel;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Each LP's earliest input time (EIT): the earliest any message, including a reply to one of its
@@ -12,72 +14,191 @@ import java.util.Arrays;
  * <p>When the link latencies obey the triangle inequality (they do whenever the configured
  * cache-line latencies grow with distance, as on every real box), no path beats the direct
  * link, so the closure has a closed form: EIT(j) = min(min over k != j of bound(k) +
- * latency(k, j), bound(j) + the shortest round trip from j), and only LPs whose bounds are near
- * the least can be the k that wins. That is a scan of n times a few LPs per window instead of
- * Dijkstra's n^2 selection loop. Otherwise Dijkstra runs. Both give the same times.
+ * latency(k, j), bound(j) + the shortest round trip from j). Otherwise Dijkstra runs, on boxes
+ * of up to {@value #DIJKSTRA_LIMIT} LPs. Both give the same times.
+ *
+ * <p>The closed form works per region ({@link dfsim.core.sim.LinkLatency#region}: a die's CPUs
+ * and the LPs on it), since every LP outside a region reaches all of it with one latency: the
+ * other regions enter only through their least send bound, the own region LP by LP. Only regions
+ * whose least bound is near the box's least can matter, so a window's question costs a few
+ * regions plus one region's LPs, on a 1,040-LP box as on a 20-LP one. A region hint that the
+ * latencies contradict is dropped for one region per LP.
  */
 final class InputHorizons {
+  /** The LPs a computation covers, numbered from 0: their least delays and regions. */
+  interface Links {
+    int size();
+
+    long minDelay(int from, int to);
+
+    int region(int lp);
+
+    /** All of {@code model}'s LPs. */
+    static Links of(SimModel model) {
+      return new Links() {
+        @Override
+        public int size() {
+          return model.lps().size();
+        }
+
+        @Override
+        public long minDelay(int from, int to) {
+          return model.minDelay(from, to);
+        }
+
+        @Override
+        public int region(int lp) {
+          return model.latency().region(lp);
+        }
+      };
+    }
+
+    /** The LPs {@code ids} of {@code model}: number i stands for LP ids[i]. */
+    static Links of(SimModel model, int[] ids) {
+      return new Links() {
+        @Override
+        public int size() {
+          return ids.length;
+        }
+
+        @Override
+        public long minDelay(int from, int to) {
+          return model.minDelay(ids[from], ids[to]);
+        }
+
+        @Override
+        public int region(int lp) {
+          return model.latency().region(ids[lp]);
+        }
+      };
+    }
+  }
+
   /** Stands for "never" inside the sums: adding two of them cannot overflow. */
   private static final long NEVER = Long.MAX_VALUE / 4;
+  /** Up to this many LPs Dijkstra's O(n^2) per window is affordable where the closed form is not. */
+  static final int DIJKSTRA_LIMIT = 96;
+  /** Up to this many regions the closed form's tables and its O(regions^3) check are cheap. */
+  static final int REGION_LIMIT = 256;
 
   private final int n;
-  /** into[j * n + k] = least delay from k to j; NEVER on the diagonal. */
-  private final long[] into;
+  /** Each LP's region, numbered from 0. */
+  private int[] region;
+  private int regions;
+  /** Each region's LPs in id order, and each LP's place among them. */
+  private int[][] members;
+  private final int[] place;
+  /** across[from * regions + to]: the latency from any LP of one region to any of another. */
+  private long[] across;
+  /** within[r][i * size + k]: the latency from member i to member k of region r; NEVER for i == k. */
+  private long[][] within;
+  /**
+   * The least latency to each LP from the others of its region, or -1 where they differ (SMT
+   * siblings): with one latency, the region's least bound other than the LP's own gives the
+   * answer without a look at each member.
+   */
+  private final long[] fromRegion;
   /** The shortest round trip j -> k -> j over k != j. */
   private final long[] roundTrip;
   private final boolean metric;
-  private final long minLatency;
-  private final long maxLatency;
-  private final int[] candidates;
+  private long minLatency = NEVER;
+  private long maxLatency;
+  /** This window's send bounds, capped at NEVER; each region's least, its LP, and the second least. */
+  private final long[] bound;
+  private long[] least = {};
+  private int[] leastLp = {};
+  private long[] second = {};
+  /** The regions whose least bound can give some LP its earliest input time. */
+  private int[] candidates = {};
   private int count;
   /** No LP's earliest input time is above this (see {@link #prepareClosedForm}). */
   private long upper = Long.MAX_VALUE;
-  /** Dijkstra's times, when the closed form does not apply. */
-  private final long[] eit;
-  private final long[] bound;
-  private final long[] eot;
-  private final boolean[] done;
+  /** Dijkstra's latencies (into[j * n + k] from k to j) and times, made at its first use. */
+  private final Links links;
+  private long[] into;
+  private long[] eit;
+  private long[] eot;
+  private boolean[] done;
 
-  InputHorizons(SimModel model) {
-    this.n = model.lps().size();
-    this.into = new long[n * n];
-    this.roundTrip = new long[n];
-    this.bound = new long[n];
-    this.eot = new long[n];
-    this.done = new boolean[n];
-    this.candidates = new int[n];
-    this.eit = new long[n];
-    long min = NEVER;
-    long max = 0;
-    for (int j = 0; j < n; j++) {
-      for (int k = 0; k < n; k++) {
-        into[j * n + k] = j == k ? NEVER : model.minDelay(k, j);
-        if (j != k) {
-          min = Math.min(min, into[j * n + k]);
-          max = Math.max(max, into[j * n + k]);
-        }
-      }
-    }
-    for (int j = 0; j < n; j++) {
-      long rt = NEVER;
-      for (int k = 0; k < n; k++) {
-        if (k != j) {
-          rt = Math.min(rt, into[k * n + j] + into[j * n + k]);
-        }
-      }
-      roundTrip[j] = rt;
-    }
-    this.minLatency = min;
-    this.maxLatency = max;
-    this.metric = triangle();
+  /**
+   * Returns the horizons of {@code model}'s LPs, or null where neither the closed form nor
+   * Dijkstra is affordable: the engine then uses one global window end.
+   */
+  static InputHorizons of(SimModel model) {
+    return of(Links.of(model));
   }
 
-  /** Whether latency(a, c) <= latency(a, b) + latency(b, c) for all distinct a, b, c. */
-  private boolean triangle() {
+  /** As {@link #of(SimModel)}, for any set of LPs. */
+  static InputHorizons of(Links links) {
+    InputHorizons h = new InputHorizons(links);
+    return h.metric || h.n <= DIJKSTRA_LIMIT ? h : null;
+  }
+
+  InputHorizons(SimModel model) {
+    this(Links.of(model));
+  }
+
+  InputHorizons(Links links) {
+    this.links = links;
+    this.n = links.size();
+    this.bound = new long[n];
+    this.roundTrip = new long[n];
+    this.fromRegion = new long[n];
+    this.place = new int[n];
+    int[] hint = hinted();
+    boolean closed = hint != null && regionsExact(hint) && use(hint);
+    if (!closed && n <= REGION_LIMIT && regions != n) {
+      // One LP per region: the triangle check is then exact, and the hint's may have been too coarse.
+      int[] single = new int[n];
+      Arrays.setAll(single, i -> i);
+      closed = use(single);
+    }
+    this.metric = closed;
+    if (metric) {
+      roundTrips();
+    }
+  }
+
+  /** Takes regions {@code r}; returns whether the closed form holds over them. */
+  private boolean use(int[] r) {
+    region = r;
+    regions = Arrays.stream(r).max().orElse(-1) + 1;
+    members = membersOf(r, regions, place);
+    across = new long[regions * regions];
+    within = new long[regions][];
+    least = new long[regions];
+    leastLp = new int[regions];
+    second = new long[regions];
+    candidates = new int[regions];
+    minLatency = NEVER;
+    maxLatency = 0;
+    latencies();
+    return triangle();
+  }
+
+  /** The model's region of each LP, renumbered from 0 in order of first LP; null if too many. */
+  private int[] hinted() {
+    Map<Integer, Integer> ids = new HashMap<>();
+    int[] r = new int[n];
+    for (int i = 0; i < n; i++) {
+      r[i] = ids.computeIfAbsent(links.region(i), x -> ids.size());
+    }
+    return ids.size() <= REGION_LIMIT ? r : null;
+  }
+
+  /** Whether every LP of one region reaches every LP of another with one latency, both ways. */
+  private boolean regionsExact(int[] r) {
+    int m = Arrays.stream(r).max().orElse(-1) + 1;
+    long[] seen = new long[m * m];
+    Arrays.fill(seen, -1);
     for (int a = 0; a < n; a++) {
       for (int b = 0; b < n; b++) {
-        for (int c = 0; c < n; c++) {
-          if (a != b && b != c && a != c && into[c * n + a] > into[b * n + a] + into[c * n + b]) {
+        if (r[a] != r[b]) {
+          long d = links.minDelay(a, b);
+          int cell = r[a] * m + r[b];
+          if (seen[cell] < 0) {
+            seen[cell] = d;
+          } else if (seen[cell] != d) {
             return false;
           }
         }
@@ -86,9 +207,138 @@ final class InputHorizons {
     return true;
   }
 
+  private static int[][] membersOf(int[] r, int regions, int[] place) {
+    int[] size = new int[regions];
+    for (int lp = 0; lp < r.length; lp++) {
+      place[lp] = size[r[lp]]++;
+    }
+    int[][] out = new int[regions][];
+    for (int g = 0; g < regions; g++) {
+      out[g] = new int[size[g]];
+    }
+    for (int lp = 0; lp < r.length; lp++) {
+      out[r[lp]][place[lp]] = lp;
+    }
+    return out;
+  }
+
+  /** Fills {@link #across} and {@link #within} and the least and greatest latency. */
+  private void latencies() {
+    for (int g = 0; g < regions; g++) {
+      for (int h = 0; h < regions; h++) {
+        if (g != h) {
+          long d = links.minDelay(members[g][0], members[h][0]);
+          across[g * regions + h] = d;
+          note(d);
+        }
+      }
+      int[] lps = members[g];
+      int s = lps.length;
+      within[g] = new long[s * s];
+      for (int i = 0; i < s; i++) {
+        for (int k = 0; k < s; k++) {
+          long d = i == k ? NEVER : links.minDelay(lps[i], lps[k]);
+          within[g][i * s + k] = d;
+          if (i != k) {
+            note(d);
+          }
+        }
+      }
+    }
+  }
+
+  private void note(long d) {
+    minLatency = Math.min(minLatency, d);
+    maxLatency = Math.max(maxLatency, d);
+  }
+
+  /**
+   * Whether latency(a, c) <= latency(a, b) + latency(b, c) for all distinct a, b, c, checked per
+   * three regions with the greatest latency on the left and the least on the right: exact with
+   * one LP per region, and enough with more (a box's dies pass it).
+   */
+  private boolean triangle() {
+    long[] lo = new long[regions * regions];
+    long[] hi = new long[regions * regions];
+    for (int g = 0; g < regions; g++) {
+      for (int h = 0; h < regions; h++) {
+        if (g != h) {
+          lo[g * regions + h] = across[g * regions + h];
+          hi[g * regions + h] = across[g * regions + h];
+        } else {
+          long min = NEVER;
+          long max = -1;
+          for (long d : within[g]) {
+            if (d != NEVER) {
+              min = Math.min(min, d);
+              max = Math.max(max, d);
+            }
+          }
+          lo[g * regions + g] = min;
+          hi[g * regions + g] = max;
+        }
+      }
+    }
+    for (int a = 0; a < regions; a++) {
+      for (int b = 0; b < regions; b++) {
+        for (int c = 0; c < regions; c++) {
+          if (distinctTriple(a, b, c)
+              && hi[a * regions + c] > lo[a * regions + b] + lo[b * regions + c]) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Whether three distinct LPs can lie in regions a, b and c. */
+  private boolean distinctTriple(int a, int b, int c) {
+    return fits(a, a, b, c) && fits(b, a, b, c) && fits(c, a, b, c);
+  }
+
+  private boolean fits(int x, int a, int b, int c) {
+    return members[x].length >= (x == a ? 1 : 0) + (x == b ? 1 : 0) + (x == c ? 1 : 0);
+  }
+
+  private void roundTrips() {
+    for (int j = 0; j < n; j++) {
+      int g = region[j];
+      long rt = NEVER;
+      for (int h = 0; h < regions; h++) {
+        if (h != g) {
+          rt = Math.min(rt, across[g * regions + h] + across[h * regions + g]);
+        }
+      }
+      int s = members[g].length;
+      int i = place[j];
+      for (int k = 0; k < s; k++) {
+        if (k != i) {
+          rt = Math.min(rt, within[g][i * s + k] + within[g][k * s + i]);
+        }
+      }
+      roundTrip[j] = rt;
+      long in = -1;
+      boolean one = s > 1;
+      for (int k = 0; k < s; k++) {
+        if (k != i) {
+          long d = within[g][k * s + i];
+          one &= in < 0 || in == d;
+          in = d;
+        }
+      }
+      fromRegion[j] = one ? in : -1;
+    }
+  }
+
   /** Whether the closed form applies (see the class comment). */
   boolean metric() {
     return metric;
+  }
+
+  /** The number of regions the closed form works over (one per LP when the hint was dropped). */
+  int regions() {
+    return regions;
   }
 
   /**
@@ -99,6 +349,7 @@ final class InputHorizons {
     if (metric) {
       prepareClosedForm(sendBound);
     } else {
+      eit = eit == null ? new long[n] : eit;
       dijkstra(sendBound, eit);
     }
   }
@@ -112,13 +363,33 @@ final class InputHorizons {
     if (!metric) {
       return eit[j];
     }
+    int g = region[j];
     long best = bound[j] + roundTrip[j];
-    int row = j * n;
     for (int i = 0; i < count && best > below; i++) {
-      int k = candidates[i];
-      best = Math.min(best, bound[k] + into[row + k]);
+      int h = candidates[i];
+      if (h != g) {
+        best = Math.min(best, least[h] + across[h * regions + g]);
+      } else {
+        best = Math.min(best, fromOwnRegion(j, g));
+      }
     }
     return best >= NEVER ? Long.MAX_VALUE : best;
+  }
+
+  /** The earliest a message from another LP of {@code j}'s own region could reach it. */
+  private long fromOwnRegion(int j, int g) {
+    if (fromRegion[j] >= 0) {
+      return (leastLp[g] == j ? second[g] : least[g]) + fromRegion[j];
+    }
+    int[] lps = members[g];
+    long[] lat = within[g];
+    int s = lps.length;
+    int col = place[j];
+    long best = NEVER;
+    for (int i = 0; i < s; i++) {
+      best = Math.min(best, bound[lps[i]] + lat[i * s + col]);
+    }
+    return best;
   }
 
   /**
@@ -148,32 +419,51 @@ final class InputHorizons {
   }
 
   /**
-   * Keeps the LPs that can matter: every EIT is at most the second-least bound
-   * plus the greatest latency (the least-bound LP reaches everyone else, the second-least reaches
-   * it), so an LP whose bound plus the least latency is above that reaches no one first.
+   * Keeps the regions that can matter: every EIT is at most the second-least bound plus the
+   * greatest latency (the least-bound LP reaches everyone else, the second-least reaches it), so
+   * a region whose least bound plus the least latency is above that reaches no one first.
    */
   private void prepareClosedForm(long[] sendBound) {
-    // Branch-free passes: with a few LPs per window a mispredicted branch costs more than a scan.
-    long least = NEVER;
-    long second = NEVER;
+    Arrays.fill(least, NEVER);
+    Arrays.fill(second, NEVER);
+    long first = NEVER;
+    long runnerUp = NEVER;
     for (int k = 0; k < n; k++) {
       long b = Math.min(sendBound[k], NEVER);
       bound[k] = b;
-      second = Math.min(second, Math.max(least, b));
-      least = Math.min(least, b);
+      runnerUp = Math.min(runnerUp, Math.max(first, b));
+      first = Math.min(first, b);
+      int g = region[k];
+      if (b < least[g]) {
+        second[g] = least[g];
+        least[g] = b;
+        leastLp[g] = k;
+      } else if (b < second[g]) {
+        second[g] = b;
+      }
     }
-    upper = second + maxLatency;
+    upper = runnerUp + maxLatency;
     long cut = upper - minLatency;
     int c = 0;
-    for (int k = 0; k < n; k++) {
-      candidates[c] = k;
-      c += bound[k] <= cut ? 1 : 0;
+    for (int g = 0; g < regions; g++) {
+      candidates[c] = g;
+      c += least[g] <= cut ? 1 : 0;
     }
     count = c;
   }
 
   /** Dijkstra over the LPs from every LP's send bound at once; every latency is > 0. */
   void dijkstra(long[] sendBound, long[] eit) {
+    if (into == null) {
+      into = new long[n * n];
+      for (int j = 0; j < n; j++) {
+        for (int k = 0; k < n; k++) {
+          into[j * n + k] = j == k ? NEVER : links.minDelay(k, j);
+        }
+      }
+      eot = new long[n];
+      done = new boolean[n];
+    }
     Arrays.fill(eit, Long.MAX_VALUE);
     for (int i = 0; i < n; i++) {
       eot[i] = sendBound[i];

@@ -40,17 +40,18 @@ final class LpActor extends AbstractBehavior<LpCommand> {
   private final int[] touched;
   private int touchedCount;
   private List<ActorRef<LpCommand>> peers;
+  /** Each LP's window hub (null: all share one); a message from another hub counts by epoch. */
+  private int[] hubs;
   private ActorRef<CoordinatorCommand> coordinator;
+  /** The messages already here that the current round needs (see {@link #neededFrom}). */
   private long received;
-  /** Of {@link #received}, how many were sent in the round this LP runs next (or runs now). */
-  private long receivedThisRound;
   /** The round of the last window this LP was given, and the rounds of messages it sends. */
   private long round;
   private RunWindow waiting;
   /** The end of the window being run; {@link #runEvents} is made once, not per window. */
   private long windowEnd;
   private final Runnable runEvents = this::runEvents;
-  /** Messages already here from rounds after {@link #round}: the rounds and their counts. */
+  /** Messages already here that a later round needs: the first round that does, and their counts. */
   private long[] aheadRound = new long[4];
   private long[] aheadCount = new long[4];
   private int ahead;
@@ -101,17 +102,18 @@ final class LpActor extends AbstractBehavior<LpCommand> {
 
   private Behavior<LpCommand> onInit(Init init) {
     peers = init.peers();
+    hubs = init.hubs();
     coordinator = init.coordinator();
     guarded(runtime::start);
     return this;
   }
 
   private Behavior<LpCommand> onDeliver(Deliver d) {
-    received++;
-    if (d.round() == round) {
-      receivedThisRound++;
-    } else if (d.round() > round) {
-      countAhead(d.round());
+    long needed = neededFrom(d);
+    if (needed <= round) {
+      received++;
+    } else {
+      countAhead(needed);
     }
     remote.add(d.time(), d.source(), d.sequence(), id, d.message());
     if (waiting != null && ready(waiting)) {
@@ -121,7 +123,21 @@ final class LpActor extends AbstractBehavior<LpCommand> {
   }
 
   /**
-   * Counts a message sent in a round this LP has not been given yet. Which of those rounds it
+   * The first round whose window counts message {@code d} among those it waits for: a message
+   * from this LP's hub is counted by the hub from the round after the one it was sent in; one
+   * from another hub is counted by the coordinator from the next epoch (a round is its epoch
+   * times {@link EngineProtocol#EPOCH} plus the hub's round within it), since a hub's windows in
+   * an epoch end before anything another hub sends in it can arrive.
+   */
+  private long neededFrom(Deliver d) {
+    if (hubs == null || hubs[d.source()] == hubs[id]) {
+      return d.round() + 1;
+    }
+    return (d.round() / EngineProtocol.EPOCH + 1) * EngineProtocol.EPOCH;
+  }
+
+  /**
+   * Counts a message that a round after this LP's current one needs first. Which of those rounds it
    * runs next is not known yet, so each keeps its own count (there are rarely more than one or two).
    */
   private void countAhead(long r) {
@@ -141,12 +157,11 @@ final class LpActor extends AbstractBehavior<LpCommand> {
 
   private Behavior<LpCommand> onRunWindow(RunWindow w) {
     round = w.round();
-    receivedThisRound = 0;
     int kept = 0;
     for (int i = 0; i < ahead; i++) {
-      if (aheadRound[i] == round) {
-        receivedThisRound = aheadCount[i];
-      } else if (aheadRound[i] > round) {
+      if (aheadRound[i] <= round) {
+        received += aheadCount[i];
+      } else {
         aheadRound[kept] = aheadRound[i];
         aheadCount[kept++] = aheadCount[i];
       }
@@ -159,9 +174,9 @@ final class LpActor extends AbstractBehavior<LpCommand> {
     return this;
   }
 
-  /** Every message sent to this LP before {@code w}'s round has arrived. */
+  /** Every message {@code w}'s round needs has arrived. */
   private boolean ready(RunWindow w) {
-    return received - receivedThisRound >= w.expectedReceived();
+    return received >= w.expectedReceived();
   }
 
   private void runWindow() {

@@ -1,17 +1,17 @@
 package dfsim.core.actors;
 
 import dfsim.core.actors.EngineProtocol.CoordinatorCommand;
+import dfsim.core.actors.EngineProtocol.EpochDone;
 import dfsim.core.actors.EngineProtocol.HubStart;
 import dfsim.core.actors.EngineProtocol.LpCommand;
 import dfsim.core.actors.EngineProtocol.LpFailed;
+import dfsim.core.actors.EngineProtocol.RunEpoch;
 import dfsim.core.actors.EngineProtocol.RunWindow;
-import dfsim.core.actors.EngineProtocol.RunWindows;
 import dfsim.core.actors.EngineProtocol.WindowDone;
-import dfsim.core.actors.EngineProtocol.WindowsDone;
+import dfsim.core.sim.SimModel;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -20,39 +20,77 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * The coordinator's stand-in on a worker node: the worker's LPs report to it, and it opens their
- * windows. Per window round one message goes each way between the coordinator and a worker
- * instead of one per LP, since a round trip between JVMs, not an event, is what a clustered
- * window costs. The protocol is otherwise unchanged: each LP still waits for its own message
- * count before it runs.
+ * A worker node's window hub: it runs its LPs' windows itself ({@link WindowLoop}), as many as
+ * fit below the bound the coordinator grants for an epoch (the earliest any other worker's
+ * message could reach them), and tells the coordinator once per epoch where its LPs stand and
+ * what they sent to other workers. A round trip between JVMs thus covers many windows; with one
+ * worker the bound is the end of the run.
  */
 final class WindowHub extends AbstractBehavior<CoordinatorCommand> {
-  private final Map<Integer, ActorRef<LpCommand>> lps = new HashMap<>();
+  private final int[] ids;
+  private final List<ActorRef<LpCommand>> refs;
+  /** Each run LP's place in {@link #refs}, or -1 on another worker. */
+  private final int[] place;
+  private final WindowLoop loop;
   private ActorRef<CoordinatorCommand> coordinator;
   private final List<CoordinatorCommand> early = new ArrayList<>();
-  private final List<WindowDone> done = new ArrayList<>();
-  private int pending;
+  private long epoch;
+  private long grant;
+  private long local;
+  private long windows;
+  /** What this epoch's windows sent to other workers' LPs: per LP, the count and earliest time. */
+  private final long[] sentCount;
+  private final long[] sentMin;
+  private final int[] touched;
+  private int touchedCount;
+  private final WindowLoop.Outside outside = this::sentOutside;
+  private final WindowLoop.Opener opener = this::open;
 
-  static Behavior<CoordinatorCommand> create(int[] ids, List<ActorRef<LpCommand>> refs) {
-    return Behaviors.setup(ctx -> new WindowHub(ctx, ids, refs));
+  static Behavior<CoordinatorCommand> create(SimModel model, int[] ids, List<ActorRef<LpCommand>> refs) {
+    return Behaviors.setup(ctx -> new WindowHub(ctx, model, ids, refs));
   }
 
-  private WindowHub(ActorContext<CoordinatorCommand> ctx, int[] ids, List<ActorRef<LpCommand>> refs) {
+  private WindowHub(ActorContext<CoordinatorCommand> ctx, SimModel model, int[] ids, List<ActorRef<LpCommand>> refs) {
     super(ctx);
+    this.ids = ids.clone();
+    this.refs = List.copyOf(refs);
+    int n = model.lps().size();
+    this.place = new int[n];
+    Arrays.fill(place, -1);
     for (int i = 0; i < ids.length; i++) {
-      lps.put(ids[i], refs.get(i));
+      place[ids[i]] = i;
     }
-    pending = ids.length; // every LP reports once when it starts
+    this.loop = new WindowLoop(model, ids, 0);
+    this.sentCount = new long[n];
+    this.sentMin = new long[n];
+    Arrays.fill(sentMin, Long.MAX_VALUE);
+    this.touched = new int[n];
+    loop.expect(ids.length); // every LP reports once when it starts
   }
 
   @Override
   public Receive<CoordinatorCommand> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(HubStart.class, this::onStart)
-        .onMessage(RunWindows.class, this::onRunWindows)
-        .onMessage(WindowDone.class, this::onDone)
-        .onMessage(LpFailed.class, this::onFailed)
-        .build();
+    // A type switch: the hub gets a report per woken LP.
+    return new Receive<>() {
+      @Override
+      public Behavior<CoordinatorCommand> receiveMessage(CoordinatorCommand m) {
+        if (m instanceof WindowDone d) {
+          return onDone(d);
+        } else if (m instanceof RunEpoch e) {
+          return onRunEpoch(e);
+        } else if (m instanceof HubStart s) {
+          return onStart(s);
+        } else if (m instanceof LpFailed f) {
+          return onFailed(f);
+        }
+        return Behaviors.unhandled();
+      }
+
+      @Override
+      public Behavior<CoordinatorCommand> receiveSignal(org.apache.pekko.actor.typed.Signal s) {
+        return Behaviors.unhandled();
+      }
+    };
   }
 
   private Behavior<CoordinatorCommand> onStart(HubStart s) {
@@ -70,11 +108,14 @@ final class WindowHub extends AbstractBehavior<CoordinatorCommand> {
     return this;
   }
 
-  private Behavior<CoordinatorCommand> onRunWindows(RunWindows w) {
-    pending = w.lps().length;
-    for (int i = 0; i < w.lps().length; i++) {
-      lps.get(w.lps()[i]).tell(new RunWindow(w.ends()[i], w.expected()[i], w.round()));
+  private Behavior<CoordinatorCommand> onRunEpoch(RunEpoch e) {
+    epoch = e.epoch();
+    grant = e.grant();
+    local = 0;
+    for (int i = 0; i < e.lps().length; i++) {
+      loop.received(e.lps()[i], e.counts()[i], e.minTimes()[i]);
     }
+    nextWindow();
     return this;
   }
 
@@ -83,12 +124,62 @@ final class WindowHub extends AbstractBehavior<CoordinatorCommand> {
       early.add(d);
       return this;
     }
-    done.add(d);
-    if (--pending == 0) {
-      coordinator.tell(new WindowsDone(done.toArray(WindowDone[]::new)));
-      done.clear();
+    if (loop.done(d, outside)) {
+      if (epoch == 0) {
+        report(); // the LPs' starts: epoch 0
+      } else {
+        nextWindow();
+      }
     }
     return this;
+  }
+
+  /** Opens the next windows below the grant, or ends the epoch when none is left. */
+  private void nextWindow() {
+    loop.merge();
+    if (loop.open(grant, epoch * EngineProtocol.EPOCH + local, opener) > 0) {
+      local++;
+      windows++;
+    } else {
+      report();
+    }
+  }
+
+  private void open(int lp, RunWindow w) {
+    refs.get(place[lp]).tell(w);
+  }
+
+  private void sentOutside(int target, int count, long minTime) {
+    if (sentCount[target] == 0) {
+      touched[touchedCount++] = target;
+    }
+    sentCount[target] += count;
+    sentMin[target] = Math.min(sentMin[target], minTime);
+  }
+
+  private void report() {
+    loop.merge(); // messages between the hub's own LPs, in the start's case
+    int n = ids.length;
+    long[] next = new long[n];
+    long[] bounds = new long[n];
+    for (int i = 0; i < n; i++) {
+      next[i] = loop.nextEvent(ids[i]);
+      bounds[i] = loop.sendBound(ids[i]);
+    }
+    int[] targets = new int[touchedCount];
+    long[] counts = new long[touchedCount];
+    long[] mins = new long[touchedCount];
+    for (int i = 0; i < touchedCount; i++) {
+      int t = touched[i];
+      targets[i] = t;
+      counts[i] = sentCount[t];
+      mins[i] = sentMin[t];
+      sentCount[t] = 0;
+      sentMin[t] = Long.MAX_VALUE;
+    }
+    touchedCount = 0;
+    coordinator.tell(new EpochDone(epoch, ids, next, bounds, loop.takeEvents(), windows, targets, counts, mins));
+    windows = 0;
   }
 
   private Behavior<CoordinatorCommand> onFailed(LpFailed f) {

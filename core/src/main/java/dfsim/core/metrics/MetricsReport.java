@@ -79,6 +79,11 @@ public final class MetricsReport {
     return ((Number) ((Map<?, ?>) root.get("run")).get("events")).longValue();
   }
 
+  /** Returns the engine's synchronisation windows ({@code run.windows}; 0 for the sequential engine). */
+  public long windows() {
+    return ((Number) ((Map<?, ?>) root.get("run")).get("windows")).longValue();
+  }
+
   /** Returns the per-CPU rows (scalar fields and flattened percentiles) for cpus.csv. */
   @SuppressWarnings("unchecked")
   public List<Map<String, Object>> csvRows() {
@@ -158,6 +163,8 @@ public final class MetricsReport {
     r.put("warmup_ns", run.warmupNs());
     r.put("events", run.events());
     r.put("windows", run.windows());
+    r.put("rounds", run.rounds());
+    r.put("join_ms", run.joinMs());
     r.put("wall_ms", run.wallMs());
     r.put("digest", digest);
     root.put("run", r);

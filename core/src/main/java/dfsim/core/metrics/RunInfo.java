@@ -13,4 +13,6 @@ public record RunInfo(
     long warmupNs,
     long events,
     long windows,
+    long rounds,
+    long joinMs,
     long wallMs) {}

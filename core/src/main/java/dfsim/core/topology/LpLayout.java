@@ -94,6 +94,12 @@ public final class LpLayout implements LinkLatency {
     return topology.dieDistance(dieOf(a), dieOf(b));
   }
 
+  /** A die: its CPUs, memory, scheduler and token manager are equally far from every other die. */
+  @Override
+  public int region(int lp) {
+    return dieOf(lp);
+  }
+
   @Override
   public long between(int from, int to) {
     Distance d = distance(from, to);

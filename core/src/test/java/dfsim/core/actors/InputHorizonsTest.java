@@ -79,6 +79,91 @@ final class InputHorizonsTest {
     }
   }
 
+  /** {@link #box} with its dies (4 LPs) as regions, or a claimed region that is wrong. */
+  private static LinkLatency boxWithRegions(java.util.function.IntUnaryOperator region) {
+    return new LinkLatency() {
+      @Override
+      public long between(int from, int to) {
+        return box(from, to);
+      }
+
+      @Override
+      public int region(int lp) {
+        return region.applyAsInt(lp);
+      }
+    };
+  }
+
+  @Test
+  void regionsGiveDijkstrasTimes() {
+    for (int n : new int[] {3, 22, 40}) {
+      InputHorizons h = new InputHorizons(model(n, boxWithRegions(lp -> lp / 4)));
+      assertTrue(h.metric(), n + " LPs");
+      assertEquals((n + 3) / 4, h.regions(), n + " LPs in dies of 4");
+      assertSameAsDijkstra(h, n, n + 100);
+      // Sockets (8 LPs) are exact regions too (every LP outside one is 150 ns from all of it),
+      // but a socket's 10 to 70 ns inside fail the per-region triangle check: one region per LP.
+      InputHorizons sockets = new InputHorizons(model(n, boxWithRegions(lp -> lp / 8)));
+      assertEquals(n <= 8 ? 1 : n, sockets.regions(), n + " LPs in sockets of 8");
+      assertTrue(sockets.metric());
+      assertSameAsDijkstra(sockets, n, n + 200);
+    }
+  }
+
+  @Test
+  void aRegionTheLatenciesContradictIsDropped() {
+    // 10 ns everywhere but 15 between LPs 0 and 5, claimed in regions of 4: taken at its word,
+    // the claim would put LP 5 10 ns from LP 0 and its horizon early.
+    LinkLatency skew = (a, b) -> (a == 0 && b == 5) || (a == 5 && b == 0) ? 15 : 10;
+    InputHorizons h = new InputHorizons(model(12, new LinkLatency() {
+      @Override
+      public long between(int from, int to) {
+        return skew.between(from, to);
+      }
+
+      @Override
+      public int region(int lp) {
+        return lp / 4;
+      }
+    }));
+    assertEquals(12, h.regions(), "one region per LP");
+    assertTrue(h.metric());
+    assertSameAsDijkstra(h, 12, 5);
+  }
+
+  @Test
+  void aThousandCpuBoxHasPerLpHorizonsPerDie() {
+    // 16 sockets x 64 cores, 2 dies per socket with one memoryless: 1,024 CPUs and 64 more LPs.
+    dfsim.core.topology.LpLayout layout = new dfsim.core.topology.LpLayout(dfsim.core.topology.Topology.from(
+        new dfsim.core.config.Settings(dfsim.core.config.ConfigLoader.resolve(com.typesafe.config.ConfigFactory
+            .parseString("topology { sockets = 16, cores-per-socket = 64, dies-per-socket = 2, memoryless-dies = [1] }"))),
+        10));
+    int n = layout.size();
+    InputHorizons h = InputHorizons.of(model(n, layout));
+    assertTrue(h != null && h.metric());
+    assertEquals(32, h.regions());
+    SplittableRandom r = new SplittableRandom(3);
+    long[] bounds = new long[n];
+    long[] fast = new long[n];
+    long[] slow = new long[n];
+    for (int trial = 0; trial < 30; trial++) {
+      for (int i = 0; i < n; i++) {
+        bounds[i] = r.nextInt(4) == 0 ? Long.MAX_VALUE : r.nextLong(trial % 2 == 0 ? 2_000 : 200);
+      }
+      h.closedForm(bounds, fast);
+      h.dijkstra(bounds, slow);
+      assertArrayEquals(slow, fast);
+    }
+  }
+
+  @Test
+  void withoutAClosedFormABigBoxHasNone() {
+    // 200 LPs where a relay beats the direct link: no closed form, and Dijkstra is too dear.
+    LinkLatency skewed = (a, b) -> (a == 0 && b == 2) || (a == 2 && b == 0) ? 500 : 10;
+    assertEquals(null, InputHorizons.of(model(200, skewed)));
+    assertTrue(InputHorizons.of(model(InputHorizons.DIJKSTRA_LIMIT, skewed)) != null);
+  }
+
   @Test
   void closedFormEqualsDijkstraOnRandomMetricLatencies() {
     // LPs at random points on a line, latency = distance + 10: a metric with no hierarchy.

@@ -1,0 +1,194 @@
+package dfsim.core.actors;
+
+import dfsim.core.actors.EngineProtocol.RunWindow;
+import dfsim.core.actors.EngineProtocol.WindowDone;
+import dfsim.core.sim.SimModel;
+import java.util.Arrays;
+
+/**
+ * Conservative windows over a set of LPs (a run's all, in one JVM; a worker's, in a cluster) up
+ * to a cap. In each window every LP j runs its events before its horizon: its earliest input
+ * time from the set's LPs (see {@link InputHorizons}), and never past the cap, below which
+ * nothing from outside the set can arrive. Only LPs with events before their horizon are woken;
+ * the window ends when each has reported, and an LP runs its next window only once every message
+ * that the reports say was sent to it has arrived. Where per-LP horizons cannot be had cheaply
+ * (latencies that break the triangle inequality on a big box), one end for all, min over LPs of
+ * (send bound + least outgoing latency), is used instead.
+ */
+final class WindowLoop {
+  /** Where a window is opened: LP {@code lp} (its id in the run) gets {@code w}. */
+  interface Opener {
+    void open(int lp, RunWindow w);
+
+    /** Sends what {@link #open} held back: every window of this round is open. */
+    default void flush() {}
+  }
+
+  /** Hears of the messages the set's LPs sent outside it. */
+  interface Outside {
+    void sent(int target, int count, long minTime);
+  }
+
+  /** The set's LPs (their ids in the run), and each run LP's place in the set or -1. */
+  private final int[] ids;
+  private final int[] place;
+  private final long[] nextEvent;
+  private final long[] sendBound;
+  /** Messages sent to each LP in rounds before the next (counted since the start). */
+  private final long[] expected;
+  /** The earliest of the messages sent to each LP since its last merge. */
+  private final long[] incoming;
+  private final InputHorizons horizons;
+  /** Each LP's least outgoing latency, for the one end for all; null with per-LP horizons. */
+  private final long[] minOut;
+  private final long slackNs;
+  private int outstanding;
+  private long events;
+
+  /**
+   * The windows of {@code model}'s LPs {@code ids}; {@code slackNs} widens each beyond what is
+   * safe (tests only, to show that the LPs detect out-of-order delivery).
+   */
+  WindowLoop(SimModel model, int[] ids, long slackNs) {
+    this.ids = ids.clone();
+    this.place = new int[model.lps().size()];
+    Arrays.fill(place, -1);
+    for (int i = 0; i < ids.length; i++) {
+      place[ids[i]] = i;
+    }
+    int n = ids.length;
+    this.nextEvent = new long[n];
+    this.sendBound = new long[n];
+    this.expected = new long[n];
+    this.incoming = new long[n];
+    Arrays.fill(incoming, Long.MAX_VALUE);
+    this.horizons = InputHorizons.of(InputHorizons.Links.of(model, ids));
+    this.minOut = horizons == null ? minOut(model, ids) : null;
+    this.slackNs = slackNs;
+  }
+
+  /** Waits for {@code reports} more reports (each LP reports once when it starts). */
+  void expect(int reports) {
+    outstanding += reports;
+  }
+
+  /** Whether {@code lp} (an id in the run) is one of the set's. */
+  boolean has(int lp) {
+    return place[lp] >= 0;
+  }
+
+  /**
+   * Takes an LP's report; messages to LPs outside the set go to {@code outside}. Returns whether
+   * every window opened has now reported.
+   */
+  boolean done(WindowDone d, Outside outside) {
+    int i = place[d.lp()];
+    nextEvent[i] = d.nextEvent();
+    sendBound[i] = d.sendBound();
+    events += d.events();
+    for (int k = 0; k < d.targets().length; k++) {
+      int t = place[d.targets()[k]];
+      if (t >= 0) {
+        expected[t] += d.counts()[k];
+        incoming[t] = Math.min(incoming[t], d.minTimes()[k]);
+      } else {
+        outside.sent(d.targets()[k], d.counts()[k], d.minTimes()[k]);
+      }
+    }
+    return --outstanding == 0;
+  }
+
+  /** Messages from outside the set: {@code count} more to LP {@code lp}, the earliest at {@code minTime}. */
+  void received(int lp, long count, long minTime) {
+    int i = place[lp];
+    expected[i] += count;
+    incoming[i] = Math.min(incoming[i], minTime);
+  }
+
+  /** Takes the messages sent since the last call into each LP's next event; returns the least. */
+  long merge() {
+    long start = Long.MAX_VALUE;
+    for (int i = 0; i < ids.length; i++) {
+      if (incoming[i] != Long.MAX_VALUE) {
+        nextEvent[i] = Math.min(nextEvent[i], incoming[i]);
+        sendBound[i] = Math.min(sendBound[i], incoming[i]);
+        incoming[i] = Long.MAX_VALUE;
+      }
+      start = Math.min(start, nextEvent[i]);
+    }
+    return start;
+  }
+
+  /**
+   * Opens round {@code round}'s windows, none past {@code cap}, after a {@link #merge}; returns
+   * how many it opened (none: nothing lies before the cap).
+   */
+  int open(long cap, long round, Opener opener) {
+    int n = ids.length;
+    long wakeBelow = cap;
+    long globalEnd = Long.MAX_VALUE;
+    if (horizons != null) {
+      horizons.prepare(sendBound);
+      wakeBelow = Math.min(cap, saturatedAdd(horizons.upperBound(), slackNs));
+    } else {
+      for (int i = 0; i < n; i++) {
+        if (sendBound[i] != Long.MAX_VALUE) {
+          globalEnd = Math.min(globalEnd, sendBound[i] + minOut[i]);
+        }
+      }
+    }
+    int opened = 0;
+    for (int j = 0; j < n; j++) {
+      if (nextEvent[j] >= wakeBelow) {
+        continue;
+      }
+      long horizon = horizons != null ? horizons.earliestInput(j, nextEvent[j] - slackNs) : globalEnd;
+      horizon = Math.min(cap, saturatedAdd(horizon, slackNs));
+      if (nextEvent[j] < horizon) {
+        opened++;
+        opener.open(ids[j], new RunWindow(horizon, expected[j], round));
+      }
+    }
+    outstanding += opened;
+    opener.flush();
+    return opened;
+  }
+
+  /** The events the set's LPs have run since the last call. */
+  long takeEvents() {
+    long e = events;
+    events = 0;
+    return e;
+  }
+
+  /** LP {@code lp}'s earliest pending event, as of its last report and merge. */
+  long nextEvent(int lp) {
+    return nextEvent[place[lp]];
+  }
+
+  /** The earliest LP {@code lp} could send given no new input, as of its last report and merge. */
+  long sendBound(int lp) {
+    return sendBound[place[lp]];
+  }
+
+  /** Returns each LP's least latency to any other LP of the run (the lookahead if it has no peer). */
+  private static long[] minOut(SimModel model, int[] ids) {
+    int all = model.lps().size();
+    long[] out = new long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      long min = Long.MAX_VALUE;
+      for (int j = 0; j < all; j++) {
+        if (ids[i] != j) {
+          min = Math.min(min, model.minDelay(ids[i], j));
+        }
+      }
+      out[i] = min == Long.MAX_VALUE ? model.lookaheadNs() : min;
+    }
+    return out;
+  }
+
+  static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return r < a ? Long.MAX_VALUE : r;
+  }
+}
