@@ -26,13 +26,16 @@ final class Pmap {
     this.gd = gd;
     this.zone = zone;
     int processes = gd.plan.processes();
-    this.pmActive = new int[processes][];
+    this.pmActive = gd.plan.pmActiveAll();
     this.multi = new boolean[processes];
     this.mapToken = new int[processes];
+    int[] threads = new int[processes];
+    for (dfsim.core.program.ThreadSpec t : gd.plan.threads()) {
+      threads[t.pid()]++;
+    }
     for (int p = 0; p < processes; p++) {
-      pmActive[p] = gd.plan.pmActive(p);
-      multi[p] = gd.plan.threadsOf(p) > 1;
-      mapToken[p] = gd.plan.mapTokenOfProcess(p, gd.topo);
+      multi[p] = threads[p] > 1;
+      mapToken[p] = gd.plan.mapTokenOfProcess(p, pmActive[p], gd.topo);
     }
   }
 

@@ -69,9 +69,24 @@ public record WorkloadPlan(
     return threads.stream().filter(t -> t.pid() == pid).mapToInt(ThreadSpec::cpu).distinct().sorted().toArray();
   }
 
-  /** Returns how many threads process {@code pid} has. */
-  public int threadsOf(int pid) {
-    return (int) threads.stream().filter(t -> t.pid() == pid).count();
+  /**
+   * Returns every process's pm_active, indexed by pid, in one pass over the threads (asking
+   * {@link #pmActive} per process is a pass each: seconds on a 1024-CPU box whose every CPU asks).
+   */
+  public int[][] pmActiveAll() {
+    int processes = processes();
+    java.util.BitSet[] cpus = new java.util.BitSet[processes];
+    for (ThreadSpec t : threads) {
+      if (cpus[t.pid()] == null) {
+        cpus[t.pid()] = new java.util.BitSet();
+      }
+      cpus[t.pid()].set(t.cpu());
+    }
+    int[][] out = new int[processes][];
+    for (int p = 0; p < processes; p++) {
+      out[p] = cpus[p] == null ? new int[0] : cpus[p].stream().toArray();
+    }
+    return out;
   }
 
   /** Returns the CPU thread {@code tid} lives on (LWKT threads stay on their CPU). */
@@ -97,6 +112,11 @@ public record WorkloadPlan(
    * if it has one, else one homed on the node of the process's first CPU.
    */
   public int mapTokenOfProcess(int pid, dfsim.core.topology.Topology topo) {
+    return mapTokenOfProcess(pid, pmActive(pid), topo);
+  }
+
+  /** As {@link #mapTokenOfProcess(int, dfsim.core.topology.Topology)}, given the process's pm_active. */
+  public int mapTokenOfProcess(int pid, int[] cpus, dfsim.core.topology.Topology topo) {
     if (pid == 0) {
       for (VmObjectSpec o : objects) {
         if (o.kind() == VmObjectSpec.Kind.MAP) {
@@ -104,7 +124,6 @@ public record WorkloadPlan(
         }
       }
     }
-    int[] cpus = pmActive(pid);
     return VmObjectSpec.mapId(pid, cpus.length == 0 ? 0 : topo.nodeOf(cpus[0]));
   }
 
