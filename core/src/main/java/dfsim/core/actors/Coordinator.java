@@ -84,8 +84,7 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
       @Override
       public Behavior<CoordinatorCommand> receiveSignal(Signal s) {
         if (s instanceof Terminated t) {
-          return fail(new CausalityViolation(
-              "LP actor " + t.getRef().path().name() + " stopped in the middle of the run"));
+          return fail(stopped(t));
         }
         return Behaviors.unhandled();
       }
@@ -122,6 +121,11 @@ final class Coordinator extends AbstractBehavior<CoordinatorCommand> {
 
   private Behavior<CoordinatorCommand> onFailed(LpFailed f) {
     return fail(failure(f));
+  }
+
+  /** An LP actor stopped: the run fails. */
+  static RuntimeException stopped(Terminated t) {
+    return new CausalityViolation("LP actor " + t.getRef().path().name() + " stopped in the middle of the run");
   }
 
   /** An LP threw: the run fails with the same kind of error the sequential engine would give. */

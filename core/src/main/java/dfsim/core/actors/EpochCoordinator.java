@@ -5,7 +5,6 @@ import dfsim.core.actors.EngineProtocol.EpochDone;
 import dfsim.core.actors.EngineProtocol.LpCommand;
 import dfsim.core.actors.EngineProtocol.LpFailed;
 import dfsim.core.actors.EngineProtocol.RunEpoch;
-import dfsim.core.sim.CausalityViolation;
 import dfsim.core.sim.EngineResult;
 import dfsim.core.sim.Progress;
 import dfsim.core.sim.SimModel;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -106,26 +104,12 @@ final class EpochCoordinator extends AbstractBehavior<CoordinatorCommand> {
 
   @Override
   public Receive<CoordinatorCommand> createReceive() {
-    return new Receive<>() {
-      @Override
-      public Behavior<CoordinatorCommand> receiveMessage(CoordinatorCommand m) {
-        if (m instanceof EpochDone d) {
-          return onEpochDone(d);
-        } else if (m instanceof LpFailed f) {
-          return onFailed(f);
-        }
-        return Behaviors.unhandled();
-      }
-
-      @Override
-      public Behavior<CoordinatorCommand> receiveSignal(Signal s) {
-        if (s instanceof Terminated t) {
-          return fail(new CausalityViolation(
-              "LP actor " + t.getRef().path().name() + " stopped in the middle of the run"));
-        }
-        return Behaviors.unhandled();
-      }
-    };
+    // A built receive: the coordinator gets one report per hub and epoch, not one per window.
+    return newReceiveBuilder()
+        .onMessage(EpochDone.class, this::onEpochDone)
+        .onMessage(LpFailed.class, f -> fail(Coordinator.failure(f)))
+        .onSignal(Terminated.class, t -> fail(Coordinator.stopped(t)))
+        .build();
   }
 
   private Behavior<CoordinatorCommand> onEpochDone(EpochDone d) {
@@ -210,10 +194,6 @@ final class EpochCoordinator extends AbstractBehavior<CoordinatorCommand> {
       }
     }
     return grant;
-  }
-
-  private Behavior<CoordinatorCommand> onFailed(LpFailed f) {
-    return fail(Coordinator.failure(f));
   }
 
   private Behavior<CoordinatorCommand> fail(RuntimeException e) {
