@@ -21,7 +21,7 @@ public final class EngineProtocol {
    * stands in for the coordinator towards the worker's LPs.
    */
   public sealed interface CoordinatorCommand extends CborMessage
-      permits WindowDone, LpFailed, RunEpoch, EpochDone, HubStart {}
+      permits WindowDone, LpFailed, RunEpoch, EpochDone, HubProgress, HubStart {}
 
   /**
    * Rounds per epoch: a round is its epoch times this plus the window hub's round within it (one
@@ -77,6 +77,14 @@ public final class EngineProtocol {
    */
   public record EpochDone(long epoch, int[] lps, long[] nextEvents, long[] sendBounds, long events, long windows,
       int[] targets, long[] counts, long[] minTimes) implements CoordinatorCommand {}
+
+  /**
+   * A worker's window hub -> coordinator, every 64 windows of an epoch, for the progress shown
+   * while the epoch runs (one epoch may be the whole run): every LP of {@code hub} has run
+   * everything before {@code simulatedNs}, and they have run {@code events} events in this epoch.
+   */
+  public record HubProgress(ActorRef<CoordinatorCommand> hub, long simulatedNs, long events)
+      implements CoordinatorCommand {}
 
   /** Worker agent -> its window hub: the coordinator to report to. */
   public record HubStart(ActorRef<CoordinatorCommand> coordinator) implements CoordinatorCommand {}

@@ -46,6 +46,9 @@ final class EpochCoordinator extends AbstractBehavior<CoordinatorCommand> {
   private final long[] pendingCount;
   private final long[] pendingMin;
   private int outstanding;
+  /** Within the running epoch, per hub: the time its LPs have all reached, and their events. */
+  private final long[] hubReached;
+  private final long[] hubEvents;
   private long epoch;
   private long events;
   private long windows;
@@ -99,6 +102,8 @@ final class EpochCoordinator extends AbstractBehavior<CoordinatorCommand> {
     for (ActorRef<LpCommand> lp : lps) {
       ctx.watch(lp);
     }
+    hubReached = new long[h];
+    hubEvents = new long[h];
     outstanding = h; // each hub reports once its LPs have started (epoch 0)
   }
 
@@ -107,6 +112,7 @@ final class EpochCoordinator extends AbstractBehavior<CoordinatorCommand> {
     // A built receive: the coordinator gets one report per hub and epoch, not one per window.
     return newReceiveBuilder()
         .onMessage(EpochDone.class, this::onEpochDone)
+        .onMessage(EngineProtocol.HubProgress.class, this::onProgress)
         .onMessage(LpFailed.class, f -> fail(Coordinator.failure(f)))
         .onSignal(Terminated.class, t -> fail(Coordinator.stopped(t)))
         .build();
@@ -144,6 +150,10 @@ final class EpochCoordinator extends AbstractBehavior<CoordinatorCommand> {
       return Behaviors.stopped();
     }
     progress.update(start, events);
+    for (int g = 0; g < hubs.size(); g++) {
+      hubReached[g] = Arrays.stream(members[g]).mapToLong(k -> nextEvent[k]).min().orElse(Long.MAX_VALUE);
+      hubEvents[g] = 0;
+    }
     epoch++;
     long[] grant = grants();
     for (int g = 0; g < hubs.size(); g++) {
@@ -163,6 +173,15 @@ final class EpochCoordinator extends AbstractBehavior<CoordinatorCommand> {
       outstanding++;
       hubs.get(g).tell(new RunEpoch(epoch, bound, lps, counts, mins));
     }
+    return this;
+  }
+
+  /** A hub's progress within the epoch: the run has got as far as its slowest hub. */
+  private Behavior<CoordinatorCommand> onProgress(EngineProtocol.HubProgress p) {
+    int g = hubs.indexOf(p.hub());
+    hubReached[g] = p.simulatedNs();
+    hubEvents[g] = p.events();
+    progress.update(Arrays.stream(hubReached).min().orElse(0), events + Arrays.stream(hubEvents).sum());
     return this;
   }
 

@@ -136,7 +136,10 @@ final class WindowHub extends AbstractBehavior<CoordinatorCommand> {
 
   /** Opens the next windows below the grant, or ends the epoch when none is left. */
   private void nextWindow() {
-    loop.merge();
+    long start = loop.merge();
+    if ((local & 0x3f) == 0x3f) {
+      coordinator.tell(new EngineProtocol.HubProgress(getContext().getSelf(), start, loop.events()));
+    }
     if (loop.open(grant, epoch * EngineProtocol.EPOCH + local, opener) > 0) {
       local++;
       windows++;

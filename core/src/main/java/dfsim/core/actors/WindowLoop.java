@@ -154,6 +154,11 @@ final class WindowLoop {
     return opened;
   }
 
+  /** The events the set's LPs have run since the last {@link #takeEvents}. */
+  long events() {
+    return events;
+  }
+
   /** The events the set's LPs have run since the last call. */
   long takeEvents() {
     long e = events;

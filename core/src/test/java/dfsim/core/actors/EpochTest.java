@@ -38,6 +38,10 @@ final class EpochTest {
 
   /** Runs {@code model} with LP i on hub {@code hubOf[i]}; returns the coordinator's result. */
   private static EngineResult run(SimModel model, int[] hubOf) throws Exception {
+    return run(model, hubOf, new Progress());
+  }
+
+  private static EngineResult run(SimModel model, int[] hubOf, Progress progress) throws Exception {
     int hubs = java.util.Arrays.stream(hubOf).max().orElse(0) + 1;
     CompletableFuture<EngineResult> result = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
@@ -53,7 +57,7 @@ final class EpochTest {
             : java.util.Arrays.stream(ids).mapToObj(lps::get).toList()), "hub-" + h));
       }
       ActorRef<CoordinatorCommand> coordinator = ctx.spawn(
-          EpochCoordinator.create(model, hubRefs, hubOf, lps, result, new Progress()), "coordinator");
+          EpochCoordinator.create(model, hubRefs, hubOf, lps, result, progress), "coordinator");
       for (int i = 0; i < hubOf.length; i++) {
         lps.get(i).tell(new EngineProtocol.Init(List.copyOf(lps), hubOf.clone(), hubRefs.get(hubOf[i])));
       }
@@ -105,5 +109,25 @@ final class EpochTest {
     } else {
       assertTrue(r.rounds() > 1 && r.rounds() < r.windows(), r.rounds() + " epochs, " + r.windows() + " windows");
     }
+  }
+
+  /**
+   * One hub runs the whole run in one epoch; the progress still moves while it runs (the hub
+   * reports every 64 windows), so a watched cluster run does not sit at 0 until its end.
+   */
+  @org.junit.jupiter.api.Test
+  void progressMovesWithinAnEpoch() throws Exception {
+    long end = 150_000;
+    List<Long> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    Progress progress = new Progress();
+    progress.sampleWith((t, events) -> {
+      seen.add(t);
+      progress.requestSample();
+    });
+    progress.requestSample();
+    EngineResult r = run(model(end), new int[16], progress);
+    assertEquals(1, r.rounds());
+    assertTrue(seen.stream().anyMatch(t -> t > 0 && t < end), "samples " + seen);
+    assertEquals(end, seen.get(seen.size() - 1));
   }
 }
