@@ -70,6 +70,9 @@ final class EngineEqualityTest {
         "topology.threads-per-core=2|topology.cores-per-socket=4|workload.fault-storm.object=private",
         "workload.kind=token-storm|workload.token-storm.handoff=true|kernel.lwkt.scheduler=fairq|topology.sockets=3",
         "workload.kind=token-storm|workload.token-storm.handoff=true|workload.threads=32",
+        // A box of 264 LPs (4 x 64 CPUs): per-LP horizons worked out per die, a global zone convoy.
+        "topology.sockets=4|topology.cores-per-socket=64|topology.memory-per-node=64M|workload.processes=256"
+            + "|workload.threads=1|workload.fault-storm.object=private|kernel.vm-page.numa=on|sim.end-time=300us",
         UMTX_TIMEOUTS,
         // A program: faults, a pool token, a weighted choice with an munmap (IPIs to its process's CPUs).
         "workload.kind=program|workload.threads=8|workload.program.mappings=[{name=m,pages=8}]"
