@@ -29,8 +29,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 /**
  * One simulation on a cluster: worker w hosts sockets [w*S/W, (w+1)*S/W) (whole sockets, so that
  * the tightly coupled LPs of a socket share a JVM), each worker's window hub runs its LPs'
- * windows up to the bounds the {@link EpochCoordinator} here grants, and at the end every worker ships what its
- * LPs measured, one CPU per message, to be merged into the same metrics one JVM gives.
+ * windows up to the bounds the {@link EpochCoordinator} here grants, and at the end every worker
+ * ships what its LPs measured, one CPU per message, to be merged into the same metrics one JVM
+ * gives.
  */
 final class ClusterRun extends ClusterSession {
   /** What a clustered run gives: the engine's result and the merged metrics. */

@@ -58,8 +58,9 @@ final class EpochCoordinator extends AbstractBehavior<CoordinatorCommand> {
     return Behaviors.setup(ctx -> new EpochCoordinator(ctx, model, hubs, hubOf, lps, result, progress));
   }
 
-  private EpochCoordinator(ActorContext<CoordinatorCommand> ctx, SimModel model, List<ActorRef<CoordinatorCommand>> hubs,
-      int[] hubOf, List<ActorRef<LpCommand>> lps, CompletableFuture<EngineResult> result, Progress progress) {
+  private EpochCoordinator(ActorContext<CoordinatorCommand> ctx, SimModel model,
+      List<ActorRef<CoordinatorCommand>> hubs, int[] hubOf, List<ActorRef<LpCommand>> lps,
+      CompletableFuture<EngineResult> result, Progress progress) {
     super(ctx);
     this.model = model;
     this.result = result;
