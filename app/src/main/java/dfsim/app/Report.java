@@ -82,11 +82,16 @@ final class Report {
         cpuNs > 0 ? 100 * num(m.get("spin_ns")) / cpuNs : 0));
     long nodes = (long) num(run.get("nodes"));
     long threads = (long) num(run.get("threads"));
+    long epochs = (long) num(run.get("rounds"));
     h.put("engine", run.get("engine") + (nodes > 1 ? " on " + nodes + " JVMs" : "")
-        + (threads > 0 ? ", " + threads + (threads == 1 ? " thread" : " threads") : ""));
+        + (threads > 0 ? ", " + threads + (threads == 1 ? " thread" : " threads") : "")
+        + (nodes > 1 ? String.format(java.util.Locale.ROOT, ", %,d %s between JVMs", epochs,
+            epochs == 1 ? "epoch" : "epochs") : ""));
     h.put("simulated", String.format(java.util.Locale.ROOT, "%.3f ms (warm-up %.3f ms), %,.0f events",
         num(run.get("simulated_ns")) / 1e6, num(run.get("warmup_ns")) / 1e6, num(run.get("events"))));
-    h.put("wall time", String.format(java.util.Locale.ROOT, "%,.0f ms", num(run.get("wall_ms"))));
+    double joinMs = num(run.get("join_ms"));
+    h.put("wall time", String.format(java.util.Locale.ROOT, "%,.0f ms", num(run.get("wall_ms")))
+        + (joinMs > 0 ? String.format(java.util.Locale.ROOT, " (%,.0f ms of it for the workers to join)", joinMs) : ""));
     h.put("digest", String.valueOf(run.get("digest")));
     return h;
   }

@@ -84,6 +84,13 @@ class ClusterTest {
         assertTrue(rounds > 1 && rounds < windows, rounds + " epochs for " + windows + " windows");
       }
       assertTrue(run.get("join_ms").asLong() > 0 && run.get("join_ms").asLong() < run.get("wall_ms").asLong());
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, String> headline = Report.headline(JSON.readValue(out.resolve("metrics.json").toFile(),
+          java.util.Map.class));
+      assertEquals(String.format(java.util.Locale.ROOT, "actors on %d JVMs, %d %s, %,d %s between JVMs", nodes, nodes - 1,
+          nodes == 2 ? "thread" : "threads", rounds, rounds == 1 ? "epoch" : "epochs"), headline.get("engine"));
+      assertTrue(headline.get("wall time").endsWith(String.format(java.util.Locale.ROOT,
+          " (%,d ms of it for the workers to join)", run.get("join_ms").asLong())), headline.get("wall time"));
       assertTrue(c.err().contains("cluster formed: coordinator 127.0.0.1:"), c.err());
       // The same files as run, each complete.
       for (String f : List.of("config.conf", "metrics.json", "cpus.csv", "report.html")) {
