@@ -29,8 +29,6 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 final class WindowHub extends AbstractBehavior<CoordinatorCommand> {
   private final int[] ids;
   private final List<ActorRef<LpCommand>> refs;
-  /** Each run LP's place in {@link #refs}, or -1 on another worker. */
-  private final int[] place;
   private final WindowLoop loop;
   private ActorRef<CoordinatorCommand> coordinator;
   private final List<CoordinatorCommand> early = new ArrayList<>();
@@ -55,11 +53,6 @@ final class WindowHub extends AbstractBehavior<CoordinatorCommand> {
     this.ids = ids.clone();
     this.refs = List.copyOf(refs);
     int n = model.lps().size();
-    this.place = new int[n];
-    Arrays.fill(place, -1);
-    for (int i = 0; i < ids.length; i++) {
-      place[ids[i]] = i;
-    }
     this.loop = new WindowLoop(model, ids, 0);
     this.sentCount = new long[n];
     this.sentMin = new long[n];
@@ -149,7 +142,7 @@ final class WindowHub extends AbstractBehavior<CoordinatorCommand> {
   }
 
   private void open(int lp, RunWindow w) {
-    refs.get(place[lp]).tell(w);
+    refs.get(loop.place(lp)).tell(w); // refs are in the order of ids, as the loop's places
   }
 
   private void sentOutside(int target, int count, long minTime) {

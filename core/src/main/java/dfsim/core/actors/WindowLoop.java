@@ -72,9 +72,9 @@ final class WindowLoop {
     outstanding += reports;
   }
 
-  /** Whether {@code lp} (an id in the run) is one of the set's. */
-  boolean has(int lp) {
-    return place[lp] >= 0;
+  /** LP {@code lp}'s (an id in the run) place among the set's LPs as given, or -1 outside it. */
+  int place(int lp) {
+    return place[lp];
   }
 
   /**
