@@ -5,6 +5,7 @@ import dfsim.core.config.LwktSettings;
 import dfsim.core.config.PmapSettings;
 import dfsim.core.config.SimSettings;
 import dfsim.core.config.UmtxSettings;
+import dfsim.core.config.UschedSettings;
 import dfsim.core.config.VmFaultSettings;
 import dfsim.core.config.VmPageSettings;
 import dfsim.core.config.ZoneSettings;
@@ -22,6 +23,7 @@ import dfsim.core.protocol.ObjectTokenGranted;
 import dfsim.core.protocol.ObjectPageBusy;
 import dfsim.core.protocol.ObjectRefDone;
 import dfsim.core.protocol.PageActivated;
+import dfsim.core.protocol.UschedLockDone;
 import dfsim.core.protocol.PageAllocated;
 import dfsim.core.protocol.PageHashResult;
 import dfsim.core.protocol.StaleMapping;
@@ -61,7 +63,7 @@ public final class CpuLp implements LogicalProcess {
 
   public CpuLp(int cpu, LpLayout layout, Costs cost, SimSettings sim, LwktSettings lwktSettings, ZoneSettings zone,
       PmapSettings pmapSettings, VmPageSettings vm, VmFaultSettings fault, UmtxSettings umtxSettings,
-      WorkloadPlan plan) {
+      UschedSettings usched, WorkloadPlan plan) {
     this.gd = new Globaldata(cpu, layout, cost, sim, plan);
     VmFaultPage faultPage = VmFaultPage.of(fault.enterPmap());
     LwktToken tokens = new LwktToken(gd, lwktSettings);
@@ -79,7 +81,7 @@ public final class CpuLp implements LogicalProcess {
             gd.topo));
     new Trap(gd, lwkt, tokens, vmFault, pageAlloc, mmap, new KernProc(gd, locking, mapToken, pmap, steps), umtx,
         new ProcfsMem(gd, steps, faultPage, mapToken, cost), new VmMadvise(gd, steps, pageAlloc),
-        new VmMap(gd, pmap, steps));
+        new VmMap(gd, pmap, steps, locking), new Usched(gd, steps, UschedYield.of(usched, cost)));
     this.sendMargin = plan.immediateSends() ? 0
         : Math.min(cost.trapNs(), Math.min(cost.syscallNs(), cost.contextSwitchNs()));
   }
@@ -142,7 +144,7 @@ public final class CpuLp implements LogicalProcess {
       umtx.onSleepDone(u, ctx);
     } else if (message instanceof UmtxWakeDone u) {
       umtx.onWakeDone(u, ctx);
-    } else if (message instanceof PageActivated) {
+    } else if (message instanceof PageActivated || message instanceof UschedLockDone) {
       gd.spin.endIfAny(ctx);
       steps.replied(ctx);
     } else if (message instanceof ObjectPageBusy) {

@@ -4,7 +4,7 @@ package dfsim.cpus;
  * One step of a kernel path that fork, exec, exit, umtx calls and the ptrace store are made of,
  * run in order by {@link KStepRunner}: work, a token held for some work, a lockless reference
  * change, an object's termination, PTE removal or write-protection, a context switch, a fault,
- * a umtx sleep or wakeup.
+ * a umtx sleep or wakeup, an access to the userland scheduler's global lines.
  */
 sealed interface KStep {
 
@@ -66,6 +66,13 @@ sealed interface KStep {
    */
   record UmtxSleep(int object, int mutex, int expected, long timeoutNs, long pollNs, boolean byFault)
       implements KStep {}
+
+  /**
+   * One access to the userland scheduler's global lines on node 0: {@code spin} = usched_bsd4's
+   * bsd4_spin held {@code holdNs}, otherwise an atomic on the curprocmask word; {@code fn} names
+   * the call for the profile.
+   */
+  record Usched(boolean spin, long holdNs, String fn) implements KStep {}
 
   /** A store to {@code object}'s page by another process (procfs/ptrace): a COW if shared. */
   record Poke(int object) implements KStep {}

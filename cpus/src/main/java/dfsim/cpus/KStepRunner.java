@@ -13,6 +13,7 @@ import dfsim.core.protocol.PageActivate;
 import dfsim.core.protocol.UmtxSleep;
 import dfsim.core.protocol.UmtxUser;
 import dfsim.core.protocol.UmtxWake;
+import dfsim.core.protocol.UschedLock;
 import dfsim.core.sim.LpContext;
 
 /**
@@ -62,6 +63,8 @@ final class KStepRunner {
       return "vm_page_hold";
     } else if (k instanceof KStep.Activate a) {
       return a.fn();
+    } else if (k instanceof KStep.Usched u) {
+      return u.fn();
     } else if (k instanceof KStep.UmtxSleep) {
       return "tsleep";
     } else if (k instanceof KStep.Poke) {
@@ -162,6 +165,10 @@ final class KStepRunner {
     } else if (k instanceof KStep.Activate a) {
       waiting = a;
       gd.sendNode(a.node(), 0, new PageActivate(cpu, a.colour()), ctx);
+    } else if (k instanceof KStep.Usched u) {
+      // Kernel data, and so the scheduler's globals, live on node 0.
+      waiting = u;
+      gd.sendNode(0, 0, new UschedLock(cpu, u.spin(), u.holdNs()), ctx);
     } else if (k instanceof KStep.UmtxSleep u) {
       waiting = u;
       gd.meter.spinOn("umtx_poll");

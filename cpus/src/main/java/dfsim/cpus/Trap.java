@@ -27,9 +27,10 @@ final class Trap implements Globaldata.UserReturn {
   private final ProcfsMem procfs;
   private final VmMadvise madvise;
   private final VmMap vmMap;
+  private final Usched usched;
 
   Trap(Globaldata gd, LwktThread lwkt, LwktToken tokens, VmFault vmFault, VmPageAlloc pageAlloc, VmMmap mmap,
-      KernProc proc, KernUmtx umtx, ProcfsMem procfs, VmMadvise madvise, VmMap vmMap) {
+      KernProc proc, KernUmtx umtx, ProcfsMem procfs, VmMadvise madvise, VmMap vmMap, Usched usched) {
     this.gd = gd;
     this.lwkt = lwkt;
     this.tokens = tokens;
@@ -41,6 +42,7 @@ final class Trap implements Globaldata.UserReturn {
     this.procfs = procfs;
     this.madvise = madvise;
     this.vmMap = vmMap;
+    this.usched = usched;
     gd.userret = this;
   }
 
@@ -137,6 +139,9 @@ final class Trap implements Globaldata.UserReturn {
     } else if (op instanceof Op.UnmapEmpty u) {
       syscall("sys_munmap", now);
       vmMap.munmapEmpty(t, u, ctx);
+    } else if (op instanceof Op.SchedYield) {
+      syscall("sys_sched_yield", now);
+      usched.yield(t, ctx);
     } else if (op instanceof Op.PtraceWrite w) {
       syscall("sys_ptrace", now);
       procfs.write(t, w, ctx);
@@ -210,6 +215,7 @@ final class Trap implements Globaldata.UserReturn {
     return op instanceof Op.GetToken || op instanceof Op.RelToken || op instanceof Op.Wakeup
         || op instanceof Op.AllocPage || op instanceof Op.FreePages
         || op instanceof Op.MutexLock || op instanceof Op.MutexUnlock || op instanceof Op.UmtxCalls
-        || op instanceof Op.Madvise || op instanceof Op.Mmap || op instanceof Op.UnmapEmpty;
+        || op instanceof Op.Madvise || op instanceof Op.Mmap || op instanceof Op.UnmapEmpty
+        || op instanceof Op.SchedYield;
   }
 }

@@ -13,21 +13,33 @@ import dfsim.core.sim.LpContext;
  * (vm_map_entry_reserve()). An anonymous mapping gets no VM object until its first fault
  * (vm_map_entry_allocate_object()), so the munmap of one never touched removes its entry and
  * nothing else: no pmap_remove(), no TLB invalidation, no IPI. The lockmgr lock is priced, never
- * contended: every writer holds the token first, and faults' shared holds are left out. See
- * docs/model/programs.md.
+ * contended: every writer holds the token first, and faults' shared holds are left out.
+ *
+ * <p>A private mapping of a file (will-it-scale's mmap2) maps the vnode's VM object itself; the
+ * shadow comes with the first store. vm_mmap() takes a reference on the object
+ * (vnode_pager_reference(): under the object's token before 501747bf-era lockless references,
+ * {@link ObjectLocking#reference}), and the munmap of the untouched entry runs vm_map_delete()'s
+ * object-backed branch: pmap_remove() of the range, which finds no page-table page (a pv lookup
+ * per 2 MB of it, pmap_scan()), and vm_object_deallocate() of the reference (the last the map
+ * has: under the object's token in every era). See docs/model/programs.md.
  */
 final class VmMap {
   /** The profile's name for taking a map's token. */
   static final String GETTOKEN = "lwkt_gettoken";
 
+  /** Pages a page-table page maps (2 MB): pmap_scan() looks one up per such step of a range. */
+  static final int PAGES_PER_PT = 512;
+
   private final Globaldata gd;
   private final Pmap pmap;
   private final KStepRunner steps;
+  private final ObjectLocking locking;
 
-  VmMap(Globaldata gd, Pmap pmap, KStepRunner steps) {
+  VmMap(Globaldata gd, Pmap pmap, KStepRunner steps, ObjectLocking locking) {
     this.gd = gd;
     this.pmap = pmap;
     this.steps = steps;
+    this.locking = locking;
   }
 
   /**
@@ -46,23 +58,49 @@ final class VmMap {
     return 4 * c.atomicNs() + 2 * c.vmPageLookupNs() + c.vmMapEntryNs();
   }
 
-  /** mmap() of anonymous memory: the token, vm_map_find(), the token's release. */
+  /**
+   * The work of pmap_remove() of {@code pages} with no page-table page under them: pmap_scan()'s
+   * pv lookup (a miss) per 2 MB step.
+   */
+  static long emptyRemoveNs(Costs c, int pages) {
+    return (long) Math.ceil(pages / (double) PAGES_PER_PT) * c.vmPageLookupNs();
+  }
+
+  /** mmap(): the token, a file's object referenced, vm_map_find(), the token's release. */
   void mmap(SimThread t, Op.Mmap m, LpContext ctx) {
-    underToken(t, "vm_map_find", findNs(gd.cost), ctx);
+    int map = underToken(t, ctx);
+    if (m.vnode() >= 0) {
+      t.ksteps.add(locking.reference(m.vnode(), +1));
+    }
+    t.ksteps.add(new KStep.Call("vm_map_find", findNs(gd.cost)));
+    release(t, map, ctx);
   }
 
-  /** munmap() of anonymous memory with no object: the token, vm_map_remove() of the entry alone, the release. */
+  /**
+   * munmap() of a mapping not touched since its mmap: the token, vm_map_remove() of the entry (and
+   * for a file, the empty pmap_remove() and the object's deallocation), the release.
+   */
   void munmapEmpty(SimThread t, Op.UnmapEmpty u, LpContext ctx) {
-    underToken(t, "vm_map_remove", removeNs(gd.cost), ctx);
+    int map = underToken(t, ctx);
+    t.ksteps.add(new KStep.Call("vm_map_remove", removeNs(gd.cost)));
+    if (u.vnode() >= 0) {
+      t.ksteps.add(new KStep.Call("pmap_remove", emptyRemoveNs(gd.cost, u.pages())));
+      t.ksteps.add(locking.reference(u.vnode(), -1));
+    }
+    release(t, map, ctx);
   }
 
-  private void underToken(SimThread t, String fn, long ns, LpContext ctx) {
+  /** The system call's entry and the process's map token; returns the token. */
+  private int underToken(SimThread t, LpContext ctx) {
     gd.meter.enter(CpuState.BUSY, ctx.now());
     int map = pmap.mapToken(t.spec.pid());
     t.newKSteps();
     t.ksteps.add(new KStep.Work(gd.cost.syscallNs()));
     t.ksteps.add(new KStep.Acquire(map, false, GETTOKEN));
-    t.ksteps.add(new KStep.Call(fn, ns));
+    return map;
+  }
+
+  private void release(SimThread t, int map, LpContext ctx) {
     t.ksteps.add(new KStep.Release(map, false));
     steps.next(ctx);
   }

@@ -21,6 +21,7 @@ import dfsim.core.protocol.UmtxFork;
 import dfsim.core.protocol.UmtxSleep;
 import dfsim.core.protocol.UmtxUser;
 import dfsim.core.protocol.UmtxWake;
+import dfsim.core.protocol.UschedLock;
 import dfsim.core.protocol.ZoneAlloc;
 import dfsim.core.protocol.ZoneFree;
 import dfsim.core.sim.LogicalProcess;
@@ -34,7 +35,8 @@ import java.util.Map;
 /**
  * One NUMA node's memory as a logical process: its page queues ({@link VmPageQueues}), the VM
  * objects homed here ({@link VmObjects}), the umtx sleep queues of their mutex words
- * ({@link UmtxSleepQueues}) and, on node 0, pvzone's global list ({@link VmZone}). It hands every
+ * ({@link UmtxSleepQueues}) and, on node 0, pvzone's global list ({@link VmZone}) and the userland
+ * scheduler's global lines ({@link UschedGlobals}). It hands every
  * arriving message to the subsystem it is for, and reports the node at the end. Files (vnode
  * objects) are read into the page cache at boot: their pages are taken from this node's queues
  * before the run. See docs/model/README.md.
@@ -47,6 +49,8 @@ public final class MemoryLp implements LogicalProcess {
   private final UmtxSleepQueues umtx;
   /** pvzone's global list, on node 0 only (kernel memory lives there). */
   private final VmZone zone;
+  /** The userland scheduler's global lines, on node 0 only. */
+  private final UschedGlobals usched;
   /** The free pages in this node's queues over the trace window, or null without a trace. */
   private CounterTrace freePages;
 
@@ -61,6 +65,7 @@ public final class MemoryLp implements LogicalProcess {
     int owner = plan.threads().isEmpty() ? 0 : plan.threads().get(0).pid();
     this.umtx = new UmtxSleepQueues(n, words, new MutexPageCow(n, words, faultPage, plan.pmActive(owner)), tickNs);
     this.zone = node == 0 ? new VmZone(n) : null;
+    this.usched = node == 0 ? new UschedGlobals(n) : null;
   }
 
   /** Keeps the node's free pages over {@code [fromNs, toNs)} for trace.json, at most {@code limit} samples. */
@@ -112,6 +117,8 @@ public final class MemoryLp implements LogicalProcess {
       zone.onAlloc(z, ctx);
     } else if (message instanceof ZoneFree z && zone != null) {
       zone.onFree(z, ctx);
+    } else if (message instanceof UschedLock u && usched != null) {
+      usched.onLock(u, ctx);
     } else {
       throw new IllegalStateException("memory node " + n.node + " cannot handle " + message);
     }
@@ -137,6 +144,7 @@ public final class MemoryLp implements LogicalProcess {
     metrics.contention(LockClass.PAGE_QUEUE).add(pages.stats);
     if (zone != null) {
       metrics.contention(LockClass.ZONE).add(zone.stats);
+      metrics.contention(LockClass.USCHED).add(usched.stats);
     }
     for (int c = 0; c < objects.holdByCpu.length; c++) {
       metrics.addToCpu(c, CpuCounter.LOCK_HOLD_NS, objects.holdByCpu[c]);

@@ -6,6 +6,7 @@ import dfsim.core.config.PmapSettings;
 import dfsim.core.config.Settings;
 import dfsim.core.config.SimSettings;
 import dfsim.core.config.UmtxSettings;
+import dfsim.core.config.UschedSettings;
 import dfsim.core.config.VmFaultSettings;
 import dfsim.core.config.VmPageSettings;
 import dfsim.core.config.ZoneSettings;
@@ -48,8 +49,9 @@ public final class ModelFactory {
     List<LogicalProcess> lps = new ArrayList<>(layout.size());
     VmFaultSettings fault = VmFaultSettings.from(s);
     UmtxSettings umtx = UmtxSettings.from(s);
+    UschedSettings usched = UschedSettings.from(s);
     for (int c = 0; c < topo.cpus(); c++) {
-      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, pmap, vm, fault, umtx, plan));
+      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, pmap, vm, fault, umtx, usched, plan));
     }
     VmFaultPage faultPage = VmFaultPage.of(fault.enterPmap());
     for (int n = 0; n < topo.nodes(); n++) {

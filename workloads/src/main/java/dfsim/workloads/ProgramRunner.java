@@ -131,14 +131,14 @@ final class ProgramRunner implements Program {
     } else if (step instanceof ProgramWorkload.Touch t) {
       touch(t, random);
     } else if (step instanceof ProgramWorkload.Mmap m) {
-      pending.add(new Op.Mmap(objects[m.mapping()]));
+      pending.add(new Op.Mmap(objects[m.mapping()], vnodes[m.mapping()]));
     } else if (step instanceof ProgramWorkload.Munmap m) {
       int pages = spec.mappings().get(m.mapping()).pages();
       if (!mapped[m.mapping()].isEmpty()) {
         pending.add(new Op.Unmap(objects[m.mapping()], bases[m.mapping()], pages));
       } else if (mmapped[m.mapping()]) {
         // Untouched since its mmap: the entry has no object yet.
-        pending.add(new Op.UnmapEmpty(objects[m.mapping()]));
+        pending.add(new Op.UnmapEmpty(objects[m.mapping()], vnodes[m.mapping()], pages));
       }
       mapped[m.mapping()].clear();
       cursor[m.mapping()] = 0;
@@ -173,6 +173,8 @@ final class ProgramRunner implements Program {
       pending.add(new Op.MapFault(t.segment(), t.page(), t.write()));
     } else if (step instanceof ProgramWorkload.Syscall c) {
       pending.add(new Op.Syscall(c.name(), syscallNs));
+    } else if (step instanceof ProgramWorkload.SchedYield) {
+      pending.add(new Op.SchedYield());
     } else if (step instanceof ProgramWorkload.Sleep z) {
       pending.add(new Op.Sleep(z.ns()));
     } else if (step instanceof ProgramWorkload.Marker m) {

@@ -154,6 +154,9 @@ public final class ProgramWorkload {
   /** A system call that does no work (getppid()): its entry and exit, {@code cost.syscall}; {@code name} is the kernel's (sys_getppid). */
   record Syscall(String name) implements Step {}
 
+  /** sched_yield() of a thread with nothing else runnable on its CPU. */
+  record SchedYield() implements Step {}
+
   /** tsleep() for {@code ns}. */
   record Sleep(long ns) implements Step {}
 
@@ -590,10 +593,10 @@ public final class ProgramWorkload {
         known(c, path, Set.of("mmap"));
         int m = mapping(c, "mmap", path, mappings);
         Mapping map = mappings.get(m);
-        if (map.kind() != MapKind.ANONYMOUS || map.per() != Per.THREAD) {
-          throw new BadInputException(path + ".mmap = " + map.name() + ": the model maps anew only anonymous "
-              + "per = thread mappings (kind = anonymous, per = thread); a file's mmap (its vnode object's "
-              + "reference and token) is not modelled");
+        if (map.kind() == MapKind.FILE || map.per() != Per.THREAD) {
+          throw new BadInputException(path + ".mmap = " + map.name() + ": the model maps anew only per = thread "
+              + "mappings of anonymous memory or of the thread's own file, privately (kind = anonymous | "
+              + "private-file, per = thread); a shared file's mmap is not modelled");
         }
         return new Mmap(m);
       }
@@ -657,9 +660,13 @@ public final class ProgramWorkload {
       case "syscall" -> {
         known(c, path, Set.of("syscall"));
         String name = string(c, "syscall", path);
+        if (name.equals("sched_yield")) {
+          return new SchedYield();
+        }
         if (!name.equals("getppid")) {
           throw new BadInputException(path + ".syscall = " + name + ": must be getppid (a system call that does no "
-              + "work: its entry and exit)");
+              + "work: its entry and exit) | sched_yield (nothing else runnable: the userland scheduler's release "
+              + "and acquire of the CPU, kernel.usched)");
         }
         return new Syscall("sys_" + name);
       }
@@ -803,7 +810,7 @@ public final class ProgramWorkload {
     } else if (s instanceof Choice c) {
       return c.branches().stream().allMatch(ProgramWorkload::advances);
     }
-    return true; // sleep, touch, mmap, munmap, madvise, token, mutex, umtx, syscall (cost.syscall > 0)
+    return true; // sleep, touch, mmap, munmap, madvise, token, mutex, umtx, syscall (cost.syscall > 0), sched_yield
   }
 
   private static void markers(List<Step> steps, Set<String> out) {
@@ -868,6 +875,11 @@ public final class ProgramWorkload {
         Step s = steps.get(i);
         if (s instanceof Touch t) {
           need(t.mapping(), 1, at + ".touch");
+          if (explicit[t.mapping()] && mappings.get(t.mapping()).kind() == MapKind.PRIVATE_FILE) {
+            throw new BadInputException(at + ".touch = " + name(t.mapping()) + ": a private-file mapping that a "
+                + "step mmaps is not touched in the model (its munmap would tear down the shadow that the first "
+                + "store makes, which is not modelled); touch a private-file mapping no step mmaps");
+          }
           touched[t.mapping()] = true;
         } else if (s instanceof Madvise a) {
           need(a.mapping(), 1, at + ".madvise");
@@ -940,7 +952,7 @@ public final class ProgramWorkload {
    */
   private static boolean sendsAtOnce(List<Step> steps) {
     return uses(steps, Token.class) || uses(steps, Mutex.class) || uses(steps, Umtx.class) || uses(steps, Madvise.class)
-        || uses(steps, Mmap.class)
+        || uses(steps, Mmap.class) || uses(steps, SchedYield.class)
         || usesProcesses(steps);
   }
 

@@ -88,8 +88,8 @@ final class ProgramWorkloadTest {
 
   @Test
   void mmapMapsAnewAndTheMunmapOfAnUntouchedMappingHasNoObject() {
-    assertEquals(List.of(new Op.Mmap(1), new Op.UnmapEmpty(1), new Op.Mmap(1), new Op.Fault(1, 0, true),
-        new Op.Unmap(1, 0, 4), new Op.Mmap(1), new Op.UnmapEmpty(1)),
+    assertEquals(List.of(new Op.Mmap(1, -1), new Op.UnmapEmpty(1, -1, 4), new Op.Mmap(1, -1), new Op.Fault(1, 0, true),
+        new Op.Unmap(1, 0, 4), new Op.Mmap(1, -1), new Op.UnmapEmpty(1, -1, 4)),
         ops(MEM + "steps = [{ mmap = mem }, { munmap = mem }, { mmap = mem }, { touch = mem, pages = 1 }, "
             + "{ munmap = mem }]", 1, 7));
   }
@@ -120,6 +120,42 @@ final class ProgramWorkloadTest {
     assertEquals(6, TestModels.total(touched, CpuCounter.FAULTS));
     assertEquals(6, TestModels.total(touched, CpuCounter.PAGE_ALLOCS));
     assertTrue(touched.contention(LockClass.VM_OBJECT).acquires >= 12, "the faults' and the munmaps' object holds");
+  }
+
+  /**
+   * mmap2's private file mapping: the mmap references the vnode's object, the munmap of the
+   * untouched entry scans the empty range (a pv lookup per 2 MB: 4 for 2048 pages) and drops the
+   * reference under the object's token. Before 501747bf the reference takes the token too; from it
+   * the reference is lockless. Nothing is faulted, mapped or invalidated.
+   */
+  @Test
+  void mmapOfAPrivateFileReferencesItsObjectAndTheMunmapScansAndDropsIt() {
+    String box = "topology { sockets = 1, cores-per-socket = 2 }\nsim.end-time = 1ms\n"
+        + "kernel.vm-fault.lock-mode = %s\nworkload { kind = program, threads = 1, program {\n"
+        + "mappings = [{ name = f, kind = %s, pages = 2048, per = thread }]\nrepeat = 3\n"
+        + "steps = [{ op = pair, steps = [{ mmap = f }, { munmap = f }] }] } }";
+    assertEquals(List.of(new Op.Mmap(1, 0), new Op.UnmapEmpty(1, 0, 2048)), ops("mappings = [{ name = f, kind = "
+        + "private-file, pages = 2048, per = thread }]\nsteps = [{ mmap = f }, { munmap = f }]", 0, 2));
+    RunMetrics anon = TestModels.run(ModelFactory.build(TestModels.settings(String.format(box, "exclusive",
+        "anonymous"))));
+    for (String mode : List.of("exclusive", "shared-two-stage")) {
+      RunMetrics file = TestModels.run(ModelFactory.build(TestModels.settings(String.format(box, mode,
+          "private-file"))));
+      assertEquals(6, file.contention(LockClass.VM_MAP).acquires, mode);
+      // 3 passes: the deallocate's token each, and the reference's before 501747bf.
+      assertEquals(mode.equals("exclusive") ? 6 : 3, file.contention(LockClass.VM_OBJECT).acquires, mode);
+      for (CpuCounter k : List.of(CpuCounter.FAULTS, CpuCounter.PAGE_ALLOCS, CpuCounter.IPIS_SENT,
+          CpuCounter.TLB_INVALIDATIONS)) {
+        assertEquals(0, TestModels.total(file, k), mode + " " + k.name());
+      }
+      // Beyond the anonymous pair, by hand: the scan, 4 x cost.vm-page-lookup = 100 ns; exclusive:
+      // the reference and the drop each a trip to the object's home and back (2 x 20 ns) around
+      // its atomic (20 ns), 120 ns; shared-two-stage: the lockless reference's trip (40 ns), the
+      // drop refused at 2 refs (40 ns) and made under the token (60 ns), 140 ns.
+      double extra = TestModels.op(file, "pair").meanNs() - TestModels.op(anon, "pair").meanNs();
+      assertEquals(mode.equals("exclusive") ? 220 : 240, extra, 1e-9, mode);
+    }
+    assertEquals(0, anon.contention(LockClass.VM_OBJECT).acquires);
   }
 
   @Test
@@ -213,6 +249,35 @@ final class ProgramWorkloadTest {
     assertEquals(List.of(new Op.MutexLock(0, 5), new Op.Compute(1_000), new Op.MutexUnlock(0, 5),
         new Op.Syscall("sys_getppid", TestModels.settings("").config().getDuration("cost.syscall").toNanos())),
         ops("steps = [{ mutex = 5, hold = 1us }, { syscall = getppid }]", 1, 4));
+  }
+
+  /**
+   * sched_yield() with nothing else runnable, hand-checked for one thread alone (cost.syscall 100
+   * ns; an access to a scheduler global on node 0 is a 20 ns trip each way around a 20 ns atomic
+   * or hold): bsd4 = 100 + 3 x 60 = 280 ns (the mask cleared, bsd4_spin, the mask set); dfly = 100
+   * + 2 x 20 (the yield flag, dd->spin) + 60 + 2 x 20 (dd->spin twice) + 60 = 300 ns;
+   * dfly-pcpu-mask = 100 + 4 x 20 = 180 ns and nothing on node 0. Two threads on two CPUs wait for
+   * each other's lines in the first two and not in the last.
+   */
+  @Test
+  void schedYieldWritesTheSchedulersGlobalLinesAsEachUschedDid() {
+    assertEquals(List.of(new Op.SchedYield(), new Op.SchedYield()), ops("steps = [{ syscall = sched_yield }]", 1, 2));
+    String box = "topology { sockets = 1, cores-per-socket = 2 }\nsim.end-time = 100us\nkernel.usched = %s\n"
+        + "workload { kind = program, threads = %d, program.steps = [{ op = y, steps = [{ syscall = sched_yield }] }] }";
+    for (String[] c : new String[][] {{"bsd4", "280", "3"}, {"dfly", "300", "2"}, {"dfly-pcpu-mask", "180", "0"}}) {
+      RunMetrics one = TestModels.run(ModelFactory.build(TestModels.settings(String.format(box, c[0], 1))));
+      long ops = TestModels.op(one, "y").count();
+      assertEquals(Double.parseDouble(c[1]), TestModels.op(one, "y").meanNs(), 1e-9, c[0]);
+      long perOp = Long.parseLong(c[2]);
+      long acquires = one.contention(LockClass.USCHED).acquires;
+      // A yield in flight at the end has made some of its accesses.
+      assertTrue(acquires >= ops * perOp && acquires <= ops * perOp + Math.max(0, perOp - 1),
+          c[0] + ": " + acquires + " for " + ops);
+      assertEquals(0, one.contention(LockClass.USCHED).contended, c[0]);
+      RunMetrics two = TestModels.run(ModelFactory.build(TestModels.settings(String.format(box, c[0], 2))));
+      assertEquals(perOp > 0, two.contention(LockClass.USCHED).contended > 0, c[0]);
+      assertEquals(perOp > 0, TestModels.op(two, "y").meanNs() > Double.parseDouble(c[1]), c[0]);
+    }
   }
 
   @Test

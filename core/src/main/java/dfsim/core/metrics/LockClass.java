@@ -15,7 +15,12 @@ public enum LockClass {
   /** Waiting for the acknowledgements of TLB-invalidation IPIs (pmap_inval_smp()). */
   TLB_SHOOTDOWN("tlb_shootdown"),
   /** The process vm_map lock. */
-  VM_MAP("vm_map");
+  VM_MAP("vm_map"),
+  /**
+   * The userland scheduler's global lines (usched_bsd4.c, usched_dfly.c): bsd4_spin and the
+   * curprocmask word that sched_yield() clears and sets.
+   */
+  USCHED("usched");
 
   private final String json;
 

@@ -22,6 +22,9 @@ public sealed interface Op {
   /** A system call that does no work ({@code name}, e.g. sys_getppid): its entry and exit, {@code ns}. */
   record Syscall(String name, long ns) implements Op {}
 
+  /** sched_yield() with nothing else runnable: the userland scheduler's release and acquire of this CPU. */
+  record SchedYield() implements Op {}
+
   /** The first load or store to unmapped page {@code pindex} of VM object {@code objectId}: a page fault. */
   record Fault(int objectId, int pindex, boolean write) implements Op {}
 
@@ -34,11 +37,17 @@ public sealed interface Op {
   /** munmap of {@code count} pages of {@code objectId} from {@code start}: frees them. */
   record Unmap(int objectId, int start, int count) implements Op {}
 
-  /** mmap() of anonymous memory: a new map entry, with no VM object until its first fault. */
-  record Mmap(int objectId) implements Op {}
+  /**
+   * mmap() of anonymous memory (a new map entry, with no VM object until its first fault), or,
+   * with {@code vnode} >= 0, a private mapping of that file: the entry maps the vnode's object.
+   */
+  record Mmap(int objectId, int vnode) implements Op {}
 
-  /** munmap() of anonymous memory not touched since its {@link Mmap}: its entry has no object. */
-  record UnmapEmpty(int objectId) implements Op {}
+  /**
+   * munmap() of a mapping of {@code pages} not touched since its {@link Mmap}: an anonymous one's
+   * entry has no object; a file's ({@code vnode} >= 0) drops the vnode object's reference.
+   */
+  record UnmapEmpty(int objectId, int vnode, int pages) implements Op {}
 
   /**
    * The first store to page {@code pindex} of a private mapping of a file: a copy-on-write fault

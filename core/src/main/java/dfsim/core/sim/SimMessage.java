@@ -39,6 +39,8 @@ import dfsim.core.protocol.WakeupRequest;
 import dfsim.core.protocol.ZoneAlloc;
 import dfsim.core.protocol.ZoneAllocated;
 import dfsim.core.protocol.ZoneFree;
+import dfsim.core.protocol.UschedLock;
+import dfsim.core.protocol.UschedLockDone;
 import dfsim.core.protocol.ZoneFreed;
 
 /**
@@ -87,5 +89,7 @@ import dfsim.core.protocol.ZoneFreed;
     @JsonSubTypes.Type(value = UmtxWakeDone.class, name = "UmtxWakeDone"),
     @JsonSubTypes.Type(value = PageActivate.class, name = "PageActivate"),
     @JsonSubTypes.Type(value = PageActivated.class, name = "PageActivated"),
+    @JsonSubTypes.Type(value = UschedLock.class, name = "UschedLock"),
+    @JsonSubTypes.Type(value = UschedLockDone.class, name = "UschedLockDone"),
 })
 public interface SimMessage {}

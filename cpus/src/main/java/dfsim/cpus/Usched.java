@@ -1,0 +1,33 @@
+package dfsim.cpus;
+
+import dfsim.core.metrics.CpuState;
+import dfsim.core.sim.LpContext;
+import java.util.List;
+
+/**
+ * sched_yield() of a thread alone on its CPU (sys/kern/kern_p1003_1b.c sys_sched_yield(),
+ * ksched_yield(); the process's userland scheduler's yield, then its release and acquire of the
+ * CPU at the return to user mode, sys/kern/usched_bsd4.c and usched_dfly.c). Nothing else is
+ * runnable, so the thread gives up its CPU's user slot and takes it straight back: no switch, no
+ * IPI. What that writes is the era's ({@link UschedYield}). See docs/model/usched.md.
+ */
+final class Usched {
+  private final Globaldata gd;
+  private final KStepRunner steps;
+  private final List<KStep> path;
+
+  Usched(Globaldata gd, KStepRunner steps, UschedYield yield) {
+    this.gd = gd;
+    this.steps = steps;
+    this.path = yield.path();
+  }
+
+  /** sched_yield(): the system call's entry and exit, then the scheduler's release and acquire. */
+  void yield(SimThread t, LpContext ctx) {
+    gd.meter.enter(CpuState.BUSY, ctx.now());
+    t.newKSteps();
+    t.ksteps.add(new KStep.Work(gd.cost.syscallNs()));
+    t.ksteps.addAll(path);
+    steps.next(ctx);
+  }
+}
