@@ -145,6 +145,8 @@ final class BadInputTest {
       "steps = [{ mmap = f }], mappings = [{ name = f, kind = file, pages = 4 }] | workload.program.steps[0].mmap = f: the model maps anew only per = thread mappings of anonymous memory or of the thread's own file",
       "steps = [{ mmap = m }], mappings = [{ name = m, pages = 4, per = slice }] | workload.program.steps[0].mmap = m: the model maps anew only per = thread mappings",
       "steps = [{ mmap = f }, { touch = f }, { munmap = f }], mappings = [{ name = f, kind = private-file, pages = 4 }] | workload.program.steps[1].touch = f: a private-file mapping that a step mmaps is not touched in the model",
+      "steps = [{ mmap = f }, { madvise = f }, { munmap = f }], mappings = [{ name = f, kind = private-file, pages = 4 }] | workload.program.steps[1].madvise = f: a private-file mapping that a step mmaps",
+      "steps = [{ syscall = yield }]                            | sched_yield (nothing else runnable",
       "steps = [{ compute = 0us }]                              | every pass must advance simulated time",
       "steps = [{ choice = [{ weight = 1, steps = [{ sleep = 1us }] }, { weight = 1, steps = [] }] }] | every pass must advance",
       "steps = [{ op = a, steps = [{ sleep = 1us }] }], op = b  | workload.program.op = b: must name an op marker",

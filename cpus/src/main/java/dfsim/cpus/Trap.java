@@ -140,6 +140,9 @@ final class Trap implements Globaldata.UserReturn {
       syscall("sys_munmap", now);
       vmMap.munmapEmpty(t, u, ctx);
     } else if (op instanceof Op.SchedYield) {
+      if (!usched.takesTime()) {
+        return false;
+      }
       syscall("sys_sched_yield", now);
       usched.yield(t, ctx);
     } else if (op instanceof Op.PtraceWrite w) {

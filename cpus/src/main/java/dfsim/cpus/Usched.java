@@ -15,11 +15,20 @@ final class Usched {
   private final Globaldata gd;
   private final KStepRunner steps;
   private final List<KStep> path;
+  /** Whether a yield takes simulated time: with every cost at 0 and no trip to node 0 it does not. */
+  private final boolean takesTime;
 
   Usched(Globaldata gd, KStepRunner steps, UschedYield yield) {
     this.gd = gd;
     this.steps = steps;
     this.path = yield.path();
+    this.takesTime = gd.cost.syscallNs() > 0
+        || path.stream().anyMatch(k -> k instanceof KStep.Usched || k instanceof KStep.Call c && c.ns() > 0);
+  }
+
+  /** Whether sched_yield() takes simulated time (a program of nothing else would never advance). */
+  boolean takesTime() {
+    return takesTime;
   }
 
   /** sched_yield(): the system call's entry and exit, then the scheduler's release and acquire. */

@@ -24,15 +24,18 @@ sealed interface UschedYield {
   List<KStep> path();
 
   /**
-   * usched_bsd4 (until e28d8b158f, 2012-09-17): bsd4_release_curproc() clears the CPU's bit in the
-   * global bsd4_curprocmask, bsd4_select_curproc() takes the global bsd4_spin around
-   * chooseproc_locked() (which finds the queues empty), bsd4_acquire_curproc() sets the bit again.
+   * usched_bsd4 (until e28d8b158f, 2012-09-17): bsd4_yield() asks for a user reschedule (an
+   * atomic on the CPU's gd_reqflags), which bsd4_acquire_curproc() clears (another) before
+   * bsd4_release_curproc() clears the CPU's bit in the global bsd4_curprocmask;
+   * bsd4_select_curproc() takes the global bsd4_spin around chooseproc_locked() (which finds the
+   * queues empty), and the acquire sets the bit again.
    */
   record Bsd4(Costs cost) implements UschedYield {
     @Override
     public List<KStep> path() {
       long atomic = cost.atomicNs();
-      return List.of(new KStep.Usched(false, atomic, "bsd4_release_curproc"),
+      return List.of(new KStep.Call("bsd4_yield", atomic), new KStep.Call("bsd4_acquire_curproc", atomic),
+          new KStep.Usched(false, atomic, "bsd4_release_curproc"),
           new KStep.Usched(true, atomic, "bsd4_select_curproc"),
           new KStep.Usched(false, atomic, "bsd4_acquire_curproc"));
     }
@@ -42,7 +45,7 @@ sealed interface UschedYield {
    * usched_dfly (e28d8b158f): dfly_yield() marks the thread (an atomic on its own td_mpflags);
    * dfly_release_curproc(), dfly_select_curproc() and dfly_acquire_curproc() each take the CPU's
    * own dd->spin; the release clears and the acquire sets the CPU's bit in the global
-   * dfly_curprocmask.
+   * dfly_curprocmask, the acquire after clearing the thread's mark (another atomic).
    */
   record Dfly(Costs cost) implements UschedYield {
     @Override
@@ -51,7 +54,7 @@ sealed interface UschedYield {
       return List.of(new KStep.Call("dfly_release_curproc", 2 * atomic),
           new KStep.Usched(false, atomic, "dfly_release_curproc"),
           new KStep.Call("dfly_select_curproc", atomic),
-          new KStep.Call("dfly_acquire_curproc", atomic),
+          new KStep.Call("dfly_acquire_curproc", 2 * atomic),
           new KStep.Usched(false, atomic, "dfly_acquire_curproc"));
     }
   }
@@ -66,7 +69,7 @@ sealed interface UschedYield {
       long atomic = cost.atomicNs();
       return List.of(new KStep.Call("dfly_release_curproc", 2 * atomic),
           new KStep.Call("dfly_select_curproc", atomic),
-          new KStep.Call("dfly_acquire_curproc", atomic));
+          new KStep.Call("dfly_acquire_curproc", 2 * atomic));
     }
   }
 }

@@ -18,7 +18,7 @@ import dfsim.core.sim.LpContext;
  * <p>A private mapping of a file (will-it-scale's mmap2) maps the vnode's VM object itself; the
  * shadow comes with the first store. vm_mmap() takes a reference on the object
  * (vnode_pager_reference(): under the object's token before 501747bf-era lockless references,
- * {@link ObjectLocking#reference}), and the munmap of the untouched entry runs vm_map_delete()'s
+ * {@link ObjectLocking#reference}; its vnode token and VOLOCK flag before 2017 are left out), and the munmap of the untouched entry runs vm_map_delete()'s
  * object-backed branch: pmap_remove() of the range, which finds no page-table page (a pv lookup
  * per 2 MB of it, pmap_scan()), and vm_object_deallocate() of the reference (the last the map
  * has: under the object's token in every era). See docs/model/programs.md.

@@ -118,8 +118,9 @@ public final class ProgramWorkload {
   record Munmap(int mapping) implements Step {}
 
   /**
-   * mmap() of an anonymous per-thread mapping anew: a map entry with no VM object until its first
-   * touch. A mapping that some step mmaps is unmapped until then, and after each munmap.
+   * mmap() of a per-thread mapping anew: anonymous memory (a map entry with no VM object until its
+   * first touch) or the thread's own file, privately (the entry maps the file's object). A mapping
+   * that some step mmaps is unmapped until then, and after each munmap.
    */
   record Mmap(int mapping) implements Step {}
 
@@ -875,7 +876,7 @@ public final class ProgramWorkload {
         Step s = steps.get(i);
         if (s instanceof Touch t) {
           need(t.mapping(), 1, at + ".touch");
-          if (explicit[t.mapping()] && mappings.get(t.mapping()).kind() == MapKind.PRIVATE_FILE) {
+          if (mmappedFile(t.mapping())) {
             throw new BadInputException(at + ".touch = " + name(t.mapping()) + ": a private-file mapping that a "
                 + "step mmaps is not touched in the model (its munmap would tear down the shadow that the first "
                 + "store makes, which is not modelled); touch a private-file mapping no step mmaps");
@@ -883,6 +884,11 @@ public final class ProgramWorkload {
           touched[t.mapping()] = true;
         } else if (s instanceof Madvise a) {
           need(a.mapping(), 1, at + ".madvise");
+          if (mmappedFile(a.mapping())) {
+            throw new BadInputException(at + ".madvise = " + name(a.mapping()) + ": a private-file mapping that a "
+                + "step mmaps maps the file's object until a store, which the model does not advise; madvise a "
+                + "private-file mapping no step mmaps");
+          }
         } else if (s instanceof Mmap x) {
           need(x.mapping(), 0, at + ".mmap");
           mapped[x.mapping()] = 1;
@@ -941,6 +947,11 @@ public final class ProgramWorkload {
 
     private String name(int m) {
       return mappings.get(m).name();
+    }
+
+    /** Whether mapping {@code m} is a private file mapping that some step mmaps. */
+    private boolean mmappedFile(int m) {
+      return explicit[m] && mappings.get(m).kind() == MapKind.PRIVATE_FILE;
     }
   }
 

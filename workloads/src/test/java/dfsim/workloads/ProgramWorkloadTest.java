@@ -253,30 +253,39 @@ final class ProgramWorkloadTest {
 
   /**
    * sched_yield() with nothing else runnable, hand-checked for one thread alone (cost.syscall 100
-   * ns; an access to a scheduler global on node 0 is a 20 ns trip each way around a 20 ns atomic
-   * or hold): bsd4 = 100 + 3 x 60 = 280 ns (the mask cleared, bsd4_spin, the mask set); dfly = 100
-   * + 2 x 20 (the yield flag, dd->spin) + 60 + 2 x 20 (dd->spin twice) + 60 = 300 ns;
-   * dfly-pcpu-mask = 100 + 4 x 20 = 180 ns and nothing on node 0. Two threads on two CPUs wait for
-   * each other's lines in the first two and not in the last.
+   * ns, cost.atomic 20 ns; an access to a scheduler global is a trip to node 0 and back around its
+   * 20 ns atomic or hold, 20 ns each way from node 0's die, 150 ns from the other socket's):
+   * bsd4 = 100 + 2 x 20 (the reschedule request set and cleared) + 3 accesses (the mask cleared,
+   * bsd4_spin, the mask set); dfly = 100 + 2 x 20 (the yield mark, dd->spin) + an access + 20
+   * (dd->spin) + 2 x 20 (dd->spin, the mark cleared) + an access; dfly-pcpu-mask = 100 + 5 x 20
+   * and no access. Two threads on two CPUs wait for each other's lines in the first two and not in
+   * the last.
    */
   @Test
   void schedYieldWritesTheSchedulersGlobalLinesAsEachUschedDid() {
     assertEquals(List.of(new Op.SchedYield(), new Op.SchedYield()), ops("steps = [{ syscall = sched_yield }]", 1, 2));
-    String box = "topology { sockets = 1, cores-per-socket = 2 }\nsim.end-time = 100us\nkernel.usched = %s\n"
-        + "workload { kind = program, threads = %d, program.steps = [{ op = y, steps = [{ syscall = sched_yield }] }] }";
-    for (String[] c : new String[][] {{"bsd4", "280", "3"}, {"dfly", "300", "2"}, {"dfly-pcpu-mask", "180", "0"}}) {
-      RunMetrics one = TestModels.run(ModelFactory.build(TestModels.settings(String.format(box, c[0], 1))));
-      long ops = TestModels.op(one, "y").count();
-      assertEquals(Double.parseDouble(c[1]), TestModels.op(one, "y").meanNs(), 1e-9, c[0]);
-      long perOp = Long.parseLong(c[2]);
-      long acquires = one.contention(LockClass.USCHED).acquires;
-      // A yield in flight at the end has made some of its accesses.
-      assertTrue(acquires >= ops * perOp && acquires <= ops * perOp + Math.max(0, perOp - 1),
-          c[0] + ": " + acquires + " for " + ops);
-      assertEquals(0, one.contention(LockClass.USCHED).contended, c[0]);
-      RunMetrics two = TestModels.run(ModelFactory.build(TestModels.settings(String.format(box, c[0], 2))));
-      assertEquals(perOp > 0, two.contention(LockClass.USCHED).contended > 0, c[0]);
-      assertEquals(perOp > 0, TestModels.op(two, "y").meanNs() > Double.parseDouble(c[1]), c[0]);
+    String box = "topology { sockets = 2, cores-per-socket = 2 }\nsim.end-time = 100us\nkernel.usched = %s\n"
+        + "workload { kind = program, threads = %d, program { steps = [{ op = y, steps = [{ syscall = sched_yield }] "
+        + "}], bind = %s } }";
+    // usched, accesses per yield, local ns.
+    for (String[] c : new String[][] {{"bsd4", "3", "140"}, {"dfly", "2", "200"}, {"dfly-pcpu-mask", "0", "200"}}) {
+      long accesses = Long.parseLong(c[1]);
+      long local = Long.parseLong(c[2]);
+      // CPU 0 shares node 0's die; CPU 2 is on the other socket.
+      for (int cpu : new int[] {0, 2}) {
+        long trip = cpu == 0 ? 20 : 150;
+        RunMetrics one = TestModels.run(ModelFactory.build(TestModels.settings(String.format(box, c[0], 1,
+            "[" + cpu + "]"))));
+        long ops = TestModels.op(one, "y").count();
+        assertEquals(local + accesses * (2 * trip + 20), TestModels.op(one, "y").meanNs(), 1e-9, c[0] + " on " + cpu);
+        long acquires = one.contention(LockClass.USCHED).acquires;
+        // A yield in flight at the end has made some of its accesses.
+        assertTrue(acquires >= ops * accesses && acquires <= ops * accesses + Math.max(0, accesses - 1),
+            c[0] + ": " + acquires + " for " + ops);
+      }
+      RunMetrics two = TestModels.run(ModelFactory.build(TestModels.settings(String.format(box, c[0], 2, "[0, 1]"))));
+      assertEquals(accesses > 0, two.contention(LockClass.USCHED).contended > 0, c[0]);
+      assertEquals(accesses > 0, TestModels.op(two, "y").meanNs() > local + accesses * 60, c[0]);
     }
   }
 
