@@ -110,6 +110,11 @@ final class InputHorizons {
   private long[] second = {};
   /** The regions whose least bound can give some LP its earliest input time. */
   private int[] candidates = {};
+  /** Whether least, leastLp and second hold for {@link #bound} (after a first whole pass). */
+  private boolean primed;
+  /** The regions whose bounds changed since the last pass, and their marks. */
+  private int[] stale = {};
+  private boolean[] isStale = {};
   private int count;
   /** No LP's earliest input time is above this (see {@link #prepareClosedForm}). */
   private long upper = Long.MAX_VALUE;
@@ -170,6 +175,8 @@ final class InputHorizons {
     leastLp = new int[regions];
     second = new long[regions];
     candidates = new int[regions];
+    stale = new int[regions];
+    isStale = new boolean[regions];
     minLatency = NEVER;
     maxLatency = 0;
     latencies();
@@ -419,6 +426,59 @@ final class InputHorizons {
   }
 
   /**
+   * As {@link #prepare(long[])}, where only the send bounds of LPs {@code changed[0..count)} have
+   * changed since the last preparation: with the closed form, only their regions' least and
+   * second-least bounds are worked out again (the same values as a whole pass).
+   */
+  void prepare(long[] sendBound, int[] changed, int count) {
+    if (!metric || !primed) {
+      prepare(sendBound);
+      return;
+    }
+    int dirty = 0;
+    for (int i = 0; i < count; i++) {
+      int k = changed[i];
+      bound[k] = Math.min(sendBound[k], NEVER);
+      int g = region[k];
+      if (!isStale[g]) {
+        isStale[g] = true;
+        stale[dirty++] = g;
+      }
+    }
+    for (int i = 0; i < dirty; i++) {
+      int g = stale[i];
+      isStale[g] = false;
+      least[g] = NEVER;
+      second[g] = NEVER;
+      for (int k : members[g]) {
+        leastOfRegion(g, k, bound[k]);
+      }
+    }
+    keepCandidates();
+  }
+
+  /** Takes bound {@code b} of LP {@code k}, of region {@code g}, into the region's two least. */
+  private void leastOfRegion(int g, int k, long b) {
+    if (b < least[g]) {
+      second[g] = least[g];
+      least[g] = b;
+      leastLp[g] = k;
+    } else if (b < second[g]) {
+      second[g] = b;
+    }
+  }
+
+  /** Each region's LPs in id order (positions in the set). */
+  int[] members(int g) {
+    return members[g];
+  }
+
+  /** LP {@code j}'s region. */
+  int region(int j) {
+    return region[j];
+  }
+
+  /**
    * Keeps the regions that can matter: every EIT is at most the second-least bound plus the
    * greatest latency (the least-bound LP reaches everyone else, the second-least reaches it), so
    * a region whose least bound plus the least latency is above that reaches no one first.
@@ -426,20 +486,29 @@ final class InputHorizons {
   private void prepareClosedForm(long[] sendBound) {
     Arrays.fill(least, NEVER);
     Arrays.fill(second, NEVER);
-    long first = NEVER;
-    long runnerUp = NEVER;
     for (int k = 0; k < n; k++) {
       long b = Math.min(sendBound[k], NEVER);
       bound[k] = b;
-      runnerUp = Math.min(runnerUp, Math.max(first, b));
-      first = Math.min(first, b);
-      int g = region[k];
-      if (b < least[g]) {
-        second[g] = least[g];
-        least[g] = b;
-        leastLp[g] = k;
-      } else if (b < second[g]) {
-        second[g] = b;
+      leastOfRegion(region[k], k, b);
+    }
+    primed = true;
+    keepCandidates();
+  }
+
+  /** The least and second-least bound over all LPs from the regions', then the candidates. */
+  private void keepCandidates() {
+    long first = NEVER;
+    int firstRegion = -1;
+    for (int g = 0; g < regions; g++) {
+      if (least[g] < first) {
+        first = least[g];
+        firstRegion = g;
+      }
+    }
+    long runnerUp = firstRegion < 0 ? NEVER : second[firstRegion];
+    for (int g = 0; g < regions; g++) {
+      if (g != firstRegion) {
+        runnerUp = Math.min(runnerUp, least[g]);
       }
     }
     upper = runnerUp + maxLatency;

@@ -13,7 +13,9 @@ import java.util.Arrays;
  * the window ends when each has reported, and an LP runs its next window only once every message
  * that the reports say was sent to it has arrived. Where per-LP horizons cannot be had cheaply
  * (latencies that break the triangle inequality on a big box), one end for all, min over LPs of
- * (send bound + least outgoing latency), is used instead.
+ * (send bound + least outgoing latency), is used instead. With per-region horizons a window's
+ * bookkeeping looks only at the LPs that reported or were sent to since the last one, and at
+ * their regions, not at every LP.
  */
 final class WindowLoop {
   /** Where a window is opened: LP {@code lp} (its id in the run) gets {@code w}. */
@@ -44,6 +46,21 @@ final class WindowLoop {
   private final long slackNs;
   private int outstanding;
   private long events;
+  /**
+   * The LPs whose next event or send bound changed since the last window opened (a report, a
+   * message to them), and their marks: with per-region horizons only these LPs' regions are
+   * looked at again.
+   */
+  private final int[] changed;
+  private final boolean[] isChanged;
+  private int changedCount;
+  /** With per-region horizons: each region's least next event, and the regions to work it out again. */
+  private final long[] regionNext;
+  private final int[] staleRegions;
+  private final boolean[] isStaleRegion;
+  private int staleCount;
+  /** The LPs to wake in a window, gathered region by region. */
+  private final int[] wake;
 
   /**
    * The windows of {@code model}'s LPs {@code ids}; {@code slackNs} widens each beyond what is
@@ -65,6 +82,24 @@ final class WindowLoop {
     this.horizons = InputHorizons.of(InputHorizons.Links.of(model, ids));
     this.minOut = horizons == null ? minOut(model, ids) : null;
     this.slackNs = slackNs;
+    this.changed = new int[n];
+    this.isChanged = new boolean[n];
+    int regions = horizons == null || !horizons.metric() ? 0 : horizons.regions();
+    this.regionNext = new long[regions];
+    this.staleRegions = new int[regions];
+    this.isStaleRegion = new boolean[regions];
+    this.wake = new int[n];
+    // Every LP starts changed: the first window works everything out.
+    for (int i = 0; i < n; i++) {
+      changed(i);
+    }
+  }
+
+  private void changed(int i) {
+    if (!isChanged[i]) {
+      isChanged[i] = true;
+      changed[changedCount++] = i;
+    }
   }
 
   /** Waits for {@code reports} more reports (each LP reports once when it starts). */
@@ -85,12 +120,14 @@ final class WindowLoop {
     int i = place[d.lp()];
     nextEvent[i] = d.nextEvent();
     sendBound[i] = d.sendBound();
+    changed(i);
     events += d.events();
     for (int k = 0; k < d.targets().length; k++) {
       int t = place[d.targets()[k]];
       if (t >= 0) {
         expected[t] += d.counts()[k];
         incoming[t] = Math.min(incoming[t], d.minTimes()[k]);
+        changed(t);
       } else {
         outside.sent(d.targets()[k], d.counts()[k], d.minTimes()[k]);
       }
@@ -103,20 +140,53 @@ final class WindowLoop {
     int i = place[lp];
     expected[i] += count;
     incoming[i] = Math.min(incoming[i], minTime);
+    changed(i);
   }
 
   /** Takes the messages sent since the last call into each LP's next event; returns the least. */
   long merge() {
-    long start = Long.MAX_VALUE;
-    for (int i = 0; i < ids.length; i++) {
-      if (incoming[i] != Long.MAX_VALUE) {
-        nextEvent[i] = Math.min(nextEvent[i], incoming[i]);
-        sendBound[i] = Math.min(sendBound[i], incoming[i]);
-        incoming[i] = Long.MAX_VALUE;
+    if (regionNext.length == 0) {
+      long start = Long.MAX_VALUE;
+      for (int i = 0; i < ids.length; i++) {
+        take(i);
+        start = Math.min(start, nextEvent[i]);
       }
-      start = Math.min(start, nextEvent[i]);
+      return start;
+    }
+    // Only changed LPs can have new messages; their regions' least next event is worked out again.
+    for (int c = 0; c < changedCount; c++) {
+      int i = changed[c];
+      take(i);
+      int g = horizons.region(i);
+      if (!isStaleRegion[g]) {
+        isStaleRegion[g] = true;
+        staleRegions[staleCount++] = g;
+      }
+    }
+    for (int s = 0; s < staleCount; s++) {
+      int g = staleRegions[s];
+      isStaleRegion[g] = false;
+      long least = Long.MAX_VALUE;
+      for (int j : horizons.members(g)) {
+        least = Math.min(least, nextEvent[j]);
+      }
+      regionNext[g] = least;
+    }
+    staleCount = 0;
+    long start = Long.MAX_VALUE;
+    for (long t : regionNext) {
+      start = Math.min(start, t);
     }
     return start;
+  }
+
+  /** Takes LP {@code i}'s messages since the last merge into its next event and send bound. */
+  private void take(int i) {
+    if (incoming[i] != Long.MAX_VALUE) {
+      nextEvent[i] = Math.min(nextEvent[i], incoming[i]);
+      sendBound[i] = Math.min(sendBound[i], incoming[i]);
+      incoming[i] = Long.MAX_VALUE;
+    }
   }
 
   /**
@@ -128,7 +198,7 @@ final class WindowLoop {
     long wakeBelow = cap;
     long globalEnd = Long.MAX_VALUE;
     if (horizons != null) {
-      horizons.prepare(sendBound);
+      horizons.prepare(sendBound, changed, changedCount);
       wakeBelow = Math.min(cap, saturatedAdd(horizons.upperBound(), slackNs));
     } else {
       for (int i = 0; i < n; i++) {
@@ -137,8 +207,30 @@ final class WindowLoop {
         }
       }
     }
+    for (int c = 0; c < changedCount; c++) {
+      isChanged[changed[c]] = false;
+    }
+    changedCount = 0;
+    int candidates = n;
+    int[] order = null;
+    if (regionNext.length > 0) {
+      // The LPs of regions with an event below wakeBelow, in id order as a pass over all would take them.
+      candidates = 0;
+      for (int g = 0; g < regionNext.length; g++) {
+        if (regionNext[g] < wakeBelow) {
+          for (int j : horizons.members(g)) {
+            if (nextEvent[j] < wakeBelow) {
+              wake[candidates++] = j;
+            }
+          }
+        }
+      }
+      Arrays.sort(wake, 0, candidates);
+      order = wake;
+    }
     int opened = 0;
-    for (int j = 0; j < n; j++) {
+    for (int c = 0; c < candidates; c++) {
+      int j = order == null ? c : order[c];
       if (nextEvent[j] >= wakeBelow) {
         continue;
       }

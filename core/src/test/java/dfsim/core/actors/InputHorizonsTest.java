@@ -156,6 +156,45 @@ final class InputHorizonsTest {
     }
   }
 
+  /**
+   * A window changes a few LPs' send bounds; working out only their regions again gives every
+   * LP the times and the upper bound of a whole pass, also when the change raises a region's
+   * least bound (its least LP ran on) or idles LPs. Fails when an unchanged region's minima go
+   * stale, or when the region's second-least is kept from before.
+   */
+  @Test
+  void onlyTheChangedLpsRegionsAreWorkedOutAgain() {
+    for (int n : new int[] {22, 40}) {
+      InputHorizons inc = new InputHorizons(model(n, boxWithRegions(lp -> lp / 4)));
+      InputHorizons whole = new InputHorizons(model(n, boxWithRegions(lp -> lp / 4)));
+      assertTrue(inc.metric() && inc.regions() > 1);
+      SplittableRandom r = new SplittableRandom(n);
+      long[] bounds = new long[n];
+      for (int i = 0; i < n; i++) {
+        bounds[i] = r.nextLong(1_000);
+      }
+      inc.prepare(bounds);
+      int[] changed = new int[n];
+      for (int trial = 0; trial < 3_000; trial++) {
+        int count = 1 + r.nextInt(4);
+        for (int c = 0; c < count; c++) {
+          int k = r.nextInt(n);
+          changed[c] = k;
+          // Mostly forward (an LP ran on), sometimes back (a message), sometimes idle.
+          bounds[k] = r.nextInt(10) == 0 ? Long.MAX_VALUE
+              : Math.max(0, Math.min(bounds[k], 1L << 40) + r.nextLong(-50, 400));
+        }
+        inc.prepare(bounds, changed, count);
+        whole.prepare(bounds);
+        assertEquals(whole.upperBound(), inc.upperBound(), "trial " + trial);
+        for (int j = 0; j < n; j++) {
+          assertEquals(whole.earliestInput(j, Long.MIN_VALUE), inc.earliestInput(j, Long.MIN_VALUE),
+              "LP " + j + ", trial " + trial);
+        }
+      }
+    }
+  }
+
   @Test
   void withoutAClosedFormABigBoxHasNone() {
     // 200 LPs where a relay beats the direct link: no closed form, and Dijkstra is too dear.
