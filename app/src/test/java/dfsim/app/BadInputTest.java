@@ -178,6 +178,30 @@ final class BadInputTest {
     expectBad(named.trim(), "run", "--out", tmp.resolve("o").toString(), f.toString());
   }
 
+  /**
+   * A program repeated until the end whose only step costs nothing with the run's costs: a
+   * getppid with cost.syscall = 0, a sched_yield that also has no atomics and writes nothing on
+   * node 0 (dfly-pcpu-mask). With a cost above 0, or an era whose yield goes to node 0, it runs.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "getppid     | cost.syscall = 0ns                                                       | true",
+      "getppid     | cost.syscall = 1ns                                                       | false",
+      "sched_yield | cost { syscall = 0ns, atomic = 0ns }, kernel.usched = dfly-pcpu-mask      | true",
+      "sched_yield | cost { syscall = 0ns, atomic = 0ns }, kernel.usched = dfly               | false",
+      "sched_yield | cost { syscall = 0ns, atomic = 1ns }, kernel.usched = dfly-pcpu-mask      | false"})
+  void aProgramOfStepsThatCostNothingNeverAdvances(String call, String costs, boolean refused) throws IOException {
+    Path f = overDefault("free.conf", costs.replace(", kernel", "\nkernel") + "\nsim.end-time = 20us\n"
+        + "workload { kind = program, threads = 2, program.steps = [{ syscall = " + call + " }] }");
+    if (refused) {
+      expectBad("workload.program.steps: repeated until the end", "run", "--out", tmp.resolve("o").toString(),
+          f.toString());
+    } else {
+      Cli r = Cli.run("run", "--quiet", "--out", tmp.resolve("o").toString(), f.toString());
+      assertEquals(0, r.exit(), r.err());
+    }
+  }
+
   /** Programs that exec and fork: one thread a process, image sh of 4 text, 2 data and 1 bss pages. */
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {

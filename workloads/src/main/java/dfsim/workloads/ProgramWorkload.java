@@ -6,7 +6,9 @@ import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dfsim.core.config.BadInputException;
+import dfsim.core.config.Costs;
 import dfsim.core.config.Settings;
+import dfsim.core.config.UschedSettings;
 import dfsim.core.program.BinaryImage;
 import dfsim.core.program.Segment;
 import dfsim.core.program.ThreadSpec;
@@ -88,7 +90,11 @@ public final class ProgramWorkload {
   }
 
   /** The names steps refer to: the mappings and the images. */
-  private record Names(List<Mapping> mappings, List<Image> images) {}
+  /**
+   * What steps refer to by name, and whether a system call that does no work ({@code syscall})
+   * and a sched_yield() ({@code yield}) take simulated time with the run's costs.
+   */
+  private record Names(List<Mapping> mappings, List<Image> images, boolean syscall, boolean yield) {}
 
   /** The steps a program is made of. */
   sealed interface Step {}
@@ -333,14 +339,21 @@ public final class ProgramWorkload {
   static Spec spec(Settings s) {
     List<Mapping> mappings = mappings(s.config());
     List<Image> images = images(s.config());
-    List<Step> steps = steps(s.config(), K + "steps", K + "steps", new Names(mappings, images));
+    Costs cost = Costs.from(s);
+    boolean syscall = cost.syscallNs() > 0;
+    // A yield's trips to node 0 always take time; with dfly-pcpu-mask it is the CPU's own work.
+    boolean yield = syscall || cost.atomicNs() > 0
+        || UschedSettings.from(s).impl() != UschedSettings.Impl.DFLY_PCPU_MASK;
+    Names names = new Names(mappings, images, syscall, yield);
+    List<Step> steps = steps(s.config(), K + "steps", K + "steps", names);
     if (steps.isEmpty()) {
       throw new BadInputException(K + "steps = []: a program needs at least one step (" + VERBS + ")");
     }
     int repeat = s.intIn(K + "repeat", 0, Integer.MAX_VALUE);
-    if (repeat == 0 && !advances(steps)) {
+    if (repeat == 0 && !advances(steps, names)) {
       throw new BadInputException(K + "steps: repeated until the end (repeat = 0), every pass must advance "
-          + "simulated time on every path (a compute or sleep above 0, a touch, munmap or token)");
+          + "simulated time on every path (a compute or sleep above 0, a touch, munmap or token; a syscall "
+          + "only with cost.syscall above 0)");
     }
     if (usesProcesses(steps)) {
       if (!mappings.isEmpty() || uses(steps, Mutex.class) || uses(steps, Umtx.class)) {
@@ -735,7 +748,7 @@ public final class ProgramWorkload {
         if (body.isEmpty()) {
           throw new BadInputException(path + ".steps = []: a repeat needs at least one step");
         }
-        if (times == 0 && !advances(body)) {
+        if (times == 0 && !advances(body, names)) {
           throw new BadInputException(path + ".steps: repeated until the end (repeat = 0), every pass must advance "
               + "simulated time on every path");
         }
@@ -792,26 +805,30 @@ public final class ProgramWorkload {
   }
 
   /** Whether every path through {@code steps} takes simulated time. */
-  static boolean advances(List<Step> steps) {
+  private static boolean advances(List<Step> steps, Names names) {
     for (Step s : steps) {
-      if (advances(s)) {
+      if (advances(s, names)) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean advances(Step s) {
+  private static boolean advances(Step s, Names names) {
     if (s instanceof Compute c) {
       return c.ns() > 0;
+    } else if (s instanceof Syscall) {
+      return names.syscall();
+    } else if (s instanceof SchedYield) {
+      return names.yield();
     } else if (s instanceof Marker m) {
-      return advances(m.body());
+      return advances(m.body(), names);
     } else if (s instanceof Repeat r) {
-      return advances(r.body());
+      return advances(r.body(), names);
     } else if (s instanceof Choice c) {
-      return c.branches().stream().allMatch(ProgramWorkload::advances);
+      return c.branches().stream().allMatch(b -> advances(b, names));
     }
-    return true; // sleep, touch, mmap, munmap, madvise, token, mutex, umtx, syscall (cost.syscall > 0), sched_yield
+    return true; // sleep, touch, mmap, munmap, madvise, token, mutex, umtx: each sends or waits
   }
 
   private static void markers(List<Step> steps, Set<String> out) {
