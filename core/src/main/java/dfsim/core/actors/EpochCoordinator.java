@@ -69,18 +69,7 @@ final class EpochCoordinator extends AbstractBehavior<CoordinatorCommand> {
     this.hubOf = hubOf.clone();
     int n = model.lps().size();
     int h = hubs.size();
-    int[] size = new int[h];
-    for (int k = 0; k < n; k++) {
-      size[hubOf[k]]++;
-    }
-    members = new int[h][];
-    for (int g = 0; g < h; g++) {
-      members[g] = new int[size[g]];
-      size[g] = 0;
-    }
-    for (int k = 0; k < n; k++) {
-      members[hubOf[k]][size[hubOf[k]]++] = k;
-    }
+    members = InputHorizons.membersOf(hubOf, h, new int[n]);
     latencyTo = new long[n * h];
     Arrays.fill(latencyTo, Long.MAX_VALUE);
     long least = Long.MAX_VALUE;

@@ -2,6 +2,7 @@ package dfsim.core.actors;
 
 import dfsim.core.sim.SimModel;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -112,9 +113,8 @@ final class InputHorizons {
   private int[] candidates = {};
   /** Whether least, leastLp and second hold for {@link #bound} (after a first whole pass). */
   private boolean primed;
-  /** The regions whose bounds changed since the last pass, and their marks. */
-  private int[] stale = {};
-  private boolean[] isStale = {};
+  /** The regions whose bounds changed since the last pass. */
+  private final BitSet stale = new BitSet();
   private int count;
   /** No LP's earliest input time is above this (see {@link #prepareClosedForm}). */
   private long upper = Long.MAX_VALUE;
@@ -175,8 +175,6 @@ final class InputHorizons {
     leastLp = new int[regions];
     second = new long[regions];
     candidates = new int[regions];
-    stale = new int[regions];
-    isStale = new boolean[regions];
     minLatency = NEVER;
     maxLatency = 0;
     latencies();
@@ -214,7 +212,11 @@ final class InputHorizons {
     return true;
   }
 
-  private static int[][] membersOf(int[] r, int regions, int[] place) {
+  /**
+   * Groups LPs by {@code r} (each LP's group, 0 to {@code regions} - 1): each group's LPs in id
+   * order; {@code place} gets each LP's place in its group.
+   */
+  static int[][] membersOf(int[] r, int regions, int[] place) {
     int[] size = new int[regions];
     for (int lp = 0; lp < r.length; lp++) {
       place[lp] = size[r[lp]]++;
@@ -426,34 +428,27 @@ final class InputHorizons {
   }
 
   /**
-   * As {@link #prepare(long[])}, where only the send bounds of LPs {@code changed[0..count)} have
-   * changed since the last preparation: with the closed form, only their regions' least and
-   * second-least bounds are worked out again (the same values as a whole pass).
+   * As {@link #prepare(long[])}, where only the send bounds of LPs {@code changed} have changed
+   * since the last preparation: with the closed form, only their regions' least and second-least
+   * bounds are worked out again (the same values as a whole pass).
    */
-  void prepare(long[] sendBound, int[] changed, int count) {
+  void prepare(long[] sendBound, BitSet changed) {
     if (!metric || !primed) {
       prepare(sendBound);
       return;
     }
-    int dirty = 0;
-    for (int i = 0; i < count; i++) {
-      int k = changed[i];
+    for (int k = changed.nextSetBit(0); k >= 0; k = changed.nextSetBit(k + 1)) {
       bound[k] = Math.min(sendBound[k], NEVER);
-      int g = region[k];
-      if (!isStale[g]) {
-        isStale[g] = true;
-        stale[dirty++] = g;
-      }
+      stale.set(region[k]);
     }
-    for (int i = 0; i < dirty; i++) {
-      int g = stale[i];
-      isStale[g] = false;
+    for (int g = stale.nextSetBit(0); g >= 0; g = stale.nextSetBit(g + 1)) {
       least[g] = NEVER;
       second[g] = NEVER;
       for (int k : members[g]) {
         leastOfRegion(g, k, bound[k]);
       }
     }
+    stale.clear();
     keepCandidates();
   }
 

@@ -4,6 +4,7 @@ import dfsim.core.actors.EngineProtocol.RunWindow;
 import dfsim.core.actors.EngineProtocol.WindowDone;
 import dfsim.core.sim.SimModel;
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * Conservative windows over a set of LPs (a run's all, in one JVM; a worker's, in a cluster) up
@@ -48,19 +49,14 @@ final class WindowLoop {
   private long events;
   /**
    * The LPs whose next event or send bound changed since the last window opened (a report, a
-   * message to them), and their marks: with per-region horizons only these LPs' regions are
-   * looked at again.
+   * message to them): with per-region horizons only these LPs' regions are looked at again.
    */
-  private final int[] changed;
-  private final boolean[] isChanged;
-  private int changedCount;
+  private final BitSet changed = new BitSet();
   /** With per-region horizons: each region's least next event, and the regions to work it out again. */
   private final long[] regionNext;
-  private final int[] staleRegions;
-  private final boolean[] isStaleRegion;
-  private int staleCount;
-  /** The LPs to wake in a window, gathered region by region. */
-  private final int[] wake;
+  private final BitSet staleRegions = new BitSet();
+  /** The LPs that may be woken in a window (their next event lies below every horizon's bound). */
+  private final BitSet wake = new BitSet();
 
   /**
    * The windows of {@code model}'s LPs {@code ids}; {@code slackNs} widens each beyond what is
@@ -82,24 +78,9 @@ final class WindowLoop {
     this.horizons = InputHorizons.of(InputHorizons.Links.of(model, ids));
     this.minOut = horizons == null ? minOut(model, ids) : null;
     this.slackNs = slackNs;
-    this.changed = new int[n];
-    this.isChanged = new boolean[n];
-    int regions = horizons == null || !horizons.metric() ? 0 : horizons.regions();
-    this.regionNext = new long[regions];
-    this.staleRegions = new int[regions];
-    this.isStaleRegion = new boolean[regions];
-    this.wake = new int[n];
+    this.regionNext = new long[horizons == null || !horizons.metric() ? 0 : horizons.regions()];
     // Every LP starts changed: the first window works everything out.
-    for (int i = 0; i < n; i++) {
-      changed(i);
-    }
-  }
-
-  private void changed(int i) {
-    if (!isChanged[i]) {
-      isChanged[i] = true;
-      changed[changedCount++] = i;
-    }
+    changed.set(0, n);
   }
 
   /** Waits for {@code reports} more reports (each LP reports once when it starts). */
@@ -120,14 +101,14 @@ final class WindowLoop {
     int i = place[d.lp()];
     nextEvent[i] = d.nextEvent();
     sendBound[i] = d.sendBound();
-    changed(i);
+    changed.set(i);
     events += d.events();
     for (int k = 0; k < d.targets().length; k++) {
       int t = place[d.targets()[k]];
       if (t >= 0) {
         expected[t] += d.counts()[k];
         incoming[t] = Math.min(incoming[t], d.minTimes()[k]);
-        changed(t);
+        changed.set(t);
       } else {
         outside.sent(d.targets()[k], d.counts()[k], d.minTimes()[k]);
       }
@@ -140,7 +121,7 @@ final class WindowLoop {
     int i = place[lp];
     expected[i] += count;
     incoming[i] = Math.min(incoming[i], minTime);
-    changed(i);
+    changed.set(i);
   }
 
   /** Takes the messages sent since the last call into each LP's next event; returns the least. */
@@ -154,25 +135,18 @@ final class WindowLoop {
       return start;
     }
     // Only changed LPs can have new messages; their regions' least next event is worked out again.
-    for (int c = 0; c < changedCount; c++) {
-      int i = changed[c];
+    for (int i = changed.nextSetBit(0); i >= 0; i = changed.nextSetBit(i + 1)) {
       take(i);
-      int g = horizons.region(i);
-      if (!isStaleRegion[g]) {
-        isStaleRegion[g] = true;
-        staleRegions[staleCount++] = g;
-      }
+      staleRegions.set(horizons.region(i));
     }
-    for (int s = 0; s < staleCount; s++) {
-      int g = staleRegions[s];
-      isStaleRegion[g] = false;
+    for (int g = staleRegions.nextSetBit(0); g >= 0; g = staleRegions.nextSetBit(g + 1)) {
       long least = Long.MAX_VALUE;
       for (int j : horizons.members(g)) {
         least = Math.min(least, nextEvent[j]);
       }
       regionNext[g] = least;
     }
-    staleCount = 0;
+    staleRegions.clear();
     long start = Long.MAX_VALUE;
     for (long t : regionNext) {
       start = Math.min(start, t);
@@ -198,7 +172,7 @@ final class WindowLoop {
     long wakeBelow = cap;
     long globalEnd = Long.MAX_VALUE;
     if (horizons != null) {
-      horizons.prepare(sendBound, changed, changedCount);
+      horizons.prepare(sendBound, changed);
       wakeBelow = Math.min(cap, saturatedAdd(horizons.upperBound(), slackNs));
     } else {
       for (int i = 0; i < n; i++) {
@@ -207,33 +181,27 @@ final class WindowLoop {
         }
       }
     }
-    for (int c = 0; c < changedCount; c++) {
-      isChanged[changed[c]] = false;
-    }
-    changedCount = 0;
-    int candidates = n;
-    int[] order = null;
+    changed.clear();
+    // With regions, only those with an event below wakeBelow are looked into; LPs open in id order.
     if (regionNext.length > 0) {
-      // The LPs of regions with an event below wakeBelow, in id order as a pass over all would take them.
-      candidates = 0;
       for (int g = 0; g < regionNext.length; g++) {
         if (regionNext[g] < wakeBelow) {
           for (int j : horizons.members(g)) {
             if (nextEvent[j] < wakeBelow) {
-              wake[candidates++] = j;
+              wake.set(j);
             }
           }
         }
       }
-      Arrays.sort(wake, 0, candidates);
-      order = wake;
+    } else {
+      for (int j = 0; j < n; j++) {
+        if (nextEvent[j] < wakeBelow) {
+          wake.set(j);
+        }
+      }
     }
     int opened = 0;
-    for (int c = 0; c < candidates; c++) {
-      int j = order == null ? c : order[c];
-      if (nextEvent[j] >= wakeBelow) {
-        continue;
-      }
+    for (int j = wake.nextSetBit(0); j >= 0; j = wake.nextSetBit(j + 1)) {
       long horizon = horizons != null ? horizons.earliestInput(j, nextEvent[j] - slackNs) : globalEnd;
       horizon = Math.min(cap, saturatedAdd(horizon, slackNs));
       if (nextEvent[j] < horizon) {
@@ -241,6 +209,7 @@ final class WindowLoop {
         opener.open(ids[j], new RunWindow(horizon, expected[j], round));
       }
     }
+    wake.clear();
     outstanding += opened;
     opener.flush();
     return opened;
