@@ -1,5 +1,7 @@
 package dfsim.cpus;
 
+import dfsim.core.config.Costs;
+import dfsim.core.config.UschedSettings;
 import dfsim.core.metrics.CpuState;
 import dfsim.core.sim.LpContext;
 import java.util.List;
@@ -11,7 +13,7 @@ import java.util.List;
  * runnable, so the thread gives up its CPU's user slot and takes it straight back: no switch, no
  * IPI. What that writes is the era's ({@link UschedYield}). See docs/model/usched.md.
  */
-final class Usched {
+public final class Usched {
   private final Globaldata gd;
   private final KStepRunner steps;
   private final List<KStep> path;
@@ -22,7 +24,20 @@ final class Usched {
     this.gd = gd;
     this.steps = steps;
     this.path = yield.path();
-    this.takesTime = gd.cost.syscallNs() > 0
+    this.takesTime = takesTime(gd.cost, path);
+  }
+
+  /**
+   * Whether sched_yield() takes simulated time under {@code usched} and {@code cost}: a program
+   * that repeats nothing else would never advance without it.
+   */
+  public static boolean takesTime(UschedSettings usched, Costs cost) {
+    return takesTime(cost, UschedYield.of(usched, cost).path());
+  }
+
+  private static boolean takesTime(Costs cost, List<KStep> path) {
+    // A trip to node 0 always takes time; the CPU's own steps only at a cost above 0.
+    return cost.syscallNs() > 0
         || path.stream().anyMatch(k -> k instanceof KStep.Usched || k instanceof KStep.Call c && c.ns() > 0);
   }
 

@@ -9,6 +9,7 @@ import dfsim.core.config.BadInputException;
 import dfsim.core.config.Costs;
 import dfsim.core.config.Settings;
 import dfsim.core.config.UschedSettings;
+import dfsim.cpus.Usched;
 import dfsim.core.program.BinaryImage;
 import dfsim.core.program.Segment;
 import dfsim.core.program.ThreadSpec;
@@ -340,11 +341,7 @@ public final class ProgramWorkload {
     List<Mapping> mappings = mappings(s.config());
     List<Image> images = images(s.config());
     Costs cost = Costs.from(s);
-    boolean syscall = cost.syscallNs() > 0;
-    // A yield's trips to node 0 always take time; with dfly-pcpu-mask it is the CPU's own work.
-    boolean yield = syscall || cost.atomicNs() > 0
-        || UschedSettings.from(s).impl() != UschedSettings.Impl.DFLY_PCPU_MASK;
-    Names names = new Names(mappings, images, syscall, yield);
+    Names names = new Names(mappings, images, cost.syscallNs() > 0, Usched.takesTime(UschedSettings.from(s), cost));
     List<Step> steps = steps(s.config(), K + "steps", K + "steps", names);
     if (steps.isEmpty()) {
       throw new BadInputException(K + "steps = []: a program needs at least one step (" + VERBS + ")");
