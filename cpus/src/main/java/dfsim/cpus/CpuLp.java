@@ -6,6 +6,7 @@ import dfsim.core.config.PmapSettings;
 import dfsim.core.config.SimSettings;
 import dfsim.core.config.UmtxSettings;
 import dfsim.core.config.UschedSettings;
+import dfsim.core.config.BrkSettings;
 import dfsim.core.config.VmFaultSettings;
 import dfsim.core.config.VmPageSettings;
 import dfsim.core.config.ZoneSettings;
@@ -20,6 +21,7 @@ import dfsim.core.protocol.CowInvalidate;
 import dfsim.core.protocol.IpiWakeup;
 import dfsim.core.protocol.LockContended;
 import dfsim.core.protocol.ObjectTokenGranted;
+import dfsim.core.protocol.BrkGranted;
 import dfsim.core.protocol.ObjectPageBusy;
 import dfsim.core.protocol.ObjectRefDone;
 import dfsim.core.protocol.PageActivated;
@@ -58,12 +60,13 @@ public final class CpuLp implements LogicalProcess {
   private final VmMmap mmap;
   private final KStepRunner steps;
   private final KernUmtx umtx;
+  private final VmMap vmMap;
   /** The least delay from a thread's own event to its first send, unless it may send at once. */
   private final long sendMargin;
 
   public CpuLp(int cpu, LpLayout layout, Costs cost, SimSettings sim, LwktSettings lwktSettings, ZoneSettings zone,
       PmapSettings pmapSettings, VmPageSettings vm, VmFaultSettings fault, UmtxSettings umtxSettings,
-      UschedSettings usched, WorkloadPlan plan) {
+      UschedSettings usched, BrkSettings brk, WorkloadPlan plan) {
     this.gd = new Globaldata(cpu, layout, cost, sim, plan);
     VmFaultPage faultPage = VmFaultPage.of(fault.enterPmap());
     LwktToken tokens = new LwktToken(gd, lwktSettings);
@@ -81,7 +84,7 @@ public final class CpuLp implements LogicalProcess {
             gd.topo));
     new Trap(gd, lwkt, tokens, vmFault, pageAlloc, mmap, new KernProc(gd, locking, mapToken, pmap, steps), umtx,
         new ProcfsMem(gd, steps, faultPage, mapToken, cost), new VmMadvise(gd, steps, pageAlloc),
-        new VmMap(gd, pmap, steps, locking), new Usched(gd, steps, UschedYield.of(usched, cost)));
+        vmMap = new VmMap(gd, pmap, steps, locking, brk.mode()), new Usched(gd, steps, UschedYield.of(usched, cost)));
     this.sendMargin = plan.immediateSends() ? 0
         : Math.min(cost.trapNs(), Math.min(cost.syscallNs(), cost.contextSwitchNs()));
   }
@@ -126,6 +129,9 @@ public final class CpuLp implements LogicalProcess {
       gd.spin.start(c.lockClass(), c.waitNs(), ctx);
     } else if (message instanceof ObjectTokenGranted g) {
       onGranted(g, ctx);
+    } else if (message instanceof BrkGranted g) {
+      gd.spin.endIfAny(ctx);
+      vmMap.onBrkGranted(g, ctx);
     } else if (message instanceof PageAllocated p) {
       int pfn = pageAlloc.onAllocated(p, ctx);
       if (pfn >= 0 && gd.curthread.op instanceof Op.AllocPage) {

@@ -46,6 +46,12 @@ sealed interface KStep {
     }
   }
 
+  /**
+   * lwkt_gettoken() of process map token {@code map} for sys_obreak() to {@code pages} pages above
+   * the break's start: the grant says where the break was (the map's work follows from it).
+   */
+  record Obreak(int map, int pages) implements KStep {}
+
   /** Release a token taken by {@link Acquire}. */
   record Release(int object, boolean shared) implements KStep {}
 

@@ -49,6 +49,8 @@ final class KStepRunner {
       return c.fn();
     } else if (k instanceof KStep.Hold) {
       return "vm_object_hold";
+    } else if (k instanceof KStep.Obreak) {
+      return VmMap.GETTOKEN;
     } else if (k instanceof KStep.Ref) {
       return "vm_object_reference";
     } else if (k instanceof KStep.Terminate) {
@@ -156,6 +158,9 @@ final class KStepRunner {
       waiting = a;
       gd.sendHome(a.object(), 0, new ObjectTokenRequest(a.object(), TokenIntent.HOLD, 0, 0, cpu, a.shared(),
           PageBusy.NONE), ctx);
+    } else if (k instanceof KStep.Obreak o) {
+      waiting = o;
+      gd.sendHome(o.map(), 0, new ObjectTokenRequest(o.map(), TokenIntent.BRK, o.pages(), 0, cpu), ctx);
     } else if (k instanceof KStep.Release r) {
       gd.sendHome(r.object(), 0, new ObjectTokenRelease(r.object(), -1, -1, cpu, r.shared(), 0, false), ctx);
       next(ctx);

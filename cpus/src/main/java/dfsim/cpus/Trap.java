@@ -139,6 +139,9 @@ final class Trap implements Globaldata.UserReturn {
     } else if (op instanceof Op.UnmapEmpty u) {
       syscall("sys_munmap", now);
       vmMap.munmapEmpty(t, u, ctx);
+    } else if (op instanceof Op.Brk b) {
+      syscall("sys_obreak", now);
+      vmMap.obreak(t, b, ctx);
     } else if (op instanceof Op.SchedYield) {
       if (!usched.takesTime()) {
         return false;
@@ -218,7 +221,7 @@ final class Trap implements Globaldata.UserReturn {
     return op instanceof Op.GetToken || op instanceof Op.RelToken || op instanceof Op.Wakeup
         || op instanceof Op.AllocPage || op instanceof Op.FreePages
         || op instanceof Op.MutexLock || op instanceof Op.MutexUnlock || op instanceof Op.UmtxCalls
-        || op instanceof Op.Madvise || op instanceof Op.Mmap || op instanceof Op.UnmapEmpty
+        || op instanceof Op.Madvise || op instanceof Op.Mmap || op instanceof Op.UnmapEmpty || op instanceof Op.Brk
         || op instanceof Op.SchedYield;
   }
 }

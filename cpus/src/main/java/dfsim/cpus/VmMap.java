@@ -1,8 +1,10 @@
 package dfsim.cpus;
 
+import dfsim.core.config.BrkSettings;
 import dfsim.core.config.Costs;
 import dfsim.core.metrics.CpuState;
 import dfsim.core.program.Op;
+import dfsim.core.protocol.BrkGranted;
 import dfsim.core.sim.LpContext;
 
 /**
@@ -21,7 +23,18 @@ import dfsim.core.sim.LpContext;
  * {@link ObjectLocking#reference}; its vnode token and VOLOCK flag before 2017 are left out), and the munmap of the untouched entry runs vm_map_delete()'s
  * object-backed branch: pmap_remove() of the range, which finds no page-table page (a pv lookup
  * per 2 MB of it, pmap_scan()), and vm_object_deallocate() of the reference (the last the map
- * has: under the object's token in every era). See docs/model/programs.md.
+ * has: under the object's token in every era).
+ *
+ * <p>brk() (sys/vm/vm_unix.c sys_obreak(); vm_map.c vm_map_insert(), vm_map_delete(),
+ * _vm_map_clip_start(); vm_object.c vm_object_coalesce()) holds the map token throughout too; the
+ * break it guards lives with the token's home, which says at the grant where it was
+ * ({@link BrkSettings.Mode}). A grow extends the brk entry, coalescing its object's size under
+ * the object's lock if it has one; the first grow makes the entry, referencing the image's bss
+ * object (kernel.brk = coalesce) or no object. A shrink clips the entry where the break goes
+ * (allocating its object if it has none, and referencing it for the new piece), then deletes the
+ * piece above: under the object's lock a pmap_remove() that finds no PTE (brk never touches the
+ * pages here) and vm_object_page_remove(), then the piece's reference dropped. See
+ * docs/model/programs.md.
  */
 final class VmMap {
   /** The profile's name for taking a map's token. */
@@ -34,9 +47,11 @@ final class VmMap {
   private final Pmap pmap;
   private final KStepRunner steps;
   private final ObjectLocking locking;
+  private final BrkSettings.Mode brk;
 
-  VmMap(Globaldata gd, Pmap pmap, KStepRunner steps, ObjectLocking locking) {
+  VmMap(Globaldata gd, Pmap pmap, KStepRunner steps, ObjectLocking locking, BrkSettings.Mode brk) {
     this.gd = gd;
+    this.brk = brk;
     this.pmap = pmap;
     this.steps = steps;
     this.locking = locking;
@@ -88,6 +103,49 @@ final class VmMap {
       t.ksteps.add(locking.reference(u.vnode(), -1));
     }
     release(t, map, ctx);
+  }
+
+  /** brk(): the entry, then the map token, whose grant says where the break was. */
+  void obreak(SimThread t, Op.Brk b, LpContext ctx) {
+    gd.meter.enter(CpuState.BUSY, ctx.now());
+    t.newKSteps();
+    t.ksteps.add(new KStep.Work(gd.cost.syscallNs()));
+    t.ksteps.add(new KStep.Obreak(pmap.mapToken(t.spec.pid()), b.pages()));
+    steps.next(ctx);
+  }
+
+  /** The map token for brk(): the map's work for the move the home made, then the release. */
+  void onBrkGranted(BrkGranted g, LpContext ctx) {
+    SimThread t = gd.curthread;
+    int object = ((Op.Brk) t.op).object();
+    Costs c = gd.cost;
+    if (g.newPages() > g.oldPages()) {
+      boolean newEntry = g.oldPages() == 0;
+      t.ksteps.add(new KStep.Call("vm_map_find", findNs(c) - (newEntry ? 0 : c.vmMapEntryNs())));
+      if (newEntry && brk == BrkSettings.Mode.COALESCE || !newEntry && g.entryObject()) {
+        t.ksteps.add(new KStep.Acquire(object, false));
+        t.ksteps.add(new KStep.Call("vm_object_coalesce", 2 * c.atomicNs()));
+        t.ksteps.add(new KStep.Release(object, false));
+      }
+      if (newEntry && brk == BrkSettings.Mode.COALESCE) {
+        // The entry cannot extend the bss entry (its protection differs): a new one references the object.
+        t.ksteps.add(new KStep.Hold(object, false, c.atomicNs(), +1));
+      }
+    } else if (g.newPages() < g.oldPages()) {
+      // vm_map_remove(): the clip's new entry and the deleted piece's unlink and dispose.
+      t.ksteps.add(new KStep.Call("vm_map_remove", 2 * c.atomicNs() + c.vmPageLookupNs() + 2 * c.vmMapEntryNs()));
+      if (!g.entryObject()) {
+        t.ksteps.add(new KStep.Call("vm_object_allocate", c.vmObjectAllocNs()));
+      }
+      t.ksteps.add(new KStep.Hold(object, false, c.atomicNs(), +1));
+      t.ksteps.add(new KStep.Acquire(object, false));
+      t.ksteps.add(new KStep.Call("pmap_remove", emptyRemoveNs(c, g.oldPages() - g.newPages())));
+      t.ksteps.add(new KStep.Call("vm_object_page_remove", 2 * c.atomicNs() + c.vmPageLookupNs()));
+      t.ksteps.add(new KStep.Release(object, false));
+      t.ksteps.add(locking.reference(object, -1));
+    }
+    t.ksteps.add(new KStep.Release(g.map(), false));
+    steps.replied(ctx);
   }
 
   /** The system call's entry and the process's map token; returns the token. */

@@ -1,6 +1,7 @@
 package dfsim.memory;
 
 import dfsim.core.config.Costs;
+import dfsim.core.config.BrkSettings;
 import dfsim.core.config.LwktSettings;
 import dfsim.core.config.VmPageSettings;
 import dfsim.core.kernel.VmFaultPage;
@@ -54,12 +55,12 @@ public final class MemoryLp implements LogicalProcess {
   /** The free pages in this node's queues over the trace window, or null without a trace. */
   private CounterTrace freePages;
 
-  public MemoryLp(int node, LpLayout layout, Costs cost, VmPageSettings vm, LwktSettings lwkt, long tickNs,
-      VmFaultPage faultPage, WorkloadPlan plan) {
+  public MemoryLp(int node, LpLayout layout, Costs cost, VmPageSettings vm, LwktSettings lwkt, BrkSettings brk,
+      long tickNs, VmFaultPage faultPage, WorkloadPlan plan) {
     this.n = new Node(node, layout, cost);
     this.pages = vm.numa() ? new VmPageQueues(n, vm, plan.drainOf(node)) : new VmPageQueues(n, vm, plan);
     this.hash = VmPageHash.of(vm, (int) n.topo.pagesPerNode());
-    this.objects = new VmObjects(n, vm, lwkt, plan, hash, tickNs, pages);
+    this.objects = new VmObjects(n, vm, lwkt, brk.mode(), plan, hash, tickNs, pages);
     UmtxWords words = new UmtxWords(n.topo);
     // The umtx workloads run one process, the first (a debugger is another).
     int owner = plan.threads().isEmpty() ? 0 : plan.threads().get(0).pid();

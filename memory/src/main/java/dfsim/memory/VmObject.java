@@ -19,6 +19,12 @@ final class VmObject {
   final boolean mapToken;
   private int[] pages;
   int refs;
+  /**
+   * Of a map token: the process's break in pages above its start (the vm_dsize the token
+   * guards), and whether the brk entry above that start has a VM object.
+   */
+  int brkPages;
+  boolean brkEntryObject;
   /** Its token: {@code obj->token}, or the map's {@code map->token}. */
   final LwktTokenState<ObjectTokenRequest> token;
   /** The ref_count's cache line, which lockless references and drops update. */

@@ -1,5 +1,6 @@
 package dfsim.memory;
 
+import dfsim.core.config.BrkSettings;
 import dfsim.core.config.LwktSettings;
 import dfsim.core.config.VmPageSettings;
 import dfsim.core.kernel.LwktTokenState;
@@ -9,6 +10,7 @@ import dfsim.core.metrics.LockClass;
 import dfsim.core.program.VmObjectSpec;
 import dfsim.core.program.WorkloadPlan;
 import dfsim.core.protocol.LockContended;
+import dfsim.core.protocol.BrkGranted;
 import dfsim.core.protocol.TokenIntent;
 import dfsim.core.protocol.ObjectTokenGranted;
 import dfsim.core.protocol.ObjectTokenRelease;
@@ -48,6 +50,8 @@ final class VmObjects {
   private final long tickNs;
   private final Map<Integer, VmObject> objects = new HashMap<>();
   private final LwktSettings lwkt;
+  /** kernel.brk: how a map token's grant for sys_obreak() moves the break it guards. */
+  private final BrkSettings.Mode brk;
   final ContentionStats objectStats = new ContentionStats();
   final ContentionStats mapStats = new ContentionStats();
   /** Token hold time per CPU. */
@@ -58,9 +62,10 @@ final class VmObjects {
   /** A spinner's read of an object's token, void if the token changed hands before it. */
   record TokenRead(int objectId, LwktTokenState.NextRead read) implements SimMessage {}
 
-  VmObjects(Node n, VmPageSettings vm, LwktSettings lwkt, WorkloadPlan plan, VmPageHash hash, long tickNs,
-      VmPageQueues pages) {
+  VmObjects(Node n, VmPageSettings vm, LwktSettings lwkt, BrkSettings.Mode brk, WorkloadPlan plan, VmPageHash hash,
+      long tickNs, VmPageQueues pages) {
     this.n = n;
+    this.brk = brk;
     this.lwkt = lwkt;
     this.vm = vm;
     this.plan = plan;
@@ -183,13 +188,27 @@ final class VmObjects {
       // vm_page_lookup() under the object lock enters what it finds.
       hash.enter(VmPageSettings.objectAddress(o.id), vm.objectColour(o.id), r.pindex(), resident, ticks(now));
     }
-    ObjectTokenGranted g = switch (r.intent()) {
+    SimMessage g = switch (r.intent()) {
       case FAULT -> new ObjectTokenGranted(o.id, r.intent(), r.pindex(), resident, null);
       case UNMAP -> new ObjectTokenGranted(o.id, r.intent(), r.pindex(), -1, o.removeRange(r.pindex(), r.count()));
       case TERMINATE -> new ObjectTokenGranted(o.id, r.intent(), r.pindex(), -1, o.removeRange(0, o.size()));
       case HOLD -> new ObjectTokenGranted(o.id, r.intent(), r.pindex(), -1, null);
+      case BRK -> obreak(o, r.pindex());
     };
     n.reply(r.cpu(), arrived - now, g, ctx);
+  }
+
+  /**
+   * sys_obreak() under the map token: the break it guards moves to {@code target} pages as
+   * kernel.brk allows (the holder does the map's work before it releases; nobody else can look).
+   */
+  private BrkGranted obreak(VmObject map, int target) {
+    int old = map.brkPages;
+    int now = brk.newBreak(old, target);
+    boolean had = map.brkEntryObject;
+    map.brkPages = now;
+    map.brkEntryObject = brk.entryObjectAfter(old, now, had);
+    return new BrkGranted(map.id, old, now, had);
   }
 
   void onRelease(ObjectTokenRelease r, LpContext ctx) {

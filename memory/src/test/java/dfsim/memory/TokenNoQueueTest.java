@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import dfsim.core.config.ConfigLoader;
 import dfsim.core.config.Costs;
+import dfsim.core.config.BrkSettings;
 import dfsim.core.config.LwktSettings;
 import dfsim.core.config.Settings;
 import dfsim.core.config.SimSettings;
@@ -49,7 +50,7 @@ final class TokenNoQueueTest {
     LwktSettings lwkt = LwktSettings.from(s);
     WorkloadPlan plan = new WorkloadPlan("script", "op", List.of(new ThreadSpec(0, 0, 6, 0)),
         List.of(new VmObjectSpec(0, 0, 4)), null);
-    MemoryLp lp = new MemoryLp(0, layout, cost, VmPageSettings.from(s), lwkt, 10_000_000L,
+    MemoryLp lp = new MemoryLp(0, layout, cost, VmPageSettings.from(s), lwkt, BrkSettings.from(s), 10_000_000L,
         VmFaultPage.of(false), plan);
     ScriptedLp home = new ScriptedLp(lp);
     int exclusiveLp = layout.cpuLp(EXCLUSIVE_CPU);

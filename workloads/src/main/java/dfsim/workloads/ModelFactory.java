@@ -7,6 +7,7 @@ import dfsim.core.config.Settings;
 import dfsim.core.config.SimSettings;
 import dfsim.core.config.UmtxSettings;
 import dfsim.core.config.UschedSettings;
+import dfsim.core.config.BrkSettings;
 import dfsim.core.config.VmFaultSettings;
 import dfsim.core.config.VmPageSettings;
 import dfsim.core.config.ZoneSettings;
@@ -50,12 +51,13 @@ public final class ModelFactory {
     VmFaultSettings fault = VmFaultSettings.from(s);
     UmtxSettings umtx = UmtxSettings.from(s);
     UschedSettings usched = UschedSettings.from(s);
+    BrkSettings brk = BrkSettings.from(s);
     for (int c = 0; c < topo.cpus(); c++) {
-      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, pmap, vm, fault, umtx, usched, plan));
+      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, pmap, vm, fault, umtx, usched, brk, plan));
     }
     VmFaultPage faultPage = VmFaultPage.of(fault.enterPmap());
     for (int n = 0; n < topo.nodes(); n++) {
-      MemoryLp memory = new MemoryLp(n, layout, cost, vm, lwkt, sim.tickNs(), faultPage, plan);
+      MemoryLp memory = new MemoryLp(n, layout, cost, vm, lwkt, brk, sim.tickNs(), faultPage, plan);
       if (sim.trace()) {
         memory.traceFreePages(sim.traceFromNs(), sim.traceToNs(), SimSettings.MAX_TRACE_COUNTER_SAMPLES / topo.nodes());
       }

@@ -53,12 +53,15 @@ final class ProgramRunner implements Program {
   /** The process's and the thread's own mutex pages (-1: none), and one system call's cost. */
   private final int processMutexPage;
   private final int threadMutexPage;
+  /** The VM object above the process's break (brk steps), or -1. */
+  private final int brkObject;
   private final long syscallNs;
   /** The binaries exec steps map, by image index. */
   private final dfsim.core.program.BinaryImage[] images;
 
   ProgramRunner(ProgramWorkload.Spec spec, int[] objects, int[] vnodes, int[] bases, int processMutexPage,
-      int threadMutexPage, dfsim.core.program.BinaryImage[] images, long syscallNs) {
+      int threadMutexPage, int brkObject, dfsim.core.program.BinaryImage[] images, long syscallNs) {
+    this.brkObject = brkObject;
     this.vnodes = vnodes.clone();
     this.images = images.clone();
     this.spec = spec;
@@ -173,6 +176,8 @@ final class ProgramRunner implements Program {
       pending.add(new Op.MapFault(t.segment(), t.page(), t.write()));
     } else if (step instanceof ProgramWorkload.Syscall c) {
       pending.add(new Op.Syscall(c.name(), syscallNs));
+    } else if (step instanceof ProgramWorkload.Brk b) {
+      pending.add(new Op.Brk(brkObject, b.pages()));
     } else if (step instanceof ProgramWorkload.SchedYield) {
       pending.add(new Op.SchedYield());
     } else if (step instanceof ProgramWorkload.Sleep z) {

@@ -30,12 +30,15 @@ import java.util.Set;
 public final class ProgramWorkload {
   private static final String K = "workload.program.";
   private static final String VERBS =
-      "compute, compute-mean, touch, mmap, munmap, madvise, token, mutex, umtx, syscall, sleep, exec, fork, touch-segment, op, repeat, "
+      "compute, compute-mean, touch, mmap, munmap, madvise, brk, token, mutex, umtx, syscall, sleep, exec, fork, touch-segment, op, "
+          + "repeat, "
           + "choice";
   /** pthread mutexes a program may name: umtx words on one page (the process's, or the thread's own). */
   static final int MAX_MUTEX = 1023;
   /** Pool tokens a program may name (lwkt_token pool of 4001 at 85946b6c; the model's are homed by id). */
   static final int MAX_TOKEN = 4000;
+  /** The most pages a brk step sets the break above its start (4 GB; the pages are never touched). */
+  static final int MAX_BRK = 1 << 20;
   /** The op of a program that marks none: one pass over its steps. */
   static final String PASS = "pass";
 
@@ -136,6 +139,12 @@ public final class ProgramWorkload {
    * order (those just behind its cursor), or of all of it (-1).
    */
   record Madvise(int mapping, int pages) implements Step {}
+
+  /**
+   * brk() to {@code pages} pages above where libc's sbrk(0) put the break when the threads started
+   * (each thread's base; the process's threads share the break).
+   */
+  record Brk(int pages) implements Step {}
 
   /** lwkt_gettoken() of a pool token, {@code holdNs} of work under it, lwkt_reltoken(). */
   record Token(int token, long holdNs) implements Step {}
@@ -281,6 +290,18 @@ public final class ProgramWorkload {
         objects.add(new VmObjectSpec(objects.size(), topo.nodeOf(cpuOf[tid]), 1, VmObjectSpec.Kind.ANON));
       }
     }
+    int[] brkObject = new int[place.totalThreads()];
+    java.util.Arrays.fill(brkObject, -1);
+    if (uses(spec.steps(), Brk.class)) {
+      for (int p = 0; p < place.processes(); p++) {
+        // The object above the break's start: the image's bss object (kernel.brk = coalesce) or the
+        // brk entry's own, homed with the process's first thread.
+        int first = p * place.threadsPerProcess();
+        int object = objects.size();
+        objects.add(new VmObjectSpec(object, topo.nodeOf(cpuOf[first]), 1, VmObjectSpec.Kind.ANON));
+        java.util.Arrays.fill(brkObject, first, first + place.threadsPerProcess(), object);
+      }
+    }
     BinaryImage[] binaries = new BinaryImage[spec.images().size()];
     if (usesProcesses(spec.steps()) && place.threadsPerProcess() != 1) {
       throw new BadInputException("workload.threads = " + place.threadsPerProcess() + ": a program with exec or fork "
@@ -303,7 +324,7 @@ public final class ProgramWorkload {
     }
     return new WorkloadPlan(kind, spec.op(), threads, objects,
         t -> new ProgramRunner(spec, objectOf[t.tid()], vnodeOf[t.tid()], baseOf[t.tid()], processMutexPage[t.tid()],
-            threadMutexPage[t.tid()], binaries, syscallNs),
+            threadMutexPage[t.tid()], brkObject[t.tid()], binaries, syscallNs),
         sendsAtOnce(spec.steps()));
   }
 
@@ -353,9 +374,9 @@ public final class ProgramWorkload {
           + "only with cost.syscall above 0)");
     }
     if (usesProcesses(steps)) {
-      if (!mappings.isEmpty() || uses(steps, Mutex.class) || uses(steps, Umtx.class)) {
-        throw new BadInputException(K + "steps: a program with exec or fork steps has no mappings, mutexes or umtx "
-            + "steps (its memory is its image's; touch it with touch-segment)");
+      if (!mappings.isEmpty() || uses(steps, Mutex.class) || uses(steps, Umtx.class) || uses(steps, Brk.class)) {
+        throw new BadInputException(K + "steps: a program with exec or fork steps has no mappings, mutexes, umtx or "
+            + "brk steps (its memory is its image's; touch it with touch-segment)");
       }
       checkImages(steps, new ImageState(), repeat != 1, K + "steps", images);
     } else if (uses(steps, TouchSegment.class)) {
@@ -610,6 +631,10 @@ public final class ProgramWorkload {
               + "private-file, per = thread); a shared file's mmap is not modelled");
         }
         return new Mmap(m);
+      }
+      case "brk" -> {
+        known(c, path, Set.of("brk"));
+        return new Brk(intIn(c, "brk", 1, MAX_BRK, path));
       }
       case "munmap" -> {
         known(c, path, Set.of("munmap"));
@@ -977,7 +1002,7 @@ public final class ProgramWorkload {
    */
   private static boolean sendsAtOnce(List<Step> steps) {
     return uses(steps, Token.class) || uses(steps, Mutex.class) || uses(steps, Umtx.class) || uses(steps, Madvise.class)
-        || uses(steps, Mmap.class) || uses(steps, SchedYield.class)
+        || uses(steps, Mmap.class) || uses(steps, SchedYield.class) || uses(steps, Brk.class)
         || usesProcesses(steps);
   }
 

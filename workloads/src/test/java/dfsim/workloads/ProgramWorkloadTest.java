@@ -159,6 +159,50 @@ final class ProgramWorkloadTest {
   }
 
   @Test
+  void brkMovesTheSharedBreakUnderTheMapTokenAsEachEraDid() {
+    // No mappings: object 0 is the process's object above the break.
+    assertEquals(List.of(new Op.Brk(0, 2), new Op.Brk(0, 1)), ops("steps = [{ brk = 2 }, { brk = 1 }]", 0, 2));
+    String box = "topology { sockets = 1, cores-per-socket = 2 }\nsim.end-time = 1ms\n"
+        + "kernel { brk = %s, vm-fault.lock-mode = %s }\nworkload { kind = program, processes = %d, threads = %d, "
+        + "program { repeat = %d, steps = [{ op = up, steps = [{ brk = 2 }] }, { op = down, steps = [{ brk = 1 }] }] } }";
+    // By hand, one thread on CPU 0, its map token and object homed on node 0 (a trip there and
+    // back 40 ns): each call the entry (100) and the map token (40), 140 ns. A grow extending the
+    // entry: vm_map_find() (2 atomics, a lookup: 65), vm_object_coalesce() under the object's
+    // token (40 + 2 atomics: 80); the first grow's new entry costs an entry more (115), and with
+    // coalesce a hold to reference the bss object (60). A shrink: vm_map_remove() (2 atomics, a
+    // lookup, 2 entries: 165), the clip's reference under the token (60), the token again (40)
+    // for the empty pmap_remove() (25) and vm_object_page_remove() (65), then the drop: under the
+    // token (60) before 501747bf, else refused lockless at 2-3 refs (40) and made under it (60).
+    // The first shrink in own-entry allocates the object (100).
+    // kernel.brk, lock mode, first up, later ups, first down, later downs, object tokens in 3 passes.
+    for (String[] c : new String[][] {
+        {"coalesce", "exclusive", "395", "285", "555", "555", "13"},
+        {"own-entry", "shared-two-stage", "255", "285", "695", "595", "11"},
+        {"grow-only", "shared-two-stage", "255", "140", "140", "140", "0"}}) {
+      RunMetrics m = TestModels.run(ModelFactory.build(TestModels.settings(String.format(box, c[0], c[1], 1, 1, 3))));
+      assertEquals(3, TestModels.op(m, "up").count(), c[0]);
+      assertEquals((Long.parseLong(c[2]) + 2 * Long.parseLong(c[3])) / 3.0, TestModels.op(m, "up").meanNs(), 1e-9, c[0]);
+      assertEquals((Long.parseLong(c[4]) + 2 * Long.parseLong(c[5])) / 3.0, TestModels.op(m, "down").meanNs(), 1e-9,
+          c[0]);
+      assertEquals(Long.parseLong(c[6]), m.contention(LockClass.VM_OBJECT).acquires, c[0]);
+      assertEquals(6, m.contention(LockClass.VM_MAP).acquires, c[0]);
+      assertEquals(0, TestModels.total(m, CpuCounter.FAULTS) + TestModels.total(m, CpuCounter.TLB_INVALIDATIONS), c[0]);
+    }
+    // Two processes each move their own break: a grow from the start and a shrink each (5 object
+    // tokens). Two threads of one process share theirs: a call that finds the break where it
+    // asks does nothing, and they wait for each other's map token.
+    RunMetrics processes = TestModels.run(ModelFactory.build(TestModels.settings(String.format(box, "coalesce",
+        "exclusive", 2, 1, 1))));
+    RunMetrics threads = TestModels.run(ModelFactory.build(TestModels.settings(String.format(box, "coalesce",
+        "exclusive", 1, 2, 1))));
+    assertEquals(10, processes.contention(LockClass.VM_OBJECT).acquires);
+    assertEquals(0, processes.contention(LockClass.VM_MAP).contended);
+    assertTrue(threads.contention(LockClass.VM_OBJECT).acquires < 10, threads.contention(LockClass.VM_OBJECT).acquires
+        + " object tokens");
+    assertTrue(threads.contention(LockClass.VM_MAP).contended > 0);
+  }
+
+  @Test
   void aRandomTouchDrawsPagesAndFaultsEachOnce() {
     List<Op> ops = ops("mappings = [{ name = mem, pages = 1000 }]\nsteps = [{ touch = mem, pages = 50, order = random }"
         + ", { sleep = 1us }]", 0, 60);

@@ -62,6 +62,13 @@ public sealed interface Op {
    */
   record Madvise(int objectId, int count, java.util.List<Integer> resident) implements Op {}
 
+  /**
+   * brk() to {@code pages} pages above where the process's break starts: sys_obreak() under the
+   * process's map token, growing or shrinking the brk entry, whose VM object is {@code object}
+   * (kernel.brk).
+   */
+  record Brk(int object, int pages) implements Op {}
+
   /** lwkt_gettoken() of pool token {@code token} (a thread holds at most one token at a time). */
   record GetToken(int token) implements Op {}
 

@@ -9,5 +9,10 @@ public enum TokenIntent {
   /** Work under the lock that needs nothing from the home (references, shadow lists, map splits). */
   HOLD,
   /** vm_object_terminate(): the grant hands back every page; the object is gone at the release. */
-  TERMINATE
+  TERMINATE,
+  /**
+   * sys_obreak() (a process's map token): the grant moves the break the token guards to the
+   * request's {@code pindex} pages (as kernel.brk allows) and says where it was.
+   */
+  BRK
 }

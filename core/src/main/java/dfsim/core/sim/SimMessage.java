@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dfsim.core.protocol.IpiWakeup;
 import dfsim.core.protocol.LockContended;
 import dfsim.core.protocol.ObjectTokenGranted;
+import dfsim.core.protocol.BrkGranted;
 import dfsim.core.protocol.ObjectTokenRelease;
 import dfsim.core.protocol.ObjectTokenRequest;
 import dfsim.core.protocol.ObjectPageBusy;
@@ -54,6 +55,7 @@ import dfsim.core.protocol.ZoneFreed;
     @JsonSubTypes.Type(value = ThreadStart.class, name = "ThreadStart"),
     @JsonSubTypes.Type(value = ObjectTokenRequest.class, name = "ObjectTokenRequest"),
     @JsonSubTypes.Type(value = ObjectTokenGranted.class, name = "ObjectTokenGranted"),
+    @JsonSubTypes.Type(value = BrkGranted.class, name = "BrkGranted"),
     @JsonSubTypes.Type(value = ObjectTokenRelease.class, name = "ObjectTokenRelease"),
     @JsonSubTypes.Type(value = LockContended.class, name = "LockContended"),
     @JsonSubTypes.Type(value = PageAlloc.class, name = "PageAlloc"),
