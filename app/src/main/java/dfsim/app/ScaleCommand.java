@@ -106,8 +106,10 @@ final class ScaleCommand implements Callable<Integer> {
       for (String mode : modes) {
         String variant = kernel.getKey() + "-" + mode;
         for (int t : counts) {
+          // will-it-scale's new_task() forks a task's partner in processes mode, makes a pthread in threads mode.
           Config tasksOf = ConfigFactory.parseString(mode.equals("processes")
-              ? "workload { processes = " + t + ", threads = 1 }" : "workload { processes = 1, threads = " + t + " }");
+              ? "workload { processes = " + t + ", threads = 1, program.partner-as = process }"
+              : "workload { processes = 1, threads = " + t + " }");
           List<Experiment.Run> runs = new ArrayList<>();
           for (long seed : seeds) {
             Config user = ConfigFactory.parseString("sim.seed = " + seed).withFallback(layer.overrides())

@@ -57,6 +57,9 @@ final class BadInputTest {
       "kernel.zone.pcpu-cache=maybe      | kernel.zone.pcpu-cache",
       "kernel.usched=ule                 | kernel.usched = ule: must be one of bsd4",
       "kernel.brk=sbrk                   | kernel.brk = sbrk: must be one of coalesce",
+      "kernel.pipe.knote=kq              | kernel.pipe.knote = kq: must be one of kq-token",
+      "kernel.pipe.delay=4               | kernel.pipe.delay",
+      "kernel.pmap.switch-pm-active=never | kernel.pmap.switch-pm-active = never: must be one of same-vmspace",
       "metrics.profile=maybe             | metrics.profile",
       "metrics.trace=2ms..1ms            | metrics.trace = 2ms..1ms: must be FROM..TO",
       "metrics.trace=1ms                 | metrics.trace = 1ms: must be FROM..TO",
@@ -148,9 +151,16 @@ final class BadInputTest {
       "steps = [{ mmap = f }, { touch = f }, { munmap = f }], mappings = [{ name = f, kind = private-file, pages = 4 }] | workload.program.steps[1].touch = f: a private-file mapping that a step mmaps is not touched in the model",
       "steps = [{ mmap = f }, { madvise = f }, { munmap = f }], mappings = [{ name = f, kind = private-file, pages = 4 }] | workload.program.steps[1].madvise = f: a private-file mapping that a step mmaps",
       "steps = [{ syscall = yield }]                            | sched_yield (nothing else runnable",
+      "steps = [{ pipe-write = a }], pipes = [a]               | workload.program.pipes = [a]: pipes join each task and its partner",
+      "steps = [{ sleep = 1us }], partner = [{ compute = 1us }] | workload.program.partner: a partner talks to its task through pipes",
+      "steps = [{ pipe-write = b }], pipes = [a], partner = [{ pipe-read = a }] | workload.program.steps[0].pipe-write = b: no such pipe; pipes: [a]",
+      "steps = [{ pipe-write = a }], pipes = [a], partner = [{ touch = mem }] | workload.program.partner[0]: a partner's steps are compute",
+      "steps = [{ pipe-write = a }], pipes = [a, a], partner = [{ pipe-read = a }] | workload.program.pipes[1] = a: a pipe of that name exists already",
+      "steps = [{ pipe-write = a }, { syscall = sched_yield }], pipes = [a], partner = [{ pipe-read = a }] | sched_yield is modelled with nothing else runnable on the CPU",
+      "steps = [{ pipe-write = a }], pipes = [a], partner = [{ pipe-read = a }], partner-as = fork | workload.program.partner-as = fork: must be thread",
       "steps = [{ brk = 0 }]                                    | workload.program.steps[0].brk = 0: must be in 1..1048576",
       "steps = [{ brk = 1, pages = 2 }]                         | workload.program.steps[0].pages: unknown field here",
-      "steps = [{ exec = a }, { brk = 1 }], images = [{ name = a, pages = { text = 1 } }] | a program with exec or fork steps has no mappings, mutexes, umtx or brk steps",
+      "steps = [{ exec = a }, { brk = 1 }], images = [{ name = a, pages = { text = 1 } }] | a program with exec or fork steps has no mappings, mutexes, umtx or brk steps, nor pipes",
       "steps = [{ compute = 0us }]                              | every pass must advance simulated time",
       "steps = [{ choice = [{ weight = 1, steps = [{ sleep = 1us }] }, { weight = 1, steps = [] }] }] | every pass must advance",
       "steps = [{ op = a, steps = [{ sleep = 1us }] }], op = b  | workload.program.op = b: must name an op marker",
@@ -178,7 +188,8 @@ final class BadInputTest {
   void badPrograms(String program, String named) throws IOException {
     Path f = overDefault("program.conf", "workload { kind = program, threads = 2, program {\n"
         + "mappings = [{ name = mem, kind = anonymous, pages = 4 }]\n" + program.replace(", op =", "\nop =")
-            .replace(", bind =", "\nbind =").replace(", mappings =", "\nmappings =") + "\n} }");
+            .replace(", bind =", "\nbind =").replace(", mappings =", "\nmappings =").replace(", pipes =", "\npipes =")
+            .replace(", partner =", "\npartner =").replace(", partner-as =", "\npartner-as =") + "\n} }");
     expectBad(named.trim(), "run", "--out", tmp.resolve("o").toString(), f.toString());
   }
 
@@ -218,7 +229,7 @@ final class BadInputTest {
       "1 | [{ exec = sh }, { touch-segment = brk, page = 0 }] | workload.program.steps[1].touch-segment = brk: must be one of [header, text",
       "1 | [{ exec = sh }, { touch-segment = bss, page = 0, write = false }] | workload.program.steps[1].write = false: a load from untouched anonymous memory",
       "1 | [{ exec = sh }, { fork = [] }] | workload.program.steps[1].fork = []: the child needs at least one step",
-      "1 | [{ exec = sh }, { mutex = 0 }] | workload.program.steps: a program with exec or fork steps has no mappings, mutexes, umtx or brk steps",
+      "1 | [{ exec = sh }, { mutex = 0 }] | workload.program.steps: a program with exec or fork steps has no mappings, mutexes, umtx or brk steps, nor pipes",
       "1 | [{ sleep = 1us }, { touch-segment = text, page = 0 }] | workload.program.steps: touch-segment touches the image an exec step maps",
       "1 | [{ exec = sh }, { repeat = 0, steps = [{ compute = 0us }] }] | workload.program.steps[1].steps: repeated until the end (repeat = 0), every pass must advance",
       "2 | [{ exec = sh }, { compute = 1us }] | workload.threads = 2: a program with exec or fork steps runs single-threaded processes",

@@ -25,7 +25,8 @@ final class KernelPresetsTest {
   /** Every mechanism switch; the tunables (hz, token spin and delay, zmax-pcpu) are no era's. */
   private static final List<String> SWITCHES = List.of("lwkt.scheduler", "page-color", "zone.pcpu-cache",
       "vm-fault-page.enter-pmap", "vm-fault-page.quick", "vm-fault.lock-mode", "vm-fault.map-token",
-      "vm-fault.quick", "usched", "brk", "umtx.impl", "umtx.timeout-max", "umtx.delay", "pmap.inval-interlock", "vm-page.numa",
+      "vm-fault.quick", "usched", "brk", "pipe.delay", "pipe.knote", "pipe.rblocked-count", "lwkt.switch-count",
+      "pmap.switch-pm-active", "umtx.impl", "umtx.timeout-max", "umtx.delay", "pmap.inval-interlock", "vm-page.numa",
       "vm-page.pq-l2-size", "vm-page.lastq", "vm-page.rescan", "vm-page.hash");
 
   /** The switches a preset sets, as written, checked whole by the loader over the default config. */
@@ -64,14 +65,17 @@ final class KernelPresetsTest {
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(delimiter = '|', value = {
       // 385c96e4 (2011-11-16), 51c99c6153 (PQ_L2_SIZE 256), a86ce0cd34 (vm_fault_page_quick),
-      // e28d8b158f (usched_dfly).
-      "85946b6c | 501747bf-parent | usched vm-fault-page.enter-pmap vm-fault-page.quick vm-page.pq-l2-size",
+      // e28d8b158f (usched_dfly), e2b148c60d (knote's kq_token).
+      "85946b6c | 501747bf-parent | pipe.knote usched vm-fault-page.enter-pmap vm-fault-page.quick vm-page.pq-l2-size",
       // c7f9edd8 (NUMA), 73101af2cf (map token), 759791187d (512), 31efdff0 (umtx_delay),
-      // 3091de50a4 (VM_SUBSYS_BRK entries).
-      "501747bf | afd7f124-parent | brk umtx.delay vm-fault.map-token vm-page.numa vm-page.pq-l2-size",
+      // 3091de50a4 (VM_SUBSYS_BRK entries), 43348272c2 (KNOTE), b4758707dd (pm_active), 9e465b5ea7 and
+      // 1dfdffca0e (sys_pipe).
+      "501747bf | afd7f124-parent | brk pipe.delay pipe.knote pipe.rblocked-count pmap.switch-pm-active umtx.delay "
+          + "vm-fault.map-token vm-page.numa vm-page.pq-l2-size",
       // 8e5d7c42c1 (2048), dd8be70aa0 (the yield leaves dfly_curprocmask alone), 4b5665564e (no
       // brk shrink).
-      "afd7f124 | e3c330f0-parent | brk usched vm-page.pq-l2-size"})
+      // 4b2467b7fb (switch_count).
+      "afd7f124 | e3c330f0-parent | brk lwkt.switch-count usched vm-page.pq-l2-size"})
   void betweenTheSeedsOnlyTheCitedCommitsChangeAnything(String from, String to, String switches) {
     assertEquals(new TreeSet<>(List.of(switches.split(" "))), differing(preset(from), preset(to)));
   }

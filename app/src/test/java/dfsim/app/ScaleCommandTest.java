@@ -122,7 +122,7 @@ final class ScaleCommandTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "page_fault9 | TESTCASE page_fault9: no ../conf/workloads/will-it-scale/page_fault9.conf; testcases: brk1, futex1,",
+      "page_fault9 | TESTCASE page_fault9: no ../conf/workloads/will-it-scale/page_fault9.conf; testcases: brk1, context_switch1, futex1,",
       "--kernels=2011 getppid1 | --kernels 2011: no ../conf/kernels/2011.conf; kernels: 501747bf,",
       "--modes=forks getppid1 | --modes forks: must be processes | threads",
       "--tasks=0 getppid1 | --tasks 0: must be in 1..65536",

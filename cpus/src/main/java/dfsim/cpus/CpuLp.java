@@ -7,6 +7,8 @@ import dfsim.core.config.SimSettings;
 import dfsim.core.config.UmtxSettings;
 import dfsim.core.config.UschedSettings;
 import dfsim.core.config.BrkSettings;
+import dfsim.core.config.CpuSwitchSettings;
+import dfsim.core.config.PipeSettings;
 import dfsim.core.config.VmFaultSettings;
 import dfsim.core.config.VmPageSettings;
 import dfsim.core.config.ZoneSettings;
@@ -25,7 +27,7 @@ import dfsim.core.protocol.BrkGranted;
 import dfsim.core.protocol.ObjectPageBusy;
 import dfsim.core.protocol.ObjectRefDone;
 import dfsim.core.protocol.PageActivated;
-import dfsim.core.protocol.UschedLockDone;
+import dfsim.core.protocol.GlobalLineDone;
 import dfsim.core.protocol.PageAllocated;
 import dfsim.core.protocol.PageHashResult;
 import dfsim.core.protocol.StaleMapping;
@@ -66,7 +68,7 @@ public final class CpuLp implements LogicalProcess {
 
   public CpuLp(int cpu, LpLayout layout, Costs cost, SimSettings sim, LwktSettings lwktSettings, ZoneSettings zone,
       PmapSettings pmapSettings, VmPageSettings vm, VmFaultSettings fault, UmtxSettings umtxSettings,
-      UschedSettings usched, BrkSettings brk, WorkloadPlan plan) {
+      UschedSettings usched, BrkSettings brk, PipeSettings pipe, CpuSwitchSettings switches, WorkloadPlan plan) {
     this.gd = new Globaldata(cpu, layout, cost, sim, plan);
     VmFaultPage faultPage = VmFaultPage.of(fault.enterPmap());
     LwktToken tokens = new LwktToken(gd, lwktSettings);
@@ -84,7 +86,8 @@ public final class CpuLp implements LogicalProcess {
             gd.topo));
     new Trap(gd, lwkt, tokens, vmFault, pageAlloc, mmap, new KernProc(gd, locking, mapToken, pmap, steps), umtx,
         new ProcfsMem(gd, steps, faultPage, mapToken, cost), new VmMadvise(gd, steps, pageAlloc),
-        vmMap = new VmMap(gd, pmap, steps, locking, brk.mode()), new Usched(gd, steps, UschedYield.of(usched, cost)));
+        vmMap = new VmMap(gd, pmap, steps, locking, brk.mode()), new Usched(gd, steps, UschedYield.of(usched, cost)),
+        new SysPipe(gd, lwkt, steps, pmap, UschedSleep.of(usched, cost), pipe, switches));
     this.sendMargin = plan.immediateSends() ? 0
         : Math.min(cost.trapNs(), Math.min(cost.syscallNs(), cost.contextSwitchNs()));
   }
@@ -150,7 +153,7 @@ public final class CpuLp implements LogicalProcess {
       umtx.onSleepDone(u, ctx);
     } else if (message instanceof UmtxWakeDone u) {
       umtx.onWakeDone(u, ctx);
-    } else if (message instanceof PageActivated || message instanceof UschedLockDone) {
+    } else if (message instanceof PageActivated || message instanceof GlobalLineDone) {
       gd.spin.endIfAny(ctx);
       steps.replied(ctx);
     } else if (message instanceof ObjectPageBusy) {

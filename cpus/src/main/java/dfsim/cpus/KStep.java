@@ -1,5 +1,7 @@
 package dfsim.cpus;
 
+import dfsim.core.protocol.GlobalLine;
+
 /**
  * One step of a kernel path that fork, exec, exit, umtx calls and the ptrace store are made of,
  * run in order by {@link KStepRunner}: work, a token held for some work, a lockless reference
@@ -55,8 +57,16 @@ sealed interface KStep {
   /** Release a token taken by {@link Acquire}. */
   record Release(int object, boolean shared) implements KStep {}
 
-  /** One atomic on {@code object}'s counter line (vm_page_hold()/unhold() of its page). */
-  record Atomic(int object) implements KStep {}
+  /**
+   * One atomic on {@code object}'s counter line, in kernel function {@code fn}: vm_page_hold() or
+   * unhold() of its page, or for a process's map, its pmap's pm_active.
+   */
+  record Atomic(int object, String fn) implements KStep {
+    /** vm_page_hold()/unhold() of {@code object}'s page. */
+    Atomic(int object) {
+      this(object, "vm_page_hold");
+    }
+  }
 
   /**
    * vm_page_activate(), or vm_page_dontneed()'s deactivation ({@code fn} names which), of a page
@@ -74,11 +84,11 @@ sealed interface KStep {
       implements KStep {}
 
   /**
-   * One access to the userland scheduler's global lines on node 0: {@code spin} = usched_bsd4's
-   * bsd4_spin held {@code holdNs}, otherwise an atomic on the curprocmask word; {@code fn} names
-   * the call for the profile.
+   * One access to a global kernel variable's line on node 0 ({@link GlobalLine.Global}): a lock
+   * held {@code holdNs}, or an atomic or store of {@code holdNs}; {@code fn} names the call for the
+   * profile.
    */
-  record Usched(boolean spin, long holdNs, String fn) implements KStep {}
+  record Global(GlobalLine.Global global, long holdNs, String fn) implements KStep {}
 
   /** A store to {@code object}'s page by another process (procfs/ptrace): a COW if shared. */
   record Poke(int object) implements KStep {}

@@ -13,7 +13,7 @@ import dfsim.core.protocol.PageActivate;
 import dfsim.core.protocol.UmtxSleep;
 import dfsim.core.protocol.UmtxUser;
 import dfsim.core.protocol.UmtxWake;
-import dfsim.core.protocol.UschedLock;
+import dfsim.core.protocol.GlobalLine;
 import dfsim.core.sim.LpContext;
 
 /**
@@ -61,11 +61,11 @@ final class KStepRunner {
       return "pmap_protect";
     } else if (k instanceof KStep.Switch) {
       return "lwkt_switch";
-    } else if (k instanceof KStep.Atomic) {
-      return "vm_page_hold";
+    } else if (k instanceof KStep.Atomic a) {
+      return a.fn();
     } else if (k instanceof KStep.Activate a) {
       return a.fn();
-    } else if (k instanceof KStep.Usched u) {
+    } else if (k instanceof KStep.Global u) {
       return u.fn();
     } else if (k instanceof KStep.UmtxSleep) {
       return "tsleep";
@@ -170,10 +170,10 @@ final class KStepRunner {
     } else if (k instanceof KStep.Activate a) {
       waiting = a;
       gd.sendNode(a.node(), 0, new PageActivate(cpu, a.colour()), ctx);
-    } else if (k instanceof KStep.Usched u) {
-      // Kernel data, and so the scheduler's globals, live on node 0.
+    } else if (k instanceof KStep.Global u) {
+      // Kernel data, and so the kernel's globals, live on node 0.
       waiting = u;
-      gd.sendNode(0, 0, new UschedLock(cpu, u.spin(), u.holdNs()), ctx);
+      gd.sendNode(0, 0, new GlobalLine(cpu, u.global(), u.holdNs()), ctx);
     } else if (k instanceof KStep.UmtxSleep u) {
       waiting = u;
       gd.meter.spinOn("umtx_poll");

@@ -64,6 +64,8 @@ final class SimThread {
   long asleepSince;
   /** Woken from a umtx sleep: go on with the call's kernel steps when next run. */
   boolean resumeKernel;
+  /** Woken from a pipe's sleep: go on with the call's kernel steps when next run. */
+  boolean pipeResume;
   /** The kernel-profile frame the thread was in when it left the CPU (ROOT: at user level). */
   int frame;
   /** The frame its running kernel steps were started from (-1: none running). */

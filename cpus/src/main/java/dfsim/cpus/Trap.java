@@ -28,9 +28,11 @@ final class Trap implements Globaldata.UserReturn {
   private final VmMadvise madvise;
   private final VmMap vmMap;
   private final Usched usched;
+  private final SysPipe pipes;
 
   Trap(Globaldata gd, LwktThread lwkt, LwktToken tokens, VmFault vmFault, VmPageAlloc pageAlloc, VmMmap mmap,
-      KernProc proc, KernUmtx umtx, ProcfsMem procfs, VmMadvise madvise, VmMap vmMap, Usched usched) {
+      KernProc proc, KernUmtx umtx, ProcfsMem procfs, VmMadvise madvise, VmMap vmMap, Usched usched, SysPipe pipes) {
+    this.pipes = pipes;
     this.gd = gd;
     this.lwkt = lwkt;
     this.tokens = tokens;
@@ -62,6 +64,9 @@ final class Trap implements Globaldata.UserReturn {
   public void stepsDone(SimThread t, LpContext ctx) {
     if (t.mutex != SimThread.MutexStep.NONE) {
       umtx.afterCall(t, ctx);
+    } else if ((t.op instanceof Op.PipeRead || t.op instanceof Op.PipeWrite) && pipes.stepsDone(t, ctx)) {
+      // Asleep on the pipe: the operation goes on when a wakeup runs the thread again.
+      return;
     } else {
       opBoundary(ctx);
     }
@@ -77,6 +82,10 @@ final class Trap implements Globaldata.UserReturn {
     t.frame = KernelProfile.ROOT;
     if (t.resumeKernel) {
       umtx.resumeAfterSleep(t, ctx);
+      return;
+    }
+    if (t.pipeResume) {
+      pipes.resume(t, ctx);
       return;
     }
     if (t.computeLeftNs > 0) {
@@ -139,6 +148,12 @@ final class Trap implements Globaldata.UserReturn {
     } else if (op instanceof Op.UnmapEmpty u) {
       syscall("sys_munmap", now);
       vmMap.munmapEmpty(t, u, ctx);
+    } else if (op instanceof Op.PipeWrite w) {
+      syscall("sys_write", now);
+      pipes.write(t, w, ctx);
+    } else if (op instanceof Op.PipeRead r) {
+      syscall("sys_read", now);
+      pipes.read(t, r, ctx);
     } else if (op instanceof Op.Brk b) {
       syscall("sys_obreak", now);
       vmMap.obreak(t, b, ctx);
@@ -222,6 +237,7 @@ final class Trap implements Globaldata.UserReturn {
         || op instanceof Op.AllocPage || op instanceof Op.FreePages
         || op instanceof Op.MutexLock || op instanceof Op.MutexUnlock || op instanceof Op.UmtxCalls
         || op instanceof Op.Madvise || op instanceof Op.Mmap || op instanceof Op.UnmapEmpty || op instanceof Op.Brk
+        || op instanceof Op.PipeRead || op instanceof Op.PipeWrite
         || op instanceof Op.SchedYield;
   }
 }

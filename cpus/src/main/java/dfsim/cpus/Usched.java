@@ -38,7 +38,7 @@ public final class Usched {
   private static boolean takesTime(Costs cost, List<KStep> path) {
     // A trip to node 0 always takes time; the CPU's own steps only at a cost above 0.
     return cost.syscallNs() > 0
-        || path.stream().anyMatch(k -> k instanceof KStep.Usched || k instanceof KStep.Call c && c.ns() > 0);
+        || path.stream().anyMatch(k -> k instanceof KStep.Global || k instanceof KStep.Call c && c.ns() > 0);
   }
 
   /** Whether sched_yield() takes simulated time (a program of nothing else would never advance). */

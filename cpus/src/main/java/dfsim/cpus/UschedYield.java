@@ -4,10 +4,13 @@ import dfsim.core.config.Costs;
 import dfsim.core.config.UschedSettings;
 import java.util.List;
 
+import static dfsim.core.protocol.GlobalLine.Global.BSD4_SPIN;
+import static dfsim.core.protocol.GlobalLine.Global.CURPROCMASK;
+
 /**
  * {@code kernel.usched}: what sched_yield() of a thread alone on its CPU writes besides the CPU's
  * own data, as the kernel steps after the system call's entry (sys/kern/usched_bsd4.c,
- * usched_dfly.c). The scheduler's globals live on node 0 ({@link KStep.Usched}); an atomic on a
+ * usched_dfly.c). The scheduler's globals live on node 0 ({@link KStep.Global}); an atomic on a
  * line this CPU holds costs {@code cost.atomic}. See docs/model/usched.md.
  */
 sealed interface UschedYield {
@@ -35,9 +38,9 @@ sealed interface UschedYield {
     public List<KStep> path() {
       long atomic = cost.atomicNs();
       return List.of(new KStep.Call("bsd4_yield", atomic), new KStep.Call("bsd4_acquire_curproc", atomic),
-          new KStep.Usched(false, atomic, "bsd4_release_curproc"),
-          new KStep.Usched(true, atomic, "bsd4_select_curproc"),
-          new KStep.Usched(false, atomic, "bsd4_acquire_curproc"));
+          new KStep.Global(CURPROCMASK, atomic, "bsd4_release_curproc"),
+          new KStep.Global(BSD4_SPIN, atomic, "bsd4_select_curproc"),
+          new KStep.Global(CURPROCMASK, atomic, "bsd4_acquire_curproc"));
     }
   }
 
@@ -52,10 +55,10 @@ sealed interface UschedYield {
     public List<KStep> path() {
       long atomic = cost.atomicNs();
       return List.of(new KStep.Call("dfly_release_curproc", 2 * atomic),
-          new KStep.Usched(false, atomic, "dfly_release_curproc"),
+          new KStep.Global(CURPROCMASK, atomic, "dfly_release_curproc"),
           new KStep.Call("dfly_select_curproc", atomic),
           new KStep.Call("dfly_acquire_curproc", 2 * atomic),
-          new KStep.Usched(false, atomic, "dfly_acquire_curproc"));
+          new KStep.Global(CURPROCMASK, atomic, "dfly_acquire_curproc"));
     }
   }
 

@@ -22,7 +22,7 @@ import dfsim.core.protocol.UmtxFork;
 import dfsim.core.protocol.UmtxSleep;
 import dfsim.core.protocol.UmtxUser;
 import dfsim.core.protocol.UmtxWake;
-import dfsim.core.protocol.UschedLock;
+import dfsim.core.protocol.GlobalLine;
 import dfsim.core.protocol.ZoneAlloc;
 import dfsim.core.protocol.ZoneFree;
 import dfsim.core.sim.LogicalProcess;
@@ -37,7 +37,7 @@ import java.util.Map;
  * One NUMA node's memory as a logical process: its page queues ({@link VmPageQueues}), the VM
  * objects homed here ({@link VmObjects}), the umtx sleep queues of their mutex words
  * ({@link UmtxSleepQueues}) and, on node 0, pvzone's global list ({@link VmZone}) and the userland
- * scheduler's global lines ({@link UschedGlobals}). It hands every
+ * scheduler's global lines ({@link KernelGlobals}). It hands every
  * arriving message to the subsystem it is for, and reports the node at the end. Files (vnode
  * objects) are read into the page cache at boot: their pages are taken from this node's queues
  * before the run. See docs/model/README.md.
@@ -51,7 +51,7 @@ public final class MemoryLp implements LogicalProcess {
   /** pvzone's global list, on node 0 only (kernel memory lives there). */
   private final VmZone zone;
   /** The userland scheduler's global lines, on node 0 only. */
-  private final UschedGlobals usched;
+  private final KernelGlobals globals;
   /** The free pages in this node's queues over the trace window, or null without a trace. */
   private CounterTrace freePages;
 
@@ -66,7 +66,7 @@ public final class MemoryLp implements LogicalProcess {
     int owner = plan.threads().isEmpty() ? 0 : plan.threads().get(0).pid();
     this.umtx = new UmtxSleepQueues(n, words, new MutexPageCow(n, words, faultPage, plan.pmActive(owner)), tickNs);
     this.zone = node == 0 ? new VmZone(n) : null;
-    this.usched = node == 0 ? new UschedGlobals(n) : null;
+    this.globals = node == 0 ? new KernelGlobals(n) : null;
   }
 
   /** Keeps the node's free pages over {@code [fromNs, toNs)} for trace.json, at most {@code limit} samples. */
@@ -118,8 +118,8 @@ public final class MemoryLp implements LogicalProcess {
       zone.onAlloc(z, ctx);
     } else if (message instanceof ZoneFree z && zone != null) {
       zone.onFree(z, ctx);
-    } else if (message instanceof UschedLock u && usched != null) {
-      usched.onLock(u, ctx);
+    } else if (message instanceof GlobalLine g && globals != null) {
+      globals.onAccess(g, ctx);
     } else {
       throw new IllegalStateException("memory node " + n.node + " cannot handle " + message);
     }
@@ -145,7 +145,8 @@ public final class MemoryLp implements LogicalProcess {
     metrics.contention(LockClass.PAGE_QUEUE).add(pages.stats);
     if (zone != null) {
       metrics.contention(LockClass.ZONE).add(zone.stats);
-      metrics.contention(LockClass.USCHED).add(usched.stats);
+      metrics.contention(LockClass.USCHED).add(globals.stats);
+      metrics.contention(LockClass.TOKEN).add(globals.tokenStats);
     }
     for (int c = 0; c < objects.holdByCpu.length; c++) {
       metrics.addToCpu(c, CpuCounter.LOCK_HOLD_NS, objects.holdByCpu[c]);

@@ -9,7 +9,8 @@ import dfsim.core.topology.CacheLine;
 
 /**
  * A spinlock that CPUs take in the order their requests reach it and hold for a known time (a
- * page-queue spinlock around a list operation, the zone spinlock). Since the hold is known, the
+ * page-queue spinlock around a list operation, the zone spinlock; with no class, a line that
+ * stores take in turn, whose wait is the CPU's stall). Since the hold is known, the
  * home can tell a requester at once how long it will spin: the wait emerges from the order of
  * requests (sys/kern/kern_spinlock.c, as the paths of vm_page.c and vm_zone.c use it).
  */
@@ -53,7 +54,7 @@ final class QueueLock {
    */
   void acquireAndReply(Node node, int cpu, long afterNs, long holdNs, SimMessage reply, LpContext ctx) {
     Grant g = acquire(cpu, ctx.now() + afterNs, holdNs);
-    if (g.waitNs() > 0) {
+    if (g.waitNs() > 0 && lockClass != null) {
       node.reply(cpu, afterNs, new LockContended(lockClass, g.waitNs()), ctx);
     }
     node.reply(cpu, afterNs + g.doneAfterNs(), reply, ctx);

@@ -8,6 +8,8 @@ import dfsim.core.config.SimSettings;
 import dfsim.core.config.UmtxSettings;
 import dfsim.core.config.UschedSettings;
 import dfsim.core.config.BrkSettings;
+import dfsim.core.config.CpuSwitchSettings;
+import dfsim.core.config.PipeSettings;
 import dfsim.core.config.VmFaultSettings;
 import dfsim.core.config.VmPageSettings;
 import dfsim.core.config.ZoneSettings;
@@ -52,8 +54,10 @@ public final class ModelFactory {
     UmtxSettings umtx = UmtxSettings.from(s);
     UschedSettings usched = UschedSettings.from(s);
     BrkSettings brk = BrkSettings.from(s);
+    PipeSettings pipe = PipeSettings.from(s);
+    CpuSwitchSettings switches = CpuSwitchSettings.from(s);
     for (int c = 0; c < topo.cpus(); c++) {
-      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, pmap, vm, fault, umtx, usched, brk, plan));
+      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, pmap, vm, fault, umtx, usched, brk, pipe, switches, plan));
     }
     VmFaultPage faultPage = VmFaultPage.of(fault.enterPmap());
     for (int n = 0; n < topo.nodes(); n++) {

@@ -55,13 +55,16 @@ final class ProgramRunner implements Program {
   private final int threadMutexPage;
   /** The VM object above the process's break (brk steps), or -1. */
   private final int brkObject;
+  /** The id of this task's (or its partner's task's) first pipe; its pipes follow. */
+  private final int pipeBase;
   private final long syscallNs;
   /** The binaries exec steps map, by image index. */
   private final dfsim.core.program.BinaryImage[] images;
 
   ProgramRunner(ProgramWorkload.Spec spec, int[] objects, int[] vnodes, int[] bases, int processMutexPage,
-      int threadMutexPage, int brkObject, dfsim.core.program.BinaryImage[] images, long syscallNs) {
+      int threadMutexPage, int brkObject, int pipeBase, dfsim.core.program.BinaryImage[] images, long syscallNs) {
     this.brkObject = brkObject;
+    this.pipeBase = pipeBase;
     this.vnodes = vnodes.clone();
     this.images = images.clone();
     this.spec = spec;
@@ -176,6 +179,10 @@ final class ProgramRunner implements Program {
       pending.add(new Op.MapFault(t.segment(), t.page(), t.write()));
     } else if (step instanceof ProgramWorkload.Syscall c) {
       pending.add(new Op.Syscall(c.name(), syscallNs));
+    } else if (step instanceof ProgramWorkload.PipeWrite w) {
+      pending.add(new Op.PipeWrite(pipeBase + w.pipe()));
+    } else if (step instanceof ProgramWorkload.PipeRead r) {
+      pending.add(new Op.PipeRead(pipeBase + r.pipe()));
     } else if (step instanceof ProgramWorkload.Brk b) {
       pending.add(new Op.Brk(brkObject, b.pages()));
     } else if (step instanceof ProgramWorkload.SchedYield) {

@@ -30,8 +30,8 @@ import java.util.Set;
 public final class ProgramWorkload {
   private static final String K = "workload.program.";
   private static final String VERBS =
-      "compute, compute-mean, touch, mmap, munmap, madvise, brk, token, mutex, umtx, syscall, sleep, exec, fork, touch-segment, op, "
-          + "repeat, "
+      "compute, compute-mean, touch, mmap, munmap, madvise, brk, pipe-write, pipe-read, token, mutex, umtx, syscall, sleep, exec, fork, "
+          + "touch-segment, op, repeat, "
           + "choice";
   /** pthread mutexes a program may name: umtx words on one page (the process's, or the thread's own). */
   static final int MAX_MUTEX = 1023;
@@ -98,7 +98,7 @@ public final class ProgramWorkload {
    * What steps refer to by name, and whether a system call that does no work ({@code syscall})
    * and a sched_yield() ({@code yield}) take simulated time with the run's costs.
    */
-  private record Names(List<Mapping> mappings, List<Image> images, boolean syscall, boolean yield) {}
+  private record Names(List<Mapping> mappings, List<Image> images, List<String> pipes, boolean syscall, boolean yield) {}
 
   /** The steps a program is made of. */
   sealed interface Step {}
@@ -146,6 +146,12 @@ public final class ProgramWorkload {
    */
   record Brk(int pages) implements Step {}
 
+  /** write() of one byte to pipe {@code pipe} (its index in {@code pipes}), read by the task's partner or the task. */
+  record PipeWrite(int pipe) implements Step {}
+
+  /** read() of one byte from pipe {@code pipe}: it sleeps until the other end writes, if empty. */
+  record PipeRead(int pipe) implements Step {}
+
   /** lwkt_gettoken() of a pool token, {@code holdNs} of work under it, lwkt_reltoken(). */
   record Token(int token, long holdNs) implements Step {}
 
@@ -190,9 +196,22 @@ public final class ProgramWorkload {
    * The checked program: its mappings, its steps, how often they run (0 = until the end), its op
    * (the first marker, or "pass" around each pass when the steps mark none).
    */
-  record Spec(List<Mapping> mappings, List<Image> images, List<Step> steps, int repeat, String op) {
+  record Spec(List<Mapping> mappings, List<Image> images, List<Step> steps, int repeat, String op, List<String> pipes,
+      List<Step> partner, boolean partnerThread) {
+    Spec(List<Mapping> mappings, List<Image> images, List<Step> steps, int repeat, String op) {
+      this(mappings, images, steps, repeat, op, List.of(), List.of(), true);
+    }
+
     Spec(List<Mapping> mappings, List<Step> steps, int repeat, String op) {
       this(mappings, List.of(), steps, repeat, op);
+    }
+
+    /**
+     * The program of each task's partner (will-it-scale's new_task()): its steps until the end of
+     * the run, no op of its own.
+     */
+    Spec partnerSpec() {
+      return new Spec(List.of(), List.of(), partner, 0, "", pipes, List.of(), partnerThread);
     }
 
     boolean passIsTheOp() {
@@ -322,10 +341,24 @@ public final class ProgramWorkload {
       throw new BadInputException(K + "mappings: " + anonPages + " anonymous pages in all exceed the box's "
           + topo.pagesPerNode() * topo.nodes() + " (raise topology.memory-per-node)");
     }
+    int tasks = place.totalThreads();
+    int pipes = spec.pipes().size();
+    if (!spec.partner().isEmpty()) {
+      // Each task's partner on its CPU (will-it-scale's new_task()): a thread of the task's process,
+      // or a forked process of its own.
+      for (int i = 0; i < tasks; i++) {
+        int pid = spec.partnerThread() ? threads.get(i).pid() : place.processes() + i;
+        threads.add(new ThreadSpec(tasks + i, pid, place.priority(), cpuOf[i]));
+      }
+    }
+    Spec partner = spec.partnerSpec();
+    int[] none = new int[0];
     return new WorkloadPlan(kind, spec.op(), threads, objects,
-        t -> new ProgramRunner(spec, objectOf[t.tid()], vnodeOf[t.tid()], baseOf[t.tid()], processMutexPage[t.tid()],
-            threadMutexPage[t.tid()], brkObject[t.tid()], binaries, syscallNs),
-        sendsAtOnce(spec.steps()));
+        t -> t.tid() < tasks
+            ? new ProgramRunner(spec, objectOf[t.tid()], vnodeOf[t.tid()], baseOf[t.tid()], processMutexPage[t.tid()],
+                threadMutexPage[t.tid()], brkObject[t.tid()], t.tid() * pipes, binaries, syscallNs)
+            : new ProgramRunner(partner, none, none, none, -1, -1, -1, (t.tid() - tasks) * pipes, binaries, syscallNs),
+        sendsAtOnce(spec.steps()) || sendsAtOnce(spec.partner()));
   }
 
   /** A private file mapping's file (its vnode object), added to {@code objects}; -1 for any other mapping. */
@@ -362,8 +395,10 @@ public final class ProgramWorkload {
     List<Mapping> mappings = mappings(s.config());
     List<Image> images = images(s.config());
     Costs cost = Costs.from(s);
-    Names names = new Names(mappings, images, cost.syscallNs() > 0, Usched.takesTime(UschedSettings.from(s), cost));
+    List<String> pipes = pipes(s.config());
+    Names names = new Names(mappings, images, pipes, cost.syscallNs() > 0, Usched.takesTime(UschedSettings.from(s), cost));
     List<Step> steps = steps(s.config(), K + "steps", K + "steps", names);
+    List<Step> partner = partner(s.config(), steps, names);
     if (steps.isEmpty()) {
       throw new BadInputException(K + "steps = []: a program needs at least one step (" + VERBS + ")");
     }
@@ -374,9 +409,10 @@ public final class ProgramWorkload {
           + "only with cost.syscall above 0)");
     }
     if (usesProcesses(steps)) {
-      if (!mappings.isEmpty() || uses(steps, Mutex.class) || uses(steps, Umtx.class) || uses(steps, Brk.class)) {
+      if (!mappings.isEmpty() || uses(steps, Mutex.class) || uses(steps, Umtx.class) || uses(steps, Brk.class)
+          || !pipes.isEmpty()) {
         throw new BadInputException(K + "steps: a program with exec or fork steps has no mappings, mutexes, umtx or "
-            + "brk steps (its memory is its image's; touch it with touch-segment)");
+            + "brk steps, nor pipes (its memory is its image's; touch it with touch-segment)");
       }
       checkImages(steps, new ImageState(), repeat != 1, K + "steps", images);
     } else if (uses(steps, TouchSegment.class)) {
@@ -398,7 +434,83 @@ public final class ProgramWorkload {
       throw new BadInputException(K + "op = " + op + ": must name an op marker of the steps: " + markers);
     }
     new MapStates(steps, mappings).check(repeat);
-    return new Spec(mappings, images, steps, repeat, op);
+    String as = s.string(K + "partner-as");
+    if (!as.equals("thread") && !as.equals("process")) {
+      throw new BadInputException(K + "partner-as = " + as + ": must be thread (will-it-scale's threads mode: "
+          + "new_task() makes a pthread) | process (processes mode: it forks)");
+    }
+    return new Spec(mappings, images, steps, repeat, op, pipes, partner, as.equals("thread"));
+  }
+
+  /** {@code workload.program.pipes}: the names of the pipes each task shares with its partner. */
+  private static List<String> pipes(Config c) {
+    List<String> out = new ArrayList<>();
+    if (!c.hasPath(K + "pipes")) {
+      return out;
+    }
+    ConfigList list = list(c, K + "pipes");
+    for (int i = 0; i < list.size(); i++) {
+      String path = K + "pipes[" + i + "]";
+      if (list.get(i).valueType() != ConfigValueType.STRING) {
+        throw new BadInputException(path + ": must be a pipe's name, e.g. pipes = [ping, pong]");
+      }
+      out.add(word((String) list.get(i).unwrapped(), path, out, "a pipe"));
+    }
+    return out;
+  }
+
+  /** The steps a partner may run: computation and its ends of the pipes, in repeats and choices. */
+  private static final Set<Class<?>> PARTNER_STEPS = Set.of(Compute.class, PipeWrite.class, PipeRead.class,
+      Repeat.class, Choice.class);
+
+  /**
+   * {@code workload.program.partner}: the steps of each task's partner on the task's CPU, which
+   * pipes need (each task's pipes join it to its partner) and only they allow.
+   */
+  private static List<Step> partner(Config c, List<Step> steps, Names names) {
+    boolean pipes = !names.pipes().isEmpty();
+    if (!c.hasPath(K + "partner") || list(c, K + "partner").isEmpty()) {
+      if (pipes) {
+        throw new BadInputException(K + "pipes = " + names.pipes() + ": pipes join each task and its partner; "
+            + "give the partner's steps in " + K + "partner");
+      }
+      return List.of();
+    }
+    if (!pipes) {
+      throw new BadInputException(K + "partner: a partner talks to its task through pipes; name them in " + K
+          + "pipes");
+    }
+    List<Step> partner = steps(c, K + "partner", K + "partner", names);
+    for (int i = 0; i < partner.size(); i++) {
+      checkPartnerStep(partner.get(i), K + "partner[" + i + "]");
+    }
+    if (!advances(partner, names)) {
+      throw new BadInputException(K + "partner: repeated until the end, every pass must advance simulated time "
+          + "(a compute above 0, or a pipe-read or pipe-write with cost.syscall above 0)");
+    }
+    if (uses(steps, SchedYield.class)) {
+      throw new BadInputException(K + "steps: sched_yield is modelled with nothing else runnable on the CPU, and "
+          + "a partner shares it");
+    }
+    return partner;
+  }
+
+  private static void checkPartnerStep(Step s, String path) {
+    if (!PARTNER_STEPS.contains(s.getClass())) {
+      throw new BadInputException(path + ": a partner's steps are compute, compute-mean, pipe-read, pipe-write, "
+          + "repeat and choice (it has no memory of its own and no op)");
+    }
+    if (s instanceof Repeat r) {
+      for (int i = 0; i < r.body().size(); i++) {
+        checkPartnerStep(r.body().get(i), path + ".steps[" + i + "]");
+      }
+    } else if (s instanceof Choice ch) {
+      for (int b = 0; b < ch.branches().size(); b++) {
+        for (int i = 0; i < ch.branches().get(b).size(); i++) {
+          checkPartnerStep(ch.branches().get(b).get(i), path + ".choice[" + b + "].steps[" + i + "]");
+        }
+      }
+    }
   }
 
   private static List<Image> images(Config c) {
@@ -535,12 +647,16 @@ public final class ProgramWorkload {
 
   /** An element's {@code name}: a word, not one of {@code taken} (the names of {@code what}s before it). */
   private static String name(Config m, String path, List<String> taken, String what) {
-    String name = string(m, "name", path);
+    return word(string(m, "name", path), path + ".name", taken, what);
+  }
+
+  /** {@code name}, the value at {@code path}: a word, not one of {@code taken} (the names of {@code what}s before it). */
+  private static String word(String name, String path, List<String> taken, String what) {
     if (!name.matches("[A-Za-z][A-Za-z0-9_-]*")) {
-      throw new BadInputException(path + ".name = " + name + ": letters, digits, '_' and '-', starting with a letter");
+      throw new BadInputException(path + " = " + name + ": letters, digits, '_' and '-', starting with a letter");
     }
     if (taken.contains(name)) {
-      throw new BadInputException(path + ".name = " + name + ": " + what + " of that name exists already");
+      throw new BadInputException(path + " = " + name + ": " + what + " of that name exists already");
     }
     return name;
   }
@@ -631,6 +747,15 @@ public final class ProgramWorkload {
               + "private-file, per = thread); a shared file's mmap is not modelled");
         }
         return new Mmap(m);
+      }
+      case "pipe-write", "pipe-read" -> {
+        known(c, path, Set.of(verb));
+        String name = string(c, verb, path);
+        int pipe = names.pipes().indexOf(name);
+        if (pipe < 0) {
+          throw new BadInputException(path + "." + verb + " = " + name + ": no such pipe; pipes: " + names.pipes());
+        }
+        return verb.equals("pipe-write") ? new PipeWrite(pipe) : new PipeRead(pipe);
       }
       case "brk" -> {
         known(c, path, Set.of("brk"));
@@ -843,6 +968,8 @@ public final class ProgramWorkload {
       return names.syscall();
     } else if (s instanceof SchedYield) {
       return names.yield();
+    } else if (s instanceof PipeWrite || s instanceof PipeRead) {
+      return names.syscall();
     } else if (s instanceof Marker m) {
       return advances(m.body(), names);
     } else if (s instanceof Repeat r) {
@@ -1003,6 +1130,7 @@ public final class ProgramWorkload {
   private static boolean sendsAtOnce(List<Step> steps) {
     return uses(steps, Token.class) || uses(steps, Mutex.class) || uses(steps, Umtx.class) || uses(steps, Madvise.class)
         || uses(steps, Mmap.class) || uses(steps, SchedYield.class) || uses(steps, Brk.class)
+        || uses(steps, PipeWrite.class) || uses(steps, PipeRead.class)
         || usesProcesses(steps);
   }
 

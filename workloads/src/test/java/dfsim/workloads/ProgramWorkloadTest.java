@@ -33,7 +33,11 @@ final class ProgramWorkloadTest {
   /** The first {@code n} operations thread {@code tid} issues, its random stream seeded with 7. */
   private static List<Op> ops(String program, int tid, int n) {
     Settings s = settings(program);
-    WorkloadPlan plan = ProgramWorkload.plan(s, ModelFactory.build(s).topology());
+    return ops(ProgramWorkload.plan(s, ModelFactory.build(s).topology()), tid, n);
+  }
+
+  /** The first {@code n} operations thread {@code tid} of {@code plan} issues. */
+  private static List<Op> ops(WorkloadPlan plan, int tid, int n) {
     ProgramRunner r = (ProgramRunner) plan.programs().create(plan.threads().get(tid));
     // Without markers each pass is op "pass": its Begin and End are left out here.
     List<Op> out = new ArrayList<>();
@@ -200,6 +204,75 @@ final class ProgramWorkloadTest {
     assertTrue(threads.contention(LockClass.VM_OBJECT).acquires < 10, threads.contention(LockClass.VM_OBJECT).acquires
         + " object tokens");
     assertTrue(threads.contention(LockClass.VM_MAP).contended > 0);
+  }
+
+  @Test
+  void aTaskAndItsPartnerPingPongThroughPipesWithThreeSwitchesPerWakeup() {
+    String pair = "pipes = [ping, pong]\nsteps = [{ pipe-write = ping }, { pipe-read = pong }]\n"
+        + "partner = [{ pipe-read = ping }, { pipe-write = pong }]";
+    // Task i's pipes are 2i and 2i + 1; its partner is thread tasks + i, on its CPU.
+    assertEquals(List.of(new Op.PipeWrite(2), new Op.PipeRead(3)), ops(pair, 1, 2));
+    Settings two = settings(pair);
+    WorkloadPlan threads = ProgramWorkload.plan(two, ModelFactory.build(two).topology());
+    assertEquals(List.of(new Op.PipeRead(2), new Op.PipeWrite(3)), ops(threads, 3, 2));
+    assertEquals(threads.threads().get(1).cpu(), threads.threads().get(3).cpu());
+    // Threads mode: the partner is a thread of the task's process; processes mode, a process of its own.
+    assertEquals(0, threads.threads().get(3).pid());
+    Settings procs = TestModels.settings(BOX + "workload { processes = 2, threads = 1, program {\n" + pair
+        + "\npartner-as = process\n} }");
+    WorkloadPlan processes = ProgramWorkload.plan(procs, ModelFactory.build(procs).topology());
+    assertEquals(List.of(0, 1, 2, 3), processes.threads().stream().map(t -> t.pid()).toList());
+
+    String box = "topology { sockets = 1, cores-per-socket = 2 }\nsim.end-time = 1ms\n"
+        + "kernel { usched = %s, pipe { delay = %s, knote = %s, rblocked-count = %s }, lwkt.switch-count = %s, "
+        + "pmap.switch-pm-active = %s }\nworkload { kind = program, threads = 1, program { repeat = 3, pipes = [ping, pong]"
+        + "\nsteps = [{ op = w, steps = [{ pipe-write = ping }] }, { op = r, steps = [{ pipe-read = pong }] }]"
+        + "\npartner = [{ pipe-read = ping }, { pipe-write = pong }], partner-as = %s } }";
+    // By hand, the 2019 kernel, one pair on CPU 0, nothing shared: a write 100 (entry) + 80 (the
+    // pipe's token, copy, state) + 40 if it wakes the reader; a read that finds the byte 140; one
+    // that sleeps 140 + the poll (4,000) + tsleep (40) + the slot's release (80), then the switch
+    // (300). The woken thread, before its read ends: 3 x its switch writes (the two processes'
+    // pm_active, 2 x 20, and %cr3, 300), 2 more switches (600), its requeue (40), the copy (40):
+    // 1,700. The task's first write wakes nobody (180); its first read sleeps while the partner
+    // reads the byte, writes (220) and sleeps: 4,260 + 300 + 140 + 220 + 4,260 + 300 + 1,700 =
+    // 11,180; later reads: 4,260 + 300 + 1,700 + 220 + 4,260 + 300 + 1,700 = 12,740.
+    RunMetrics m = TestModels.run(ModelFactory.build(TestModels.settings(String.format(box, "dfly-pcpu-mask", "4us",
+        "none", "off", "off", "always", "process"))));
+    assertEquals(3, TestModels.op(m, "r").count());
+    assertEquals((180 + 2 * 220) / 3.0, TestModels.op(m, "w").meanNs(), 1e-9);
+    assertEquals((11_180 + 2 * 12_740) / 3.0, TestModels.op(m, "r").meanNs(), 1e-9);
+    // Six sleeps (the partner's first read finds its byte; its last sleeps for good), five
+    // wakeups: 6 LWKT switches to the woken thread and 2 more for each wakeup, the start and the
+    // task's exit (to the idle thread).
+    assertEquals(6 + 2 * 5 + 2, TestModels.total(m, CpuCounter.CONTEXT_SWITCHES));
+    assertEquals(0, m.contention(LockClass.USCHED).acquires + m.contention(LockClass.TOKEN).acquires);
+    // Each era's globals: the slot's release at each sleep (bsd4: the mask twice and bsd4_spin;
+    // dfly: the mask twice) and bsd4's requeue under bsd4_spin at each wakeup; the 2011 knote()'s
+    // kq_token on each of the 12 writes and reads that move a byte.
+    for (String[] c : new String[][] {{"bsd4", "kq-token", String.valueOf(6 * 3 + 5), "12"},
+        {"dfly", "pool-token", String.valueOf(6 * 2), "0"}, {"dfly-pcpu-mask", "none", "0", "0"}}) {
+      RunMetrics e = TestModels.run(ModelFactory.build(TestModels.settings(String.format(box, c[0], "4us", c[1], "on",
+          "on", "same-vmspace", "process"))));
+      assertEquals(Long.parseLong(c[2]), e.contention(LockClass.USCHED).acquires, c[0]);
+      assertEquals(Long.parseLong(c[3]), e.contention(LockClass.TOKEN).acquires, c[1]);
+    }
+    // A thread partner before b4758707dd: one local op per switch, %cr3 kept: 3 x 20 + 600 + 40 +
+    // 40 = 740 where processes take 1,700; the first read 10,220, later ones 10,820.
+    RunMetrics thread = TestModels.run(ModelFactory.build(TestModels.settings(String.format(box, "dfly-pcpu-mask", "4us",
+        "none", "off", "off", "same-vmspace", "thread"))));
+    assertEquals((10_220 + 2 * 10_820) / 3.0, TestModels.op(thread, "r").meanNs(), 1e-9);
+    // The poll: 1 us more per sleep, two sleeps in each later read.
+    RunMetrics slow = TestModels.run(ModelFactory.build(TestModels.settings(String.format(box, "dfly-pcpu-mask", "5us",
+        "none", "off", "off", "always", "process"))));
+    assertEquals((11_180 + 2_000 + 2 * (12_740 + 2_000)) / 3.0, TestModels.op(slow, "r").meanNs(), 1e-9);
+    // Threads of one process on two CPUs share its pm_active: the same-vmspace switch writes it
+    // once, always twice, each an atomic at its home; the processes of processes mode keep theirs.
+    String shared = box.replace("threads = 1,", "threads = 2,").replace("cores-per-socket = 2", "cores-per-socket = 4");
+    double once = TestModels.op(TestModels.run(ModelFactory.build(TestModels.settings(String.format(shared, "dfly-pcpu-mask",
+        "4us", "none", "off", "off", "same-vmspace", "thread")))), "r").meanNs();
+    double twice = TestModels.op(TestModels.run(ModelFactory.build(TestModels.settings(String.format(shared,
+        "dfly-pcpu-mask", "4us", "none", "off", "off", "always", "thread")))), "r").meanNs();
+    assertTrue(twice > once + 6 * 40, once + " " + twice);
   }
 
   @Test

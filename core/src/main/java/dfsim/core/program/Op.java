@@ -69,6 +69,18 @@ public sealed interface Op {
    */
   record Brk(int object, int pages) implements Op {}
 
+  /**
+   * write() of one byte to pipe {@code pipe}, whose other end is read on this CPU: a reader asleep
+   * on it is woken (sys/kern/sys_pipe.c).
+   */
+  record PipeWrite(int pipe) implements Op {}
+
+  /**
+   * read() of one byte from pipe {@code pipe}, whose other end is written on this CPU: an empty
+   * pipe is polled, then slept on until a write wakes the thread.
+   */
+  record PipeRead(int pipe) implements Op {}
+
   /** lwkt_gettoken() of pool token {@code token} (a thread holds at most one token at a time). */
   record GetToken(int token) implements Op {}
 

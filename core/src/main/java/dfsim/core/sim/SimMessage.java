@@ -40,8 +40,8 @@ import dfsim.core.protocol.WakeupRequest;
 import dfsim.core.protocol.ZoneAlloc;
 import dfsim.core.protocol.ZoneAllocated;
 import dfsim.core.protocol.ZoneFree;
-import dfsim.core.protocol.UschedLock;
-import dfsim.core.protocol.UschedLockDone;
+import dfsim.core.protocol.GlobalLine;
+import dfsim.core.protocol.GlobalLineDone;
 import dfsim.core.protocol.ZoneFreed;
 
 /**
@@ -91,7 +91,7 @@ import dfsim.core.protocol.ZoneFreed;
     @JsonSubTypes.Type(value = UmtxWakeDone.class, name = "UmtxWakeDone"),
     @JsonSubTypes.Type(value = PageActivate.class, name = "PageActivate"),
     @JsonSubTypes.Type(value = PageActivated.class, name = "PageActivated"),
-    @JsonSubTypes.Type(value = UschedLock.class, name = "UschedLock"),
-    @JsonSubTypes.Type(value = UschedLockDone.class, name = "UschedLockDone"),
+    @JsonSubTypes.Type(value = GlobalLine.class, name = "GlobalLine"),
+    @JsonSubTypes.Type(value = GlobalLineDone.class, name = "GlobalLineDone"),
 })
 public interface SimMessage {}
