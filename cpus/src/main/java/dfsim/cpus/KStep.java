@@ -90,6 +90,9 @@ sealed interface KStep {
    */
   record Global(GlobalLine.Global global, long holdNs, String fn) implements KStep {}
 
+  /** An IPI to CPU {@code cpu}'s usched_bsd4 helper thread (lwkt_send_ipiq()). */
+  record HelperIpi(int cpu) implements KStep {}
+
   /** A store to {@code object}'s page by another process (procfs/ptrace): a COW if shared. */
   record Poke(int object) implements KStep {}
 

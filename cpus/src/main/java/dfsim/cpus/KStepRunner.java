@@ -14,6 +14,7 @@ import dfsim.core.protocol.UmtxSleep;
 import dfsim.core.protocol.UmtxUser;
 import dfsim.core.protocol.UmtxWake;
 import dfsim.core.protocol.GlobalLine;
+import dfsim.core.protocol.HelperIpi;
 import dfsim.core.sim.LpContext;
 
 /**
@@ -71,6 +72,8 @@ final class KStepRunner {
       return "tsleep";
     } else if (k instanceof KStep.Poke) {
       return "vm_fault_page";
+    } else if (k instanceof KStep.HelperIpi) {
+      return "lwkt_send_ipiq";
     } else if (k instanceof KStep.UmtxWake) {
       return "wakeup";
     }
@@ -180,6 +183,13 @@ final class KStepRunner {
       gd.meter.enter(CpuState.SPIN, ctx.now());
       gd.sendHome(u.object(), 0, new UmtxSleep(cpu, t.spec.tid(), u.object(), u.mutex(), u.expected(),
           u.timeoutNs(), u.pollNs(), u.byFault()), ctx);
+    } else if (k instanceof KStep.HelperIpi h) {
+      int lp = gd.layout.cpuLp(h.cpu());
+      gd.meter.add(CpuCounter.IPIS_SENT, 1, ctx.now());
+      // The IPI queue's slot and the target's request (an atomic), then the IPI on its way.
+      long work = gd.cost.atomicNs();
+      ctx.send(lp, work + Math.max(gd.topo.latencies().ipiNs(), ctx.latencyTo(lp)), new HelperIpi(cpu, ctx.now() + work));
+      gd.step(work, Globaldata.Step.KSTEP, ctx);
     } else if (k instanceof KStep.Poke p) {
       waiting = p;
       gd.sendHome(p.object(), 0, new UmtxUser(cpu, p.object(), -1, UmtxUser.Op.POKE), ctx);

@@ -4,6 +4,7 @@ import dfsim.core.config.Costs;
 import dfsim.core.config.UschedSettings;
 import java.util.List;
 
+import static dfsim.core.protocol.GlobalLine.Global.BSD4_SETRUNQUEUE;
 import static dfsim.core.protocol.GlobalLine.Global.BSD4_SPIN;
 import static dfsim.core.protocol.GlobalLine.Global.CURPROCMASK;
 
@@ -33,9 +34,11 @@ sealed interface UschedSleep {
 
   /**
    * usched_bsd4 (until e28d8b158f, 2012): the release clears the CPU's bit in the global
-   * bsd4_curprocmask; bsd4_select_curproc() takes the global bsd4_spin to take the thread off the
-   * global queue and sets the bit again; the requeue is bsd4_setrunqueue() onto the global queue
-   * under bsd4_spin. Left out: its helper IPI to another CPU, and the queue walk's length.
+   * bsd4_curprocmask; bsd4_select_curproc() takes the global bsd4_spin and walks the one global
+   * queue to this CPU's thread (a step per other CPU's thread before it) and sets the bit again;
+   * the requeue is bsd4_setrunqueue() onto the global queue under bsd4_spin, which finds no CPU
+   * the bound thread may run on and, bsd4_scancpu's CPU being another one most times, clears its
+   * bit in bsd4_rdyprocmask and IPIs its helper thread.
    */
   record Bsd4(Costs cost) implements UschedSleep {
     @Override
@@ -48,7 +51,7 @@ sealed interface UschedSleep {
 
     @Override
     public List<KStep> requeue() {
-      return List.of(new KStep.Global(BSD4_SPIN, 2 * cost.atomicNs(), "bsd4_setrunqueue"));
+      return List.of(new KStep.Global(BSD4_SETRUNQUEUE, 2 * cost.atomicNs(), "bsd4_setrunqueue"));
     }
   }
 

@@ -18,6 +18,10 @@ final class KernelGlobals {
   private final Node n;
   private final QueueLock curprocmask;
   private final QueueLock bsd4Spin;
+  private final QueueLock rdyprocmask;
+  /** usched_bsd4's global run queue, as the CPUs whose threads wait on it, in queue order. */
+  private final java.util.ArrayDeque<Integer> bsd4Queue = new java.util.ArrayDeque<>();
+  private long bsd4Scancpu;
   private final QueueLock kqToken;
   private final QueueLock switchCount;
   private final QueueLock pipeRblockedCount;
@@ -28,6 +32,7 @@ final class KernelGlobals {
     this.n = n;
     this.curprocmask = new QueueLock(n, LockClass.USCHED, stats);
     this.bsd4Spin = new QueueLock(n, LockClass.USCHED, stats);
+    this.rdyprocmask = new QueueLock(n, LockClass.USCHED, stats);
     this.kqToken = new QueueLock(n, LockClass.TOKEN, tokenStats);
     // Plain stores: the wait for the line is the CPU's stall, counted under no lock.
     this.switchCount = new QueueLock(n, null, new ContentionStats());
@@ -35,13 +40,39 @@ final class KernelGlobals {
   }
 
   void onAccess(GlobalLine g, LpContext ctx) {
+    long hold = g.holdNs();
+    int scanCpu = -1;
+    if (g.global() == GlobalLine.Global.BSD4_SPIN) {
+      hold += chooseproc(g.cpu()) * n.cost.vmPageScanStepNs();
+    } else if (g.global() == GlobalLine.Global.BSD4_SETRUNQUEUE) {
+      bsd4Queue.add(g.cpu());
+      // Bound to this CPU, whose slot is held: the search finds no CPU, the fallback takes
+      // bsd4_scancpu's.
+      scanCpu = (int) ((++bsd4Scancpu & 0xFFFF) % n.topo.cpus());
+    }
     QueueLock line = switch (g.global()) {
       case CURPROCMASK -> curprocmask;
-      case BSD4_SPIN -> bsd4Spin;
+      case BSD4_SPIN, BSD4_SETRUNQUEUE -> bsd4Spin;
+      case BSD4_RDYPROCMASK -> rdyprocmask;
       case KQ_TOKEN -> kqToken;
       case SWITCH_COUNT -> switchCount;
       case PIPE_RBLOCKED_COUNT -> pipeRblockedCount;
     };
-    line.acquireAndReply(n, g.cpu(), 0, g.holdNs(), new GlobalLineDone(), ctx);
+    line.acquireAndReply(n, g.cpu(), 0, hold, new GlobalLineDone(scanCpu), ctx);
+  }
+
+  /**
+   * bsd4_chooseproc_locked() for {@code cpu}: the queued threads it walks past (other CPUs',
+   * queued before its own; all of them if none is its own), taking its own off.
+   */
+  private int chooseproc(int cpu) {
+    int walked = 0;
+    for (java.util.Iterator<Integer> it = bsd4Queue.iterator(); it.hasNext(); walked++) {
+      if (it.next() == cpu) {
+        it.remove();
+        return walked;
+      }
+    }
+    return walked;
   }
 }

@@ -247,14 +247,18 @@ final class ProgramWorkloadTest {
     assertEquals(6 + 2 * 5 + 2, TestModels.total(m, CpuCounter.CONTEXT_SWITCHES));
     assertEquals(0, m.contention(LockClass.USCHED).acquires + m.contention(LockClass.TOKEN).acquires);
     // Each era's globals: the slot's release at each sleep (bsd4: the mask twice and bsd4_spin;
-    // dfly: the mask twice) and bsd4's requeue under bsd4_spin at each wakeup; the 2011 knote()'s
-    // kq_token on each of the 12 writes and reads that move a byte.
-    for (String[] c : new String[][] {{"bsd4", "kq-token", String.valueOf(6 * 3 + 5), "12"},
-        {"dfly", "pool-token", String.valueOf(6 * 2), "0"}, {"dfly-pcpu-mask", "none", "0", "0"}}) {
+    // dfly: the mask twice) and bsd4's requeue under bsd4_spin at each wakeup, which IPIs
+    // bsd4_scancpu's CPU's helper when that is the other CPU (scancpu 1, 3, 5 of the 5 wakeups),
+    // clearing its bit in bsd4_rdyprocmask first; the 2011 knote()'s kq_token on each of the 12
+    // writes and reads that move a byte.
+    for (String[] c : new String[][] {{"bsd4", "kq-token", String.valueOf(6 * 3 + 5 + 3), "12", "3"},
+        {"dfly", "pool-token", String.valueOf(6 * 2), "0", "0"}, {"dfly-pcpu-mask", "none", "0", "0", "0"}}) {
       RunMetrics e = TestModels.run(ModelFactory.build(TestModels.settings(String.format(box, c[0], "4us", c[1], "on",
           "on", "same-vmspace", "process"))));
       assertEquals(Long.parseLong(c[2]), e.contention(LockClass.USCHED).acquires, c[0]);
       assertEquals(Long.parseLong(c[3]), e.contention(LockClass.TOKEN).acquires, c[1]);
+      assertEquals(Long.parseLong(c[4]), TestModels.total(e, CpuCounter.IPIS_SENT), c[0]);
+      assertEquals(Long.parseLong(c[4]), TestModels.total(e, CpuCounter.IPIS_RECEIVED), c[0]);
     }
     // A thread partner before b4758707dd: one local op per switch, %cr3 kept: 3 x 20 + 600 + 40 +
     // 40 = 740 where processes take 1,700; the first read 10,220, later ones 10,820.

@@ -41,6 +41,7 @@ import dfsim.core.protocol.ZoneAlloc;
 import dfsim.core.protocol.ZoneAllocated;
 import dfsim.core.protocol.ZoneFree;
 import dfsim.core.protocol.GlobalLine;
+import dfsim.core.protocol.HelperIpi;
 import dfsim.core.protocol.GlobalLineDone;
 import dfsim.core.protocol.ZoneFreed;
 
@@ -93,5 +94,6 @@ import dfsim.core.protocol.ZoneFreed;
     @JsonSubTypes.Type(value = PageActivated.class, name = "PageActivated"),
     @JsonSubTypes.Type(value = GlobalLine.class, name = "GlobalLine"),
     @JsonSubTypes.Type(value = GlobalLineDone.class, name = "GlobalLineDone"),
+    @JsonSubTypes.Type(value = HelperIpi.class, name = "HelperIpi"),
 })
 public interface SimMessage {}
