@@ -57,6 +57,7 @@ final class BadInputTest {
       "kernel.zone.pcpu-cache=maybe      | kernel.zone.pcpu-cache",
       "kernel.usched=ule                 | kernel.usched = ule: must be one of bsd4",
       "kernel.brk=sbrk                   | kernel.brk = sbrk: must be one of coalesce",
+      "workload.processes=9000           | workload.processes = 9000: must be at most 8192",
       "kernel.pipe.knote=kq              | kernel.pipe.knote = kq: must be one of kq-token",
       "kernel.pipe.delay=4               | kernel.pipe.delay",
       "kernel.pmap.switch-pm-active=never | kernel.pmap.switch-pm-active = never: must be one of same-vmspace",
@@ -93,6 +94,14 @@ final class BadInputTest {
     expectBad("--threads", "run", "--threads", "0", "--out", tmp.resolve("o").toString());
     expectBad("a command", new String[0]);
   }
+  @Test
+  void partnerProcessesCountAgainstTheProcessLimit() {
+    // 5,000 tasks and their 5,000 forked partners: more processes than maps have ids.
+    expectBad("with partner-as = process each task's partner is a process too, 10000 in all; at most 8192", "run",
+        "--out", tmp.resolve("o").toString(), "-D", "workload.processes=5000", "-D", "workload.threads=1", "-D",
+        "workload.program.partner-as=process", "../conf/workloads/will-it-scale/context_switch1.conf");
+  }
+
 
   @Test
   void aListValueIsNamedOnOneLine() {
@@ -158,6 +167,8 @@ final class BadInputTest {
       "steps = [{ pipe-write = a }], pipes = [a, a], partner = [{ pipe-read = a }] | workload.program.pipes[1] = a: a pipe of that name exists already",
       "steps = [{ pipe-write = a }, { syscall = sched_yield }], pipes = [a], partner = [{ pipe-read = a }] | sched_yield is modelled with nothing else runnable on the CPU",
       "steps = [{ pipe-write = a }], pipes = [a], partner = [{ pipe-read = a }], partner-as = fork | workload.program.partner-as = fork: must be thread",
+      "steps = [{ pipe-write = a }, { pipe-read = a }], pipes = [a], partner = [{ pipe-read = a }] | workload.program.pipes[0] = a: one side writes a pipe and the other reads it",
+      "steps = [{ pipe-write = a }], pipes = [a], partner = [{ compute = 1us }] | workload.program.pipes[0] = a: one side writes",
       "steps = [{ brk = 0 }]                                    | workload.program.steps[0].brk = 0: must be in 1..1048576",
       "steps = [{ brk = 1, pages = 2 }]                         | workload.program.steps[0].pages: unknown field here",
       "steps = [{ exec = a }, { brk = 1 }], images = [{ name = a, pages = { text = 1 } }] | a program with exec or fork steps has no mappings, mutexes, umtx or brk steps, nor pipes",

@@ -220,6 +220,21 @@ final class SysPipe {
     }
   }
 
+  /**
+   * exit() of a thread on a CPU whose threads use pipes: exit1() releases the user slot as a
+   * sleep does ({@link UschedSleep#release}), then the thread is gone. Returns false on a CPU
+   * without pipes, whose threads never hand the slot over (the model leaves that release out).
+   */
+  boolean exit(SimThread t, LpContext ctx) {
+    if (pipes.isEmpty()) {
+      return false;
+    }
+    gd.meter.enter(CpuState.BUSY, ctx.now());
+    t.newKSteps().addAll(usched.release());
+    steps.next(ctx);
+    return true;
+  }
+
   /** Back from a pipe's sleep: the rest of the call. */
   void resume(SimThread t, LpContext ctx) {
     t.pipeResume = false;

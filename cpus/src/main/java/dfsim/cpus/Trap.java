@@ -67,6 +67,9 @@ final class Trap implements Globaldata.UserReturn {
     } else if ((t.op instanceof Op.PipeRead || t.op instanceof Op.PipeWrite) && pipes.stepsDone(t, ctx)) {
       // Asleep on the pipe: the operation goes on when a wakeup runs the thread again.
       return;
+    } else if (t.op instanceof Op.Exit) {
+      // The user slot released on the way out (a CPU with pipes): the thread is gone.
+      lwkt.exit(t, ctx);
     } else {
       opBoundary(ctx);
     }
@@ -218,7 +221,9 @@ final class Trap implements Globaldata.UserReturn {
       return false;
     } else if (op instanceof Op.Exit) {
       syscall("sys_exit", now);
-      lwkt.exit(t, ctx);
+      if (!pipes.exit(t, ctx)) {
+        lwkt.exit(t, ctx);
+      }
     } else {
       return false;
     }

@@ -36,8 +36,9 @@ import java.util.Map;
 /**
  * One NUMA node's memory as a logical process: its page queues ({@link VmPageQueues}), the VM
  * objects homed here ({@link VmObjects}), the umtx sleep queues of their mutex words
- * ({@link UmtxSleepQueues}) and, on node 0, pvzone's global list ({@link VmZone}) and the userland
- * scheduler's global lines ({@link KernelGlobals}). It hands every
+ * ({@link UmtxSleepQueues}) and, on node 0, pvzone's global list ({@link VmZone}) and the lines of
+ * global kernel variables: the userland scheduler's, kq_token, two counters ({@link KernelGlobals}).
+ * It hands every
  * arriving message to the subsystem it is for, and reports the node at the end. Files (vnode
  * objects) are read into the page cache at boot: their pages are taken from this node's queues
  * before the run. See docs/model/README.md.
@@ -50,7 +51,7 @@ public final class MemoryLp implements LogicalProcess {
   private final UmtxSleepQueues umtx;
   /** pvzone's global list, on node 0 only (kernel memory lives there). */
   private final VmZone zone;
-  /** The userland scheduler's global lines, on node 0 only. */
+  /** Global kernel variables' lines (the userland scheduler's, kq_token, counters), on node 0 only. */
   private final KernelGlobals globals;
   /** The free pages in this node's queues over the trace window, or null without a trace. */
   private CounterTrace freePages;

@@ -19,6 +19,10 @@ public record Placement(int processes, int threadsPerProcess, int priority, int[
   public static Placement from(Settings s, Topology topo) {
     int processes = s.intIn("workload.processes", 1, 65_536);
     int threads = s.intIn("workload.threads", 1, 65_536);
+    if (processes > dfsim.core.program.VmObjectSpec.MAX_PROCESSES) {
+      throw new BadInputException("workload.processes = " + processes + ": must be at most "
+          + dfsim.core.program.VmObjectSpec.MAX_PROCESSES + " (each process's map has an id of its own)");
+    }
     if ((long) processes * threads > MAX_THREADS) {
       throw new BadInputException("workload.processes x workload.threads = " + processes + " x " + threads
           + ": must be at most " + MAX_THREADS + " threads in all");

@@ -343,6 +343,12 @@ public final class ProgramWorkload {
     }
     int tasks = place.totalThreads();
     int pipes = spec.pipes().size();
+    if (!spec.partner().isEmpty() && !spec.partnerThread()
+        && place.processes() + tasks > VmObjectSpec.MAX_PROCESSES) {
+      throw new BadInputException("workload.processes = " + place.processes() + ", workload.threads = "
+          + place.threadsPerProcess() + ": with partner-as = process each task's partner is a process too, "
+          + (place.processes() + tasks) + " in all; at most " + VmObjectSpec.MAX_PROCESSES);
+    }
     if (!spec.partner().isEmpty()) {
       // Each task's partner on its CPU (will-it-scale's new_task()): a thread of the task's process,
       // or a forked process of its own.
@@ -491,6 +497,18 @@ public final class ProgramWorkload {
     if (uses(steps, SchedYield.class)) {
       throw new BadInputException(K + "steps: sched_yield is modelled with nothing else runnable on the CPU, and "
           + "a partner shares it");
+    }
+    for (int p = 0; p < names.pipes().size(); p++) {
+      int pipe = p;
+      boolean taskWrites = any(steps, s -> s instanceof PipeWrite w && w.pipe() == pipe);
+      boolean taskReads = any(steps, s -> s instanceof PipeRead r && r.pipe() == pipe);
+      boolean partnerWrites = any(partner, s -> s instanceof PipeWrite w && w.pipe() == pipe);
+      boolean partnerReads = any(partner, s -> s instanceof PipeRead r && r.pipe() == pipe);
+      if (!(taskWrites && partnerReads && !taskReads && !partnerWrites)
+          && !(partnerWrites && taskReads && !partnerReads && !taskWrites)) {
+        throw new BadInputException(K + "pipes[" + p + "] = " + names.pipes().get(p) + ": one side writes a pipe and "
+            + "the other reads it (the task or its partner, each one end)");
+      }
     }
     return partner;
   }

@@ -20,6 +20,9 @@ public record VmObjectSpec(int id, int homeNode, int pages, Kind kind) {
   /** The most NUMA nodes a map token's id can name. */
   private static final int MAP_NODES = 1024;
 
+  /** The most processes whose map tokens have ids (pids 0 to this less 1). */
+  public static final int MAX_PROCESSES = (FIRST_DYNAMIC - FIRST_MAP) / MAP_NODES;
+
   /** Anonymous memory, or a file. */
   public VmObjectSpec(int id, int homeNode, int pages, boolean file) {
     this(id, homeNode, pages, file ? Kind.FILE : Kind.ANON);
