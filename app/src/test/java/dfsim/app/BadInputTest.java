@@ -57,6 +57,7 @@ final class BadInputTest {
       "kernel.zone.pcpu-cache=maybe      | kernel.zone.pcpu-cache",
       "kernel.usched=ule                 | kernel.usched = ule: must be one of bsd4",
       "kernel.brk=sbrk                   | kernel.brk = sbrk: must be one of coalesce",
+      "kernel.fd.holdfp=cached           | kernel.fd.holdfp = cached: must be one of exclusive",
       "workload.processes=9000           | workload.processes = 9000: must be at most 8192",
       "kernel.pipe.knote=kq              | kernel.pipe.knote = kq: must be one of kq-token",
       "kernel.pipe.delay=4               | kernel.pipe.delay",

@@ -26,7 +26,7 @@ final class KernelPresetsTest {
   private static final List<String> SWITCHES = List.of("lwkt.scheduler", "page-color", "zone.pcpu-cache",
       "vm-fault-page.enter-pmap", "vm-fault-page.quick", "vm-fault.lock-mode", "vm-fault.map-token",
       "vm-fault.quick", "usched", "brk", "pipe.delay", "pipe.knote", "pipe.rblocked-count", "lwkt.switch-count",
-      "pmap.switch-pm-active", "umtx.impl", "umtx.timeout-max", "umtx.delay", "pmap.inval-interlock", "vm-page.numa",
+      "pmap.switch-pm-active", "fd.holdfp", "umtx.impl", "umtx.timeout-max", "umtx.delay", "pmap.inval-interlock", "vm-page.numa",
       "vm-page.pq-l2-size", "vm-page.lastq", "vm-page.rescan", "vm-page.hash");
 
   /** The switches a preset sets, as written, checked whole by the loader over the default config. */
@@ -65,8 +65,8 @@ final class KernelPresetsTest {
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(delimiter = '|', value = {
       // 385c96e4 (2011-11-16), 51c99c6153 (PQ_L2_SIZE 256), a86ce0cd34 (vm_fault_page_quick),
-      // e28d8b158f (usched_dfly), e2b148c60d (knote's kq_token).
-      "85946b6c | 501747bf-parent | pipe.knote usched vm-fault-page.enter-pmap vm-fault-page.quick vm-page.pq-l2-size",
+      // e28d8b158f (usched_dfly), e2b148c60d (knote's kq_token), 0846e4ceea (shared spinlocks).
+      "85946b6c | 501747bf-parent | fd.holdfp pipe.knote usched vm-fault-page.enter-pmap vm-fault-page.quick vm-page.pq-l2-size",
       // c7f9edd8 (NUMA), 73101af2cf (map token), 759791187d (512), 31efdff0 (umtx_delay),
       // 3091de50a4 (VM_SUBSYS_BRK entries), 43348272c2 (KNOTE), b4758707dd (pm_active), 9e465b5ea7 and
       // 1dfdffca0e (sys_pipe).
@@ -74,8 +74,8 @@ final class KernelPresetsTest {
           + "vm-fault.map-token vm-page.numa vm-page.pq-l2-size",
       // 8e5d7c42c1 (2048), dd8be70aa0 (the yield leaves dfly_curprocmask alone), 4b5665564e (no
       // brk shrink).
-      // 4b2467b7fb (switch_count).
-      "afd7f124 | e3c330f0-parent | brk lwkt.switch-count usched vm-page.pq-l2-size"})
+      // 4b2467b7fb (switch_count), 359499301c (per-thread fd cache).
+      "afd7f124 | e3c330f0-parent | brk fd.holdfp lwkt.switch-count usched vm-page.pq-l2-size"})
   void betweenTheSeedsOnlyTheCitedCommitsChangeAnything(String from, String to, String switches) {
     assertEquals(new TreeSet<>(List.of(switches.split(" "))), differing(preset(from), preset(to)));
   }

@@ -8,6 +8,7 @@ import dfsim.core.config.UmtxSettings;
 import dfsim.core.config.UschedSettings;
 import dfsim.core.config.BrkSettings;
 import dfsim.core.config.CpuSwitchSettings;
+import dfsim.core.config.FdSettings;
 import dfsim.core.config.PipeSettings;
 import dfsim.core.config.VmFaultSettings;
 import dfsim.core.config.VmPageSettings;
@@ -70,7 +71,8 @@ public final class CpuLp implements LogicalProcess {
 
   public CpuLp(int cpu, LpLayout layout, Costs cost, SimSettings sim, LwktSettings lwktSettings, ZoneSettings zone,
       PmapSettings pmapSettings, VmPageSettings vm, VmFaultSettings fault, UmtxSettings umtxSettings,
-      UschedSettings usched, BrkSettings brk, PipeSettings pipe, CpuSwitchSettings switches, WorkloadPlan plan) {
+      UschedSettings usched, BrkSettings brk, PipeSettings pipe, CpuSwitchSettings switches, FdSettings fd,
+      WorkloadPlan plan) {
     this.gd = new Globaldata(cpu, layout, cost, sim, plan);
     VmFaultPage faultPage = VmFaultPage.of(fault.enterPmap());
     LwktToken tokens = new LwktToken(gd, lwktSettings);
@@ -79,6 +81,7 @@ public final class CpuLp implements LogicalProcess {
     Pmap pmap = new Pmap(gd, PvZoneCache.of(zone));
     this.inval = new PmapInval(gd, pmap, InvalInterlock.of(pmapSettings));
     ObjectLocking locking = ObjectLocking.of(fault.lockMode(), cost);
+    KernDescrip descrip = new KernDescrip(gd, pmap, fd.holdfp());
     FaultMapToken mapToken = FaultMapToken.of(fault);
     this.vmFault = new VmFault(gd, locking, FaultQuick.of(vm), pageAlloc, pmap, mapToken);
     this.mmap = new VmMmap(gd, pmap, inval, pageAlloc);
@@ -88,8 +91,9 @@ public final class CpuLp implements LogicalProcess {
             gd.topo));
     new Trap(gd, lwkt, tokens, vmFault, pageAlloc, mmap, new KernProc(gd, locking, mapToken, pmap, steps), umtx,
         new ProcfsMem(gd, steps, faultPage, mapToken, cost), new VmMadvise(gd, steps, pageAlloc),
-        vmMap = new VmMap(gd, pmap, steps, locking, brk.mode()), new Usched(gd, steps, UschedYield.of(usched, cost)),
-        new SysPipe(gd, lwkt, steps, pmap, UschedSleep.of(usched, cost), pipe, switches));
+        vmMap = new VmMap(gd, pmap, steps, locking, brk.mode(), descrip),
+        new Usched(gd, steps, UschedYield.of(usched, cost)),
+        new SysPipe(gd, lwkt, steps, pmap, UschedSleep.of(usched, cost), pipe, switches, descrip));
     this.sendMargin = plan.immediateSends() ? 0
         : Math.min(cost.trapNs(), Math.min(cost.syscallNs(), cost.contextSwitchNs()));
   }

@@ -90,6 +90,12 @@ sealed interface KStep {
    */
   record Global(GlobalLine.Global global, long holdNs, String fn) implements KStep {}
 
+  /**
+   * holdfp()'s take of the fd_spin of the process whose map is {@code map}: held {@code holdNs}
+   * (exclusive), or an atomic of {@code holdNs} on its word (a shared take or drop).
+   */
+  record FdSpin(int map, long holdNs) implements KStep {}
+
   /** An IPI to CPU {@code cpu}'s usched_bsd4 helper thread (lwkt_send_ipiq()). */
   record HelperIpi(int cpu) implements KStep {}
 

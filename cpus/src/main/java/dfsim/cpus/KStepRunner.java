@@ -13,6 +13,7 @@ import dfsim.core.protocol.PageActivate;
 import dfsim.core.protocol.UmtxSleep;
 import dfsim.core.protocol.UmtxUser;
 import dfsim.core.protocol.UmtxWake;
+import dfsim.core.protocol.FdSpin;
 import dfsim.core.protocol.GlobalLine;
 import dfsim.core.protocol.HelperIpi;
 import dfsim.core.sim.LpContext;
@@ -74,6 +75,8 @@ final class KStepRunner {
       return "vm_fault_page";
     } else if (k instanceof KStep.HelperIpi) {
       return "lwkt_send_ipiq";
+    } else if (k instanceof KStep.FdSpin) {
+      return "holdfp";
     } else if (k instanceof KStep.UmtxWake) {
       return "wakeup";
     }
@@ -183,6 +186,9 @@ final class KStepRunner {
       gd.meter.enter(CpuState.SPIN, ctx.now());
       gd.sendHome(u.object(), 0, new UmtxSleep(cpu, t.spec.tid(), u.object(), u.mutex(), u.expected(),
           u.timeoutNs(), u.pollNs(), u.byFault()), ctx);
+    } else if (k instanceof KStep.FdSpin f) {
+      waiting = f;
+      gd.sendHome(f.map(), 0, new FdSpin(cpu, f.map(), f.holdNs()), ctx);
     } else if (k instanceof KStep.HelperIpi h) {
       int lp = gd.layout.cpuLp(h.cpu());
       gd.meter.add(CpuCounter.IPIS_SENT, 1, ctx.now());

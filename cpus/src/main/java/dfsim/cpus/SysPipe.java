@@ -37,6 +37,7 @@ final class SysPipe {
   private final UschedSleep usched;
   private final PipeSettings settings;
   private final CpuSwitchSettings switches;
+  private final KernDescrip descrip;
   private final Map<Integer, Pipe> pipes = new HashMap<>();
 
   /** A pipe's bytes and the thread asleep on each end. */
@@ -47,8 +48,9 @@ final class SysPipe {
   }
 
   SysPipe(Globaldata gd, LwktThread lwkt, KStepRunner steps, Pmap pmap, UschedSleep usched, PipeSettings settings,
-      CpuSwitchSettings switches) {
+      CpuSwitchSettings switches, KernDescrip descrip) {
     this.gd = gd;
+    this.descrip = descrip;
     this.lwkt = lwkt;
     this.steps = steps;
     this.pmap = pmap;
@@ -98,6 +100,7 @@ final class SysPipe {
     gd.meter.enter(CpuState.BUSY, ctx.now());
     Deque<KStep> k = t.newKSteps();
     k.add(new KStep.Work(gd.cost.syscallNs()));
+    descrip.holdfp(k, t.spec.pid());
     return k;
   }
 

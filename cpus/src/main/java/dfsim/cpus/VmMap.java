@@ -48,9 +48,12 @@ final class VmMap {
   private final KStepRunner steps;
   private final ObjectLocking locking;
   private final BrkSettings.Mode brk;
+  private final KernDescrip descrip;
 
-  VmMap(Globaldata gd, Pmap pmap, KStepRunner steps, ObjectLocking locking, BrkSettings.Mode brk) {
+  VmMap(Globaldata gd, Pmap pmap, KStepRunner steps, ObjectLocking locking, BrkSettings.Mode brk,
+      KernDescrip descrip) {
     this.gd = gd;
+    this.descrip = descrip;
     this.brk = brk;
     this.pmap = pmap;
     this.steps = steps;
@@ -83,7 +86,7 @@ final class VmMap {
 
   /** mmap(): the token, a file's object referenced, vm_map_find(), the token's release. */
   void mmap(SimThread t, Op.Mmap m, LpContext ctx) {
-    int map = underToken(t, ctx);
+    int map = underToken(t, m.vnode() >= 0, ctx);
     if (m.vnode() >= 0) {
       t.ksteps.add(locking.reference(m.vnode(), +1));
     }
@@ -96,7 +99,7 @@ final class VmMap {
    * for a file, the empty pmap_remove() and the object's deallocation), the release.
    */
   void munmapEmpty(SimThread t, Op.UnmapEmpty u, LpContext ctx) {
-    int map = underToken(t, ctx);
+    int map = underToken(t, false, ctx);
     t.ksteps.add(new KStep.Call("vm_map_remove", removeNs(gd.cost)));
     if (u.vnode() >= 0) {
       t.ksteps.add(new KStep.Call("pmap_remove", emptyRemoveNs(gd.cost, u.pages())));
@@ -148,12 +151,18 @@ final class VmMap {
     steps.replied(ctx);
   }
 
-  /** The system call's entry and the process's map token; returns the token. */
-  private int underToken(SimThread t, LpContext ctx) {
+  /**
+   * The system call's entry, the file's lookup ({@code fd}: holdfp() of an mmap of a file), and
+   * the process's map token; returns the token.
+   */
+  private int underToken(SimThread t, boolean fd, LpContext ctx) {
     gd.meter.enter(CpuState.BUSY, ctx.now());
     int map = pmap.mapToken(t.spec.pid());
     t.newKSteps();
     t.ksteps.add(new KStep.Work(gd.cost.syscallNs()));
+    if (fd) {
+      descrip.holdfp(t.ksteps, t.spec.pid());
+    }
     t.ksteps.add(new KStep.Acquire(map, false, GETTOKEN));
     return map;
   }

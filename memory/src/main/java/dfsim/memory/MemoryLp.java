@@ -22,6 +22,7 @@ import dfsim.core.protocol.UmtxFork;
 import dfsim.core.protocol.UmtxSleep;
 import dfsim.core.protocol.UmtxUser;
 import dfsim.core.protocol.UmtxWake;
+import dfsim.core.protocol.FdSpin;
 import dfsim.core.protocol.GlobalLine;
 import dfsim.core.protocol.ZoneAlloc;
 import dfsim.core.protocol.ZoneFree;
@@ -111,6 +112,8 @@ public final class MemoryLp implements LogicalProcess {
       umtx.onTimeout(t, ctx);
     } else if (message instanceof PageActivate a) {
       pages.onActivate(a, ctx);
+    } else if (message instanceof FdSpin f) {
+      objects.onFdSpin(f, ctx);
     } else if (message instanceof ObjectRef r) {
       objects.onRef(r, ctx);
     } else if (message instanceof PageHashLookup h) {

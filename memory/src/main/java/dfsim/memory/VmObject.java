@@ -25,6 +25,8 @@ final class VmObject {
    */
   int brkPages;
   boolean brkEntryObject;
+  /** Of a map token: the process's fd_spin (holdfp()), made at its first take. */
+  QueueLock fdSpin;
   /** Its token: {@code obj->token}, or the map's {@code map->token}. */
   final LwktTokenState<ObjectTokenRequest> token;
   /** The ref_count's cache line, which lockless references and drops update. */

@@ -11,6 +11,8 @@ import dfsim.core.program.VmObjectSpec;
 import dfsim.core.program.WorkloadPlan;
 import dfsim.core.protocol.LockContended;
 import dfsim.core.protocol.BrkGranted;
+import dfsim.core.protocol.FdSpin;
+import dfsim.core.protocol.GlobalLineDone;
 import dfsim.core.protocol.TokenIntent;
 import dfsim.core.protocol.ObjectTokenGranted;
 import dfsim.core.protocol.ObjectTokenRelease;
@@ -209,6 +211,15 @@ final class VmObjects {
     map.brkPages = now;
     map.brkEntryObject = brk.entryObjectAfter(old, now, had);
     return new BrkGranted(map.id, old, now, had);
+  }
+
+  /** holdfp()'s take of a process's fd_spin: a line its CPUs take in turn (no lock class: a stall). */
+  void onFdSpin(FdSpin f, LpContext ctx) {
+    VmObject map = object(f.map());
+    if (map.fdSpin == null) {
+      map.fdSpin = new QueueLock(n, null, new ContentionStats());
+    }
+    map.fdSpin.acquireAndReply(n, f.cpu(), 0, f.holdNs(), new GlobalLineDone(-1), ctx);
   }
 
   void onRelease(ObjectTokenRelease r, LpContext ctx) {

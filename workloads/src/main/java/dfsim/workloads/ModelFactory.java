@@ -9,6 +9,7 @@ import dfsim.core.config.UmtxSettings;
 import dfsim.core.config.UschedSettings;
 import dfsim.core.config.BrkSettings;
 import dfsim.core.config.CpuSwitchSettings;
+import dfsim.core.config.FdSettings;
 import dfsim.core.config.PipeSettings;
 import dfsim.core.config.VmFaultSettings;
 import dfsim.core.config.VmPageSettings;
@@ -56,8 +57,9 @@ public final class ModelFactory {
     BrkSettings brk = BrkSettings.from(s);
     PipeSettings pipe = PipeSettings.from(s);
     CpuSwitchSettings switches = CpuSwitchSettings.from(s);
+    FdSettings fd = FdSettings.from(s);
     for (int c = 0; c < topo.cpus(); c++) {
-      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, pmap, vm, fault, umtx, usched, brk, pipe, switches, plan));
+      lps.add(new CpuLp(c, layout, cost, sim, lwkt, zone, pmap, vm, fault, umtx, usched, brk, pipe, switches, fd, plan));
     }
     VmFaultPage faultPage = VmFaultPage.of(fault.enterPmap());
     for (int n = 0; n < topo.nodes(); n++) {

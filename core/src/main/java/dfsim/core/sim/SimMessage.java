@@ -40,6 +40,7 @@ import dfsim.core.protocol.WakeupRequest;
 import dfsim.core.protocol.ZoneAlloc;
 import dfsim.core.protocol.ZoneAllocated;
 import dfsim.core.protocol.ZoneFree;
+import dfsim.core.protocol.FdSpin;
 import dfsim.core.protocol.GlobalLine;
 import dfsim.core.protocol.HelperIpi;
 import dfsim.core.protocol.GlobalLineDone;
@@ -95,5 +96,6 @@ import dfsim.core.protocol.ZoneFreed;
     @JsonSubTypes.Type(value = GlobalLine.class, name = "GlobalLine"),
     @JsonSubTypes.Type(value = GlobalLineDone.class, name = "GlobalLineDone"),
     @JsonSubTypes.Type(value = HelperIpi.class, name = "HelperIpi"),
+    @JsonSubTypes.Type(value = FdSpin.class, name = "FdSpin"),
 })
 public interface SimMessage {}
