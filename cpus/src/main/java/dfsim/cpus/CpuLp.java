@@ -28,7 +28,6 @@ import dfsim.core.protocol.BrkGranted;
 import dfsim.core.protocol.ObjectPageBusy;
 import dfsim.core.protocol.ObjectRefDone;
 import dfsim.core.protocol.PageActivated;
-import dfsim.core.protocol.GlobalLine;
 import dfsim.core.protocol.GlobalLineDone;
 import dfsim.core.protocol.HelperIpi;
 import dfsim.core.protocol.PageAllocated;
@@ -164,14 +163,7 @@ public final class CpuLp implements LogicalProcess {
       steps.replied(ctx);
     } else if (message instanceof GlobalLineDone d) {
       gd.spin.endIfAny(ctx);
-      if (d.scanCpu() >= 0 && d.scanCpu() != gd.cpu) {
-        // bsd4_setrunqueue() found no CPU for the thread: under bsd4_spin it clears the scan
-        // CPU's bit in bsd4_rdyprocmask, then schedules that CPU's helper thread.
-        gd.curthread.ksteps.addFirst(new KStep.HelperIpi(d.scanCpu()));
-        gd.curthread.ksteps.addFirst(new KStep.Global(GlobalLine.Global.BSD4_RDYPROCMASK, gd.cost.atomicNs(),
-            "bsd4_setrunqueue"));
-      }
-      steps.replied(ctx);
+      steps.onGlobalLineDone(d, ctx);
     } else if (message instanceof HelperIpi h) {
       gd.meter.flow(HelperIpi.FLOW, h.fromCpu(), h.sentNs(), ctx.now());
       gd.meter.add(CpuCounter.IPIS_RECEIVED, 1, ctx.now());

@@ -15,6 +15,7 @@ import dfsim.core.protocol.UmtxUser;
 import dfsim.core.protocol.UmtxWake;
 import dfsim.core.protocol.FdSpin;
 import dfsim.core.protocol.GlobalLine;
+import dfsim.core.protocol.GlobalLineDone;
 import dfsim.core.protocol.HelperIpi;
 import dfsim.core.sim.LpContext;
 
@@ -81,6 +82,31 @@ final class KStepRunner {
       return "wakeup";
     }
     return null;
+  }
+
+  /**
+   * Starts the running thread {@code t}'s system call: the CPU is busy, and its kernel steps begin
+   * with the entry and exit ({@code cost.syscall}). Returns the steps to add to.
+   */
+  java.util.Deque<KStep> syscall(SimThread t, LpContext ctx) {
+    gd.meter.enter(CpuState.BUSY, ctx.now());
+    java.util.Deque<KStep> k = t.newKSteps();
+    k.add(new KStep.Work(gd.cost.syscallNs()));
+    return k;
+  }
+
+  /**
+   * A global line's access is done: on to the next step. After a usched_bsd4 requeue that found
+   * no CPU for the thread, bsd4_setrunqueue() (under bsd4_spin) clears the scan CPU's bit in
+   * bsd4_rdyprocmask, then schedules that CPU's helper thread.
+   */
+  void onGlobalLineDone(GlobalLineDone d, LpContext ctx) {
+    if (d.scanCpu() >= 0 && d.scanCpu() != gd.cpu) {
+      gd.curthread.ksteps.addFirst(new KStep.HelperIpi(d.scanCpu()));
+      gd.curthread.ksteps.addFirst(new KStep.Global(GlobalLine.Global.BSD4_RDYPROCMASK, gd.cost.atomicNs(),
+          "bsd4_setrunqueue"));
+    }
+    replied(ctx);
   }
 
   /** Returns whether a step waits for a reply. */

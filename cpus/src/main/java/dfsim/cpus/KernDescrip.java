@@ -25,7 +25,7 @@ final class KernDescrip {
   /** holdfp()'s steps for a call of process {@code pid}; fdrop() is priced with them. */
   void holdfp(Deque<KStep> k, int pid) {
     long atomic = gd.cost.atomicNs();
-    boolean shared = pmap.pmActive(pid).length > 1;
+    boolean shared = pmap.sharedByCpus(pid);
     int map = pmap.mapToken(pid);
     switch (holdfp) {
       case EXCLUSIVE -> {

@@ -49,6 +49,14 @@ final class Pmap {
     return mapToken[pid];
   }
 
+  /**
+   * Returns whether process {@code pid} runs on more than one CPU: its per-process lines
+   * (pm_active, fd_spin) move between CPUs, where a process on one CPU keeps them there.
+   */
+  boolean sharedByCpus(int pid) {
+    return pmActive[pid].length > 1;
+  }
+
   /** Returns whether process {@code pid}'s pmap is PMAP_MULTI. */
   boolean multi(int pid) {
     return multi[pid];

@@ -2,7 +2,6 @@ package dfsim.cpus;
 
 import dfsim.core.config.Costs;
 import dfsim.core.kernel.VmFaultPage;
-import dfsim.core.metrics.CpuState;
 import dfsim.core.program.Op;
 import dfsim.core.sim.LpContext;
 
@@ -28,9 +27,7 @@ final class ProcfsMem {
 
   /** The debugger's store into {@code w}'s object. */
   void write(SimThread t, Op.PtraceWrite w, LpContext ctx) {
-    gd.meter.enter(CpuState.BUSY, ctx.now());
-    t.newKSteps();
-    t.ksteps.add(new KStep.Work(gd.cost.syscallNs()));
+    steps.syscall(t, ctx);
     KStep[] underLocks = new KStep[1 + afterStore.length];
     underLocks[0] = new KStep.Poke(w.object());
     System.arraycopy(afterStore, 0, underLocks, 1, afterStore.length);

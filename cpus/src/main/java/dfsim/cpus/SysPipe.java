@@ -97,9 +97,7 @@ final class SysPipe {
   }
 
   private Deque<KStep> enter(SimThread t, LpContext ctx) {
-    gd.meter.enter(CpuState.BUSY, ctx.now());
-    Deque<KStep> k = t.newKSteps();
-    k.add(new KStep.Work(gd.cost.syscallNs()));
+    Deque<KStep> k = steps.syscall(t, ctx);
     descrip.holdfp(k, t.spec.pid());
     return k;
   }
@@ -216,7 +214,7 @@ final class SysPipe {
 
   /** One locked op on process {@code pid}'s pm_active: its line, shared if the process runs on other CPUs. */
   private void pmActive(Deque<KStep> k, int pid) {
-    if (pmap.pmActive(pid).length > 1) {
+    if (pmap.sharedByCpus(pid)) {
       k.add(new KStep.Atomic(pmap.mapToken(pid), "cpu_heavy_switch"));
     } else {
       k.add(new KStep.Call("cpu_heavy_switch", gd.cost.atomicNs()));

@@ -2,7 +2,6 @@ package dfsim.cpus;
 
 import dfsim.core.config.Costs;
 import dfsim.core.config.UschedSettings;
-import dfsim.core.metrics.CpuState;
 import dfsim.core.sim.LpContext;
 import java.util.List;
 
@@ -48,10 +47,7 @@ public final class Usched {
 
   /** sched_yield(): the system call's entry and exit, then the scheduler's release and acquire. */
   void yield(SimThread t, LpContext ctx) {
-    gd.meter.enter(CpuState.BUSY, ctx.now());
-    t.newKSteps();
-    t.ksteps.add(new KStep.Work(gd.cost.syscallNs()));
-    t.ksteps.addAll(path);
+    steps.syscall(t, ctx).addAll(path);
     steps.next(ctx);
   }
 }

@@ -1,6 +1,5 @@
 package dfsim.cpus;
 
-import dfsim.core.metrics.CpuState;
 import dfsim.core.program.Op;
 import dfsim.core.program.VmObjectSpec;
 import dfsim.core.sim.LpContext;
@@ -25,9 +24,7 @@ final class VmMadvise {
   }
 
   void madvise(SimThread t, Op.Madvise m, LpContext ctx) {
-    gd.meter.enter(CpuState.BUSY, ctx.now());
-    t.newKSteps();
-    t.ksteps.add(new KStep.Work(gd.cost.syscallNs()));
+    steps.syscall(t, ctx);
     t.ksteps.add(new KStep.Acquire(m.objectId(), false));
     t.ksteps.add(new KStep.Work(m.count() * gd.cost.vmPageLookupNs()));
     VmObjectSpec o = gd.plan.objects().get(m.objectId());

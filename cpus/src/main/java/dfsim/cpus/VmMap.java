@@ -2,7 +2,6 @@ package dfsim.cpus;
 
 import dfsim.core.config.BrkSettings;
 import dfsim.core.config.Costs;
-import dfsim.core.metrics.CpuState;
 import dfsim.core.program.Op;
 import dfsim.core.protocol.BrkGranted;
 import dfsim.core.sim.LpContext;
@@ -110,10 +109,7 @@ final class VmMap {
 
   /** brk(): the entry, then the map token, whose grant says where the break was. */
   void obreak(SimThread t, Op.Brk b, LpContext ctx) {
-    gd.meter.enter(CpuState.BUSY, ctx.now());
-    t.newKSteps();
-    t.ksteps.add(new KStep.Work(gd.cost.syscallNs()));
-    t.ksteps.add(new KStep.Obreak(pmap.mapToken(t.spec.pid()), b.pages()));
+    steps.syscall(t, ctx).add(new KStep.Obreak(pmap.mapToken(t.spec.pid()), b.pages()));
     steps.next(ctx);
   }
 
@@ -156,10 +152,8 @@ final class VmMap {
    * the process's map token; returns the token.
    */
   private int underToken(SimThread t, boolean fd, LpContext ctx) {
-    gd.meter.enter(CpuState.BUSY, ctx.now());
     int map = pmap.mapToken(t.spec.pid());
-    t.newKSteps();
-    t.ksteps.add(new KStep.Work(gd.cost.syscallNs()));
+    steps.syscall(t, ctx);
     if (fd) {
       descrip.holdfp(t.ksteps, t.spec.pid());
     }
