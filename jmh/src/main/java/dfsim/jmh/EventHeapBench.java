@@ -1,6 +1,7 @@
 package dfsim.jmh;
 
 import dfsim.core.protocol.IpiWakeup;
+import dfsim.core.sim.EventCalendar;
 import dfsim.core.sim.EventHeap;
 import dfsim.core.sim.SimMessage;
 import java.util.SplittableRandom;
@@ -21,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The event queue's hot path, a hold model: pop the first event and add one a random delay later,
  * with {@code size} events pending (a 16-CPU box keeps about 50 pending, a 1024-CPU box a few
  * thousand). One operation = one pop + one add; the baseline does the same with an object per
- * event in {@link java.util.PriorityQueue}.
+ * event in {@link java.util.PriorityQueue}, and the sequential engine's {@link EventCalendar}
+ * the same on its buckets.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,6 +37,7 @@ public class EventHeapBench {
 
   private final SimMessage message = new IpiWakeup(0, 0, 0);
   private EventHeap heap;
+  private EventCalendar calendar;
   private java.util.PriorityQueue<Ev> reference;
   private long[] delays;
   private long[] sequence;
@@ -48,10 +51,12 @@ public class EventHeapBench {
       delays[i] = 20 + r.nextLong(2000);
     }
     heap = new EventHeap();
+    calendar = new EventCalendar();
     reference = new java.util.PriorityQueue<>(ORDER);
     sequence = new long[size];
     for (int i = 0; i < size; i++) {
       heap.add(delays[i & 4095], i, sequence[i], i, message);
+      calendar.add(delays[i & 4095], i, sequence[i], i, message);
       reference.add(new Ev(delays[i & 4095], i, sequence[i]++, i, message));
     }
   }
@@ -75,6 +80,15 @@ public class EventHeapBench {
     int source = heap.peekSource();
     heap.pop();
     heap.add(t + delays[next++ & 4095], source, sequence[source]++, source, message);
+    return t;
+  }
+
+  @Benchmark
+  public long calendarPopAdd() {
+    long t = calendar.peekTime();
+    int source = calendar.peekSource();
+    calendar.pop();
+    calendar.add(t + delays[next++ & 4095], source, sequence[source]++, source, message);
     return t;
   }
 }

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The limit of an event loop for a model: the model's own events, recorded once from a sequential
- * run with who posted what, then replayed through the same {@link EventHeap} with handlers that
+ * run with who posted what, then replayed through the same {@link EventCalendar} with handlers that
  * do nothing. Each replayed event is dispatched to its target's handler as in the engine, and
  * an event posts what it posted in the real run; so what the replay costs is
  * the queue and the loop, and what the sequential engine costs beyond it is the model's work.
@@ -54,7 +54,7 @@ public final class BareLoop {
     List<long[]> posted = new ArrayList<>();
     List<Integer> parentOf = new ArrayList<>();
     int[] current = {-1};
-    EventHeap queue = new EventHeap();
+    EventCalendar queue = new EventCalendar();
     LpRuntime[] runtimes = new LpRuntime[model.lps().size()];
     for (LogicalProcess lp : model.lps()) {
       runtimes[lp.id()] = new LpRuntime(lp, model, (t, source, sequence, target, m) -> {
@@ -105,7 +105,7 @@ public final class BareLoop {
    * their own sequence numbers did, so the replay pops events in the engine's order.
    */
   public long run() {
-    EventHeap queue = new EventHeap();
+    EventCalendar queue = new EventCalendar();
     for (int k = 0; k < roots; k++) {
       queue.add(time[k], source[k], k, target[k], Nothing.INSTANCE);
     }

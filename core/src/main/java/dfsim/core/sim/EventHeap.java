@@ -32,9 +32,7 @@ public final class EventHeap {
 
   /** Adds an event. */
   public void add(long t, int source, long sequence, int to, SimMessage m) {
-    if (source < 0 || source > MAX_SOURCE || sequence < 0 || sequence > MAX_SEQUENCE) {
-      throw new IllegalArgumentException("event key out of range: source " + source + ", sequence " + sequence);
-    }
+    checkKey(source, sequence);
     if (size == time.length) {
       int n = size * 2;
       time = Arrays.copyOf(time, n);
@@ -54,6 +52,13 @@ public final class EventHeap {
       i = parent;
     }
     set(i, t, k, to, m);
+  }
+
+  /** Refuses a source or sequence that the key cannot hold. */
+  static void checkKey(int source, long sequence) {
+    if (source < 0 || source > MAX_SOURCE || sequence < 0 || sequence > MAX_SEQUENCE) {
+      throw new IllegalArgumentException("event key out of range: source " + source + ", sequence " + sequence);
+    }
   }
 
   /** Returns the key of an event: its source and sequence in one long, ordered as the pair. */

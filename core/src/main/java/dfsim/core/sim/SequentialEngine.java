@@ -13,7 +13,7 @@ public final class SequentialEngine implements Engine {
 
   @Override
   public EngineResult run(SimModel model, Progress progress) {
-    EventHeap queue = new EventHeap();
+    EventCalendar queue = new EventCalendar();
     LpRuntime[] runtimes = new LpRuntime[model.lps().size()];
     for (LogicalProcess lp : model.lps()) {
       runtimes[lp.id()] = new LpRuntime(lp, model, queue::add);

@@ -49,6 +49,59 @@ final class EventOrderTest {
     assertEquals(Long.MAX_VALUE, heap.peekTime());
   }
 
+  /**
+   * The sequential engine's calendar pops what the reference queue pops, with events due in the
+   * current bucket, in the ring, beyond the ring (the far heap), in the past, and after gaps
+   * that leave the ring empty.
+   */
+  @Test
+  void calendarMatchesReferenceQueue() {
+    SplittableRandom r = new SplittableRandom(7);
+    EventCalendar calendar = new EventCalendar();
+    PriorityQueue<Ev> ref = new PriorityQueue<>(ORDER);
+    long[] seq = new long[8];
+    long now = 0;
+    int pops = 0;
+    for (int i = 0; i < 200_000; i++) {
+      if (r.nextInt(2) == 0 || ref.isEmpty()) {
+        long delay = switch (r.nextInt(6)) {
+          case 0 -> r.nextLong(8); // the current bucket
+          case 1 -> r.nextLong(300); // the next few buckets
+          case 2 -> r.nextLong(300_000); // the ring, and just beyond it
+          case 3 -> 1_000_000 + r.nextLong(3); // a tick: the far heap, often the same time
+          case 4 -> -r.nextLong(Math.min(now, 50) + 1); // before the last popped event
+          default -> r.nextLong(20_000_000); // far beyond the ring
+        };
+        int src = r.nextInt(8);
+        Ev e = new Ev(now + delay, src, seq[src]++, r.nextInt(5), new Ping(i));
+        calendar.add(e.time(), e.source(), e.sequence(), e.target(), e.message());
+        ref.add(e);
+      } else {
+        Ev want = ref.poll();
+        assertEquals(want, new Ev(calendar.peekTime(), calendar.peekSource(), calendar.peekSequence(),
+            calendar.peekTarget(), (Ping) calendar.peekMessage()));
+        calendar.pop();
+        now = want.time();
+        pops++;
+      }
+      assertEquals(ref.size(), calendar.size());
+    }
+    while (!ref.isEmpty()) {
+      Ev want = ref.poll();
+      assertEquals(want.time(), calendar.peekTime());
+      assertEquals(want.sequence(), calendar.peekSequence());
+      calendar.pop();
+    }
+    assertTrue(pops > 90_000, "pops " + pops);
+    assertTrue(calendar.isEmpty());
+    assertEquals(Long.MAX_VALUE, calendar.peekTime());
+    long last = now;
+    for (long t : new long[] {last, last + 100, last + 10_000_000}) { // near, ring, far
+      assertThrows(IllegalArgumentException.class, () -> calendar.add(t, 1 << 23, 0, 0, new Ping(0)));
+      assertThrows(IllegalArgumentException.class, () -> calendar.add(t, 0, 1L << 40, 0, new Ping(0)));
+    }
+  }
+
   private static Ev pop(EventHeap h) {
     Ev e = new Ev(h.peekTime(), h.peekSource(), h.peekSequence(), h.peekTarget(), (Ping) h.peekMessage());
     h.pop();
