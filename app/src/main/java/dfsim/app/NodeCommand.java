@@ -75,6 +75,7 @@ final class NodeCommand implements Callable<Integer> {
       }
       base = dfsim.core.config.ConfigLoader.parseOverride(o).withFallback(base);
     }
+    dfsim.core.config.ConfigLoader.checkPekko(base);
     if (exitWithParent) {
       watchParent();
       // A worker this JVM's parent started is stopped by it: the parent says what was interrupted.

@@ -58,6 +58,7 @@ final class BadInputTest {
       "kernel.usched=ule                 | kernel.usched = ule: must be one of bsd4",
       "kernel.brk=sbrk                   | kernel.brk = sbrk: must be one of coalesce",
       "kernel.fd.holdfp=cached           | kernel.fd.holdfp = cached: must be one of exclusive",
+      "pekko.actor.default-dispatcher.executor=affinity-pool-executor | pekko.actor.default-dispatcher.executor: the actor engine sets its dispatcher itself",
       "workload.processes=9000           | workload.processes = 9000: must be at most 8192",
       "kernel.pipe.knote=kq              | kernel.pipe.knote = kq: must be one of kq-token",
       "kernel.pipe.delay=4               | kernel.pipe.delay",
@@ -94,7 +95,11 @@ final class BadInputTest {
     expectBad("--engine", "run", "--engine", "warp", "--out", tmp.resolve("o").toString());
     expectBad("--threads", "run", "--threads", "0", "--out", tmp.resolve("o").toString());
     expectBad("a command", new String[0]);
+    // A node refuses the engine's dispatcher before it looks for the seed.
+    expectBad("pekko.actor.default-dispatcher.throughput: the actor engine sets its dispatcher itself", "node",
+        "--seed", "127.0.0.1:1", "-D", "pekko.actor.default-dispatcher.throughput=5");
   }
+
   @Test
   void partnerProcessesCountAgainstTheProcessLimit() {
     // 5,000 tasks and their 5,000 forked partners: more processes than maps have ids.

@@ -109,7 +109,9 @@ public final class ConfigLoader {
         checkKeys(top.getValue(), key, reference, full);
       } else if (EXPERIMENT.contains(key)) {
         checkExperiment(key, full, reference);
-      } else if (!key.equals("pekko")) {
+      } else if (key.equals("pekko")) {
+        checkPekko(user);
+      } else {
         String leaf = user.withOnlyPath(quoteKey(key)).entrySet().stream().map(Map.Entry::getKey)
             .sorted().findFirst().orElse(key);
         throw new BadInputException(leaf + ": unknown key (top-level sections are "
@@ -117,6 +119,23 @@ public final class ConfigLoader {
       }
     }
     return full;
+  }
+
+  /** The dispatcher the actor engine sets itself; see {@link #checkPekko}. */
+  private static final String DISPATCHER = "pekko.actor.default-dispatcher";
+
+  /**
+   * Refuses pekko settings of the engine's own dispatcher: --threads sizes it, and another
+   * executor or a bounded task queue can leave an LP actor never started and the run waiting on it
+   * for ever. Every other pekko setting passes to the actor system.
+   */
+  public static void checkPekko(Config user) {
+    if (user.hasPath(DISPATCHER)) {
+      String leaf = user.withOnlyPath(DISPATCHER).entrySet().stream().map(Map.Entry::getKey).sorted().findFirst()
+          .orElse(DISPATCHER);
+      throw new BadInputException(leaf + ": the actor engine sets its dispatcher itself (--threads gives its"
+          + " threads); " + DISPATCHER + ".* cannot be set");
+    }
   }
 
   private static void checkExperiment(String key, Config full, Config reference) {
