@@ -10,7 +10,7 @@ import java.util.NoSuchElementException;
  * out, spins and allocations up to hundreds of microseconds out), and one heap over all of them
  * made every pop and nearly every add walk a dozen levels for the few events due next.
  *
- * <p>Events due in the current bucket ({@code time < currentEnd}) are in {@code near}, a heap
+ * <p>Events due in the current bucket or before it are in {@code near}, a heap
  * that holds only a bucket's worth. Events in the next {@link #SLOTS} - 1 buckets wait unsorted
  * in the bucket's slot of a ring (a linked list in primitive arrays, with a bitmap of the slots in
  * use); events beyond the ring wait in {@code far}, a heap. When {@code near} empties, the
@@ -32,10 +32,11 @@ public final class EventCalendar {
   private final EventHeap near = new EventHeap();
   private final EventHeap far = new EventHeap();
 
-  /** The current bucket; every event of it or an earlier one is in {@code near}. */
+  /**
+   * The current bucket (time >> WIDTH_SHIFT); every event of it or an earlier one is in
+   * {@code near}. Buckets, not times, are compared, so that no bound overflows near Long.MAX_VALUE.
+   */
   private long current;
-  /** The first time after the current bucket: (current + 1) << WIDTH_SHIFT. */
-  private long currentEnd = 1L << WIDTH_SHIFT;
 
   /** First entry of each slot's list, -1 when empty; bit s of {@code used} says slot s has one. */
   private final int[] head = new int[SLOTS];
@@ -65,13 +66,13 @@ public final class EventCalendar {
     return size() == 0;
   }
 
-  /** Adds an event; its time must not precede the current bucket (the engine never goes back). */
+  /** Adds an event (at any time: one before the current bucket is ordered in {@code near}). */
   public void add(long t, int from, long seq, int to, SimMessage m) {
-    if (t < currentEnd) {
+    long bucket = t >> WIDTH_SHIFT;
+    if (bucket <= current) {
       near.add(t, from, seq, to, m);
       return;
     }
-    long bucket = t >>> WIDTH_SHIFT;
     if (bucket - current >= SLOTS) {
       far.add(t, from, seq, to, m);
       return;
@@ -140,14 +141,13 @@ public final class EventCalendar {
    * when nothing is pending.
    */
   private boolean advance() {
-    long ringBucket = inRing == 0 ? Long.MAX_VALUE : nextUsedBucket();
-    long farBucket = far.isEmpty() ? Long.MAX_VALUE : far.peekTime() >>> WIDTH_SHIFT;
-    long bucket = Math.min(ringBucket, farBucket);
-    if (bucket == Long.MAX_VALUE) {
+    if (inRing == 0 && far.isEmpty()) {
       return false;
     }
+    long ringBucket = inRing == 0 ? Long.MAX_VALUE : nextUsedBucket();
+    long farBucket = far.isEmpty() ? Long.MAX_VALUE : far.peekTime() >> WIDTH_SHIFT;
+    long bucket = Math.min(ringBucket, farBucket);
     current = bucket;
-    currentEnd = (bucket + 1) << WIDTH_SHIFT;
     if (ringBucket == bucket) {
       int slot = (int) bucket & SLOT_MASK;
       for (int e = head[slot]; e >= 0; ) {
@@ -162,7 +162,7 @@ public final class EventCalendar {
       head[slot] = -1;
       used[slot >>> 6] &= ~(1L << slot);
     }
-    while (far.peekTime() < currentEnd) {
+    while (!far.isEmpty() && far.peekTime() >> WIDTH_SHIFT <= bucket) {
       near.add(far.peekTime(), far.peekSource(), far.peekSequence(), far.peekTarget(), far.peekMessage());
       far.pop();
     }

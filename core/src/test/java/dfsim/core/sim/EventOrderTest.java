@@ -95,7 +95,16 @@ final class EventOrderTest {
     assertTrue(pops > 90_000, "pops " + pops);
     assertTrue(calendar.isEmpty());
     assertEquals(Long.MAX_VALUE, calendar.peekTime());
+    // Times at the far end of the clock: no bucket bound overflows.
     long last = now;
+    calendar.add(Long.MAX_VALUE, 1, 1, 0, new Ping(1));
+    calendar.add(Long.MAX_VALUE - 3, 2, 1, 0, new Ping(2));
+    calendar.add(last + 5, 3, 1, 0, new Ping(3));
+    for (long t : new long[] {last + 5, Long.MAX_VALUE - 3, Long.MAX_VALUE}) {
+      assertEquals(t, calendar.peekTime());
+      calendar.pop();
+    }
+    assertTrue(calendar.isEmpty());
     for (long t : new long[] {last, last + 100, last + 10_000_000}) { // near, ring, far
       assertThrows(IllegalArgumentException.class, () -> calendar.add(t, 1 << 23, 0, 0, new Ping(0)));
       assertThrows(IllegalArgumentException.class, () -> calendar.add(t, 0, 1L << 40, 0, new Ping(0)));
