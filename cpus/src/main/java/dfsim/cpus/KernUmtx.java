@@ -211,7 +211,7 @@ final class KernUmtx {
           throw new IllegalStateException("CPU " + gd.cpu + ": umtx wakeup of thread " + t.spec.tid()
               + ", which is not asleep");
         }
-        t.resumeKernel = true;
+        t.wokenFrom = SimThread.Sleep.UMTX;
         lwkt.schedule(t, ctx);
       }
     }
@@ -222,7 +222,7 @@ final class KernUmtx {
    * waiting for the CPU is not the call's kernel time.
    */
   void resumeAfterSleep(SimThread t, LpContext ctx) {
-    t.resumeKernel = false;
+    t.wokenFrom = SimThread.Sleep.NONE;
     t.umtxAsleepNs += ctx.now() - t.asleepSince;
     gd.meter.enter(CpuState.BUSY, ctx.now());
     steps.next(ctx);

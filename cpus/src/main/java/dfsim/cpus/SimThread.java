@@ -62,14 +62,15 @@ final class SimThread {
   long umtxStart;
   long umtxAsleepNs;
   long asleepSince;
-  /** Woken from a umtx sleep: go on with the call's kernel steps when next run. */
-  boolean resumeKernel;
-  /** Woken from a pipe's sleep: go on with the call's kernel steps when next run. */
-  boolean pipeResume;
+  /** Woken from a sleep inside a system call: whose call's kernel steps go on when next run. */
+  Sleep wokenFrom = Sleep.NONE;
   /** The kernel-profile frame the thread was in when it left the CPU (ROOT: at user level). */
   int frame;
   /** The frame its running kernel steps were started from (-1: none running). */
   int kstepBase = -1;
+
+  /** The system calls a thread sleeps in. */
+  enum Sleep { NONE, UMTX, PIPE }
 
   enum MutexStep { NONE, LOCK_TRY, LOCK_XCHG, UNLOCK_DEC, SLEEP_CALL, WAKE_CALL, PROBE_SLEEP, PROBE_WAKE }
 

@@ -186,7 +186,7 @@ final class SysPipe {
       k.add(new KStep.Call("pipe_write", 2 * gd.cost.atomicNs()));
       knote(k);
     }
-    s.pipeResume = true;
+    s.wokenFrom = SimThread.Sleep.PIPE;
     lwkt.schedule(s, ctx);
   }
 
@@ -238,7 +238,7 @@ final class SysPipe {
 
   /** Back from a pipe's sleep: the rest of the call. */
   void resume(SimThread t, LpContext ctx) {
-    t.pipeResume = false;
+    t.wokenFrom = SimThread.Sleep.NONE;
     gd.meter.enter(CpuState.BUSY, ctx.now());
     steps.next(ctx);
   }

@@ -83,13 +83,16 @@ final class Trap implements Globaldata.UserReturn {
     gd.meter.frame(t.frame, now);
     gd.meter.thread(t.spec.tid(), now);
     t.frame = KernelProfile.ROOT;
-    if (t.resumeKernel) {
-      umtx.resumeAfterSleep(t, ctx);
-      return;
-    }
-    if (t.pipeResume) {
-      pipes.resume(t, ctx);
-      return;
+    switch (t.wokenFrom) {
+      case UMTX -> {
+        umtx.resumeAfterSleep(t, ctx);
+        return;
+      }
+      case PIPE -> {
+        pipes.resume(t, ctx);
+        return;
+      }
+      case NONE -> { }
     }
     if (t.computeLeftNs > 0) {
       lwkt.startCompute(t, ctx);
