@@ -2,23 +2,11 @@ package dfsim.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.typesafe.config.ConfigFactory;
-import dfsim.core.config.BrkSettings;
-import dfsim.core.config.ConfigLoader;
 import dfsim.core.config.Costs;
-import dfsim.core.config.LwktSettings;
-import dfsim.core.config.Settings;
-import dfsim.core.config.SimSettings;
-import dfsim.core.config.VmPageSettings;
-import dfsim.core.kernel.VmFaultPage;
-import dfsim.core.program.ThreadSpec;
-import dfsim.core.program.VmObjectSpec;
-import dfsim.core.program.WorkloadPlan;
 import dfsim.core.protocol.GlobalLine;
 import dfsim.core.protocol.GlobalLine.Global;
 import dfsim.core.protocol.GlobalLineDone;
 import dfsim.core.sim.ScriptedLp;
-import dfsim.core.topology.LpLayout;
 import dfsim.core.topology.Topology;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,15 +19,10 @@ import org.junit.jupiter.api.Test;
 final class KernelGlobalsTest {
   @Test
   void bsd4SelectWalksPastOtherCpusThreadsQueuedBeforeItsOwn() {
-    Settings s = new Settings(ConfigLoader.resolve(ConfigFactory.parseString(
-        "topology { sockets = 1, cores-per-socket = 4 }")));
-    Topology topo = Topology.from(s, SimSettings.from(s).lookaheadNs());
-    LpLayout layout = new LpLayout(topo);
-    Costs cost = Costs.from(s);
-    WorkloadPlan plan = new WorkloadPlan("script", "op", List.of(new ThreadSpec(0, 0, 6, 0)),
-        List.of(new VmObjectSpec(0, 0, 4)), null);
-    ScriptedLp home = new ScriptedLp(new MemoryLp(0, layout, cost, VmPageSettings.from(s), LwktSettings.from(s),
-        BrkSettings.from(s), 10_000_000L, VmFaultPage.of(false), plan));
+    OneSocketNode node = new OneSocketNode();
+    ScriptedLp home = node.home;
+    Topology topo = node.topo;
+    Costs cost = node.cost;
     home.at(0, new GlobalLine(1, Global.BSD4_SETRUNQUEUE, 40));
     home.at(1_000, new GlobalLine(2, Global.BSD4_SETRUNQUEUE, 40));
     // CPU 2's thread is behind CPU 1's; then CPU 1's is first; then the queue is empty.

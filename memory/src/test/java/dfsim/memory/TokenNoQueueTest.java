@@ -3,25 +3,14 @@ package dfsim.memory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
-import dfsim.core.config.ConfigLoader;
 import dfsim.core.config.Costs;
-import dfsim.core.config.BrkSettings;
 import dfsim.core.config.LwktSettings;
-import dfsim.core.config.Settings;
-import dfsim.core.config.SimSettings;
-import dfsim.core.config.VmPageSettings;
 import dfsim.core.kernel.TokenTries;
-import dfsim.core.kernel.VmFaultPage;
-import dfsim.core.program.ThreadSpec;
-import dfsim.core.program.VmObjectSpec;
-import dfsim.core.program.WorkloadPlan;
 import dfsim.core.protocol.ObjectTokenGranted;
 import dfsim.core.protocol.ObjectTokenRelease;
 import dfsim.core.protocol.ObjectTokenRequest;
 import dfsim.core.protocol.TokenIntent;
 import dfsim.core.sim.ScriptedLp;
-import dfsim.core.topology.LpLayout;
 import dfsim.core.topology.Topology;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,18 +31,12 @@ final class TokenNoQueueTest {
 
   @Test
   void anExclusiveRequestTakesTheTokenOnlyWhenItsOwnReadFindsItFree() {
-    Settings s = new Settings(ConfigLoader.resolve(ConfigFactory.parseString(
-        "topology { sockets = 1, cores-per-socket = 4 }")));
-    Topology topo = Topology.from(s, SimSettings.from(s).lookaheadNs());
-    LpLayout layout = new LpLayout(topo);
-    Costs cost = Costs.from(s);
-    LwktSettings lwkt = LwktSettings.from(s);
-    WorkloadPlan plan = new WorkloadPlan("script", "op", List.of(new ThreadSpec(0, 0, 6, 0)),
-        List.of(new VmObjectSpec(0, 0, 4)), null);
-    MemoryLp lp = new MemoryLp(0, layout, cost, VmPageSettings.from(s), lwkt, BrkSettings.from(s), 10_000_000L,
-        VmFaultPage.of(false), plan);
-    ScriptedLp home = new ScriptedLp(lp);
-    int exclusiveLp = layout.cpuLp(EXCLUSIVE_CPU);
+    OneSocketNode node = new OneSocketNode();
+    Topology topo = node.topo;
+    Costs cost = node.cost;
+    LwktSettings lwkt = node.lwkt;
+    ScriptedLp home = node.home;
+    int exclusiveLp = node.layout.cpuLp(EXCLUSIVE_CPU);
 
     // CPUs 1 to 3 take turns holding the token shared: each 190 ns, one every 200 ns, so it is
     // free for 10 ns in every 200, for 200 cycles.
