@@ -37,28 +37,31 @@ public final class EngineProtocol {
       implements LpCommand {}
 
   /**
-   * LP actor -> LP actor: one event, in the total order's terms, sent in window round
-   * {@code round} (0: when the sender started).
+   * One event, in the total order's terms, sent in window round {@code round} (0: when the sender
+   * started). To an LP of another hub it goes LP actor -> LP actor; to one of the sender's own hub
+   * it rides in the sender's {@link WindowDone} and the target's next {@link RunWindow}.
    */
   public record Deliver(long time, int source, long sequence, long round, SimMessage message) implements LpCommand {}
 
   /**
-   * Coordinator or window hub -> LP actor: in window round {@code round}, process every event
-   * before {@code end}, once the {@code expectedReceived} messages this round needs (counted since
-   * the start) have arrived: those of the LP's own hub from earlier rounds, those of other hubs
-   * from earlier epochs. Messages sent later may arrive first (between JVMs they can overtake
-   * older ones); they are never needed in this round, so they do not count.
+   * Coordinator or window hub -> LP actor: in window round {@code round}, take {@code mail} (what
+   * LPs of its own hub sent it since its last window), then process every event before
+   * {@code end}, once the {@code expectedReceived} messages from other hubs this round needs
+   * (counted since the start, those sent in earlier epochs) have arrived. Messages sent later may
+   * arrive first (between JVMs they can overtake older ones); they are never needed in this
+   * round, so they do not count.
    */
-  public record RunWindow(long end, long expectedReceived, long round) implements LpCommand {}
+  public record RunWindow(long end, long expectedReceived, long round, Deliver[] mail) implements LpCommand {}
 
   /**
    * LP actor -> coordinator: the window is done. {@code nextEvent} is the LP's earliest pending
    * event (or Long.MAX_VALUE), {@code sendBound} the earliest time it could send given no new
-   * input; for each destination in {@code targets}, how many messages it sent there in this
-   * window and the earliest of their times.
+   * input; {@code mail} what it sent to LPs of its own hub, {@code mailTo} to whom; for each LP of
+   * another hub in {@code targets}, how many messages it sent there in this window and the
+   * earliest of their times.
    */
-  public record WindowDone(int lp, long nextEvent, long sendBound, long events, int[] targets,
-      int[] counts, long[] minTimes) implements CoordinatorCommand {}
+  public record WindowDone(int lp, long nextEvent, long sendBound, long events, int[] mailTo, Deliver[] mail,
+      int[] targets, int[] counts, long[] minTimes) implements CoordinatorCommand {}
 
   /**
    * Coordinator -> a worker's window hub: run epoch {@code epoch}, every window of the hub's LPs up

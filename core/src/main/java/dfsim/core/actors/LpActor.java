@@ -24,12 +24,15 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * A thin actor around one LP: it keeps the LP's pending events in their total order, runs those
- * before a window's end once every message sent to it so far has arrived (message counting, not
- * time, decides), and tells the coordinator what it sent and when it could next send.
+ * before a window's end, and tells the coordinator what it sent and when it could next send. What
+ * LPs of its own hub send it comes with the window; what LPs of other hubs (other JVMs) send it
+ * comes as messages of their own, and a window waits until every one its round needs has arrived
+ * (message counting, not time, decides).
  */
 final class LpActor extends AbstractBehavior<LpCommand> {
   private static final int[] NONE = {};
   private static final long[] NO_TIMES = {};
+  private static final Deliver[] NO_MAIL = {};
   private final LpRuntime runtime;
   private final int id;
   /** The LP's own events (self-events) and those other LPs sent it, each in the total order. */
@@ -39,6 +42,9 @@ final class LpActor extends AbstractBehavior<LpCommand> {
   private final long[] minTimeTo;
   private final int[] touched;
   private int touchedCount;
+  /** What this window sent to LPs of its own hub, and to whom: it rides in the report. */
+  private final java.util.ArrayList<Deliver> mail = new java.util.ArrayList<>();
+  private int[] mailTo = new int[16];
   private List<ActorRef<LpCommand>> peers;
   /** Each LP's window hub (null: all share one); a message from another hub counts by epoch. */
   private int[] hubs;
@@ -123,16 +129,13 @@ final class LpActor extends AbstractBehavior<LpCommand> {
   }
 
   /**
-   * The first round whose window counts message {@code d} among those it waits for: a message
-   * from this LP's hub is counted by the hub from the round after the one it was sent in; one
-   * from another hub is counted by the coordinator from the next epoch (a round is its epoch
-   * times {@link EngineProtocol#EPOCH} plus the hub's round within it), since a hub's windows in
-   * an epoch end before anything another hub sends in it can arrive.
+   * The first round whose window counts message {@code d} among those it waits for. Only LPs of
+   * another hub send messages of their own (the hub's own ride in the windows), and the
+   * coordinator counts them from the next epoch (a round is its epoch times
+   * {@link EngineProtocol#EPOCH} plus the hub's round within it), since a hub's windows in an
+   * epoch end before anything another hub sends in it can arrive.
    */
   private long neededFrom(Deliver d) {
-    if (hubs == null || hubs[d.source()] == hubs[id]) {
-      return d.round() + 1;
-    }
     return (d.round() / EngineProtocol.EPOCH + 1) * EngineProtocol.EPOCH;
   }
 
@@ -156,6 +159,9 @@ final class LpActor extends AbstractBehavior<LpCommand> {
   }
 
   private Behavior<LpCommand> onRunWindow(RunWindow w) {
+    for (Deliver d : w.mail()) {
+      remote.add(d.time(), d.source(), d.sequence(), id, d.message());
+    }
     round = w.round();
     int kept = 0;
     for (int i = 0; i < ahead; i++) {
@@ -230,6 +236,10 @@ final class LpActor extends AbstractBehavior<LpCommand> {
       minTimeTo[t] = Long.MAX_VALUE;
     }
     touchedCount = 0;
+    int mailed = mail.size();
+    Deliver[] sent = mailed == 0 ? NO_MAIL : mail.toArray(NO_MAIL);
+    int[] sentTo = mailed == 0 ? NONE : Arrays.copyOf(mailTo, mailed);
+    mail.clear();
     // The LP bounds its sends from its own events; a queued message from a peer may make it
     // send at that message's time.
     long ownTime = own.peekTime();
@@ -237,17 +247,29 @@ final class LpActor extends AbstractBehavior<LpCommand> {
     long bound = ownTime == Long.MAX_VALUE ? Long.MAX_VALUE
         : Math.max(ownTime, runtime.lp().nextSendBound(ownTime));
     coordinator.tell(new WindowDone(id, Math.min(ownTime, remoteTime), Math.min(bound, remoteTime),
-        events, targets, counts, minTimes));
+        events, sentTo, sent, targets, counts, minTimes));
     events = 0;
   }
 
-  /** The LP runtime's outbox: self-events stay here, the rest go straight to the peer. */
+  /**
+   * The LP runtime's outbox: self-events stay here, those to LPs of this hub ride in the report
+   * (one actor message fewer per event than a message of their own: the coordinator hands them
+   * over with the target's next window), the rest go straight to the peer and are counted.
+   */
   private void post(long time, int source, long sequence, int target, SimMessage message) {
     if (target == id) {
       own.add(time, source, sequence, target, message);
       return;
     }
     Registered.check(message, id, target);
+    if (hubs == null || hubs[target] == hubs[id]) {
+      if (mail.size() == mailTo.length) {
+        mailTo = Arrays.copyOf(mailTo, mailTo.length * 2);
+      }
+      mailTo[mail.size()] = target;
+      mail.add(new Deliver(time, source, sequence, round, message));
+      return;
+    }
     if (sentTo[target]++ == 0) {
       touched[touchedCount++] = target;
     }

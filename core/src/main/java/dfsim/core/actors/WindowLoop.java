@@ -41,6 +41,8 @@ final class WindowLoop {
   private final long[] expected;
   /** The earliest of the messages sent to each LP since its last merge. */
   private final long[] incoming;
+  /** What the set's LPs sent each other, held for the target's next window. */
+  private final java.util.ArrayList<EngineProtocol.Deliver>[] mail;
   private final InputHorizons horizons;
   /** Each LP's least outgoing latency, for the one end for all; null with per-LP horizons. */
   private final long[] minOut;
@@ -75,6 +77,9 @@ final class WindowLoop {
     this.expected = new long[n];
     this.incoming = new long[n];
     Arrays.fill(incoming, Long.MAX_VALUE);
+    @SuppressWarnings("unchecked")
+    java.util.ArrayList<EngineProtocol.Deliver>[] m = new java.util.ArrayList[n];
+    this.mail = m;
     this.horizons = InputHorizons.of(InputHorizons.Links.of(model, ids));
     this.minOut = horizons == null ? minOut(model, ids) : null;
     this.slackNs = slackNs;
@@ -103,6 +108,18 @@ final class WindowLoop {
     sendBound[i] = d.sendBound();
     changed.set(i);
     events += d.events();
+    for (int k = 0; k < d.mail().length; k++) {
+      int t = place[d.mailTo()[k]];
+      if (t < 0) {
+        throw new IllegalStateException("LP " + d.lp() + " mailed LP " + d.mailTo()[k] + ", which is not in its hub");
+      }
+      if (mail[t] == null) {
+        mail[t] = new java.util.ArrayList<>();
+      }
+      mail[t].add(d.mail()[k]);
+      incoming[t] = Math.min(incoming[t], d.mail()[k].time());
+      changed.set(t);
+    }
     for (int k = 0; k < d.targets().length; k++) {
       int t = place[d.targets()[k]];
       if (t >= 0) {
@@ -206,13 +223,26 @@ final class WindowLoop {
       horizon = Math.min(cap, saturatedAdd(horizon, slackNs));
       if (nextEvent[j] < horizon) {
         opened++;
-        opener.open(ids[j], new RunWindow(horizon, expected[j], round));
+        opener.open(ids[j], new RunWindow(horizon, expected[j], round, takeMail(j)));
       }
     }
     wake.clear();
     outstanding += opened;
     opener.flush();
     return opened;
+  }
+
+  private static final EngineProtocol.Deliver[] NO_MAIL = {};
+
+  /** The messages held for LP {@code j} (its place), handed over with its window. */
+  private EngineProtocol.Deliver[] takeMail(int j) {
+    java.util.ArrayList<EngineProtocol.Deliver> m = mail[j];
+    if (m == null || m.isEmpty()) {
+      return NO_MAIL;
+    }
+    EngineProtocol.Deliver[] out = m.toArray(NO_MAIL);
+    m.clear();
+    return out;
   }
 
   /** The events the set's LPs have run since the last {@link #takeEvents}. */
