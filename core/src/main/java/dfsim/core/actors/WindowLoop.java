@@ -11,8 +11,9 @@ import java.util.BitSet;
  * to a cap. In each window every LP j runs its events before its horizon: its earliest input
  * time from the set's LPs (see {@link InputHorizons}), and never past the cap, below which
  * nothing from outside the set can arrive. Only LPs with events before their horizon are woken;
- * the window ends when each has reported, and an LP runs its next window only once every message
- * that the reports say was sent to it has arrived. Where per-LP horizons cannot be had cheaply
+ * the window ends when each has reported. What the set's LPs send each other comes with their
+ * reports and is handed to the target with its next window; an LP runs a window only once every
+ * message from outside the set that its round needs has arrived. Where per-LP horizons cannot be had cheaply
  * (latencies that break the triangle inequality on a big box), one end for all, min over LPs of
  * (send bound + least outgoing latency), is used instead. With per-region horizons a window's
  * bookkeeping looks only at the LPs that reported or were sent to since the last one, and at
