@@ -12,6 +12,7 @@ import dfsim.core.sim.LogicalProcess;
 import dfsim.core.sim.LpRuntime;
 import dfsim.core.sim.SimMessage;
 import dfsim.core.sim.SimModel;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -43,7 +44,7 @@ final class LpActor extends AbstractBehavior<LpCommand> {
   private final int[] touched;
   private int touchedCount;
   /** What this window sent to LPs of its own hub, and to whom: it rides in the report. */
-  private final java.util.ArrayList<Deliver> mail = new java.util.ArrayList<>();
+  private final ArrayList<Deliver> mail = new ArrayList<>();
   private int[] mailTo = new int[16];
   private List<ActorRef<LpCommand>> peers;
   /** Each LP's window hub (null: all share one); a message from another hub counts by epoch. */
@@ -238,7 +239,7 @@ final class LpActor extends AbstractBehavior<LpCommand> {
     touchedCount = 0;
     int mailed = mail.size();
     Deliver[] sent = mailed == 0 ? NO_MAIL : mail.toArray(NO_MAIL);
-    int[] sentTo = mailed == 0 ? NONE : Arrays.copyOf(mailTo, mailed);
+    int[] sentWhere = mailed == 0 ? NONE : Arrays.copyOf(mailTo, mailed);
     mail.clear();
     // The LP bounds its sends from its own events; a queued message from a peer may make it
     // send at that message's time.
@@ -247,7 +248,7 @@ final class LpActor extends AbstractBehavior<LpCommand> {
     long bound = ownTime == Long.MAX_VALUE ? Long.MAX_VALUE
         : Math.max(ownTime, runtime.lp().nextSendBound(ownTime));
     coordinator.tell(new WindowDone(id, Math.min(ownTime, remoteTime), Math.min(bound, remoteTime),
-        events, sentTo, sent, targets, counts, minTimes));
+        events, sentWhere, sent, targets, counts, minTimes));
     events = 0;
   }
 

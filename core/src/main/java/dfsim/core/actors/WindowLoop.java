@@ -1,8 +1,10 @@
 package dfsim.core.actors;
 
+import dfsim.core.actors.EngineProtocol.Deliver;
 import dfsim.core.actors.EngineProtocol.RunWindow;
 import dfsim.core.actors.EngineProtocol.WindowDone;
 import dfsim.core.sim.SimModel;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 
@@ -13,11 +15,11 @@ import java.util.BitSet;
  * nothing from outside the set can arrive. Only LPs with events before their horizon are woken;
  * the window ends when each has reported. What the set's LPs send each other comes with their
  * reports and is handed to the target with its next window; an LP runs a window only once every
- * message from outside the set that its round needs has arrived. Where per-LP horizons cannot be had cheaply
- * (latencies that break the triangle inequality on a big box), one end for all, min over LPs of
- * (send bound + least outgoing latency), is used instead. With per-region horizons a window's
- * bookkeeping looks only at the LPs that reported or were sent to since the last one, and at
- * their regions, not at every LP.
+ * message from outside the set that its round needs has arrived. Where per-LP horizons cannot be
+ * had cheaply (latencies that break the triangle inequality on a big box), one end for all, min
+ * over LPs of (send bound + least outgoing latency), is used instead. With per-region horizons a
+ * window's bookkeeping looks only at the LPs that reported or were sent to since the last one,
+ * and at their regions, not at every LP.
  */
 final class WindowLoop {
   /** Where a window is opened: LP {@code lp} (its id in the run) gets {@code w}. */
@@ -43,7 +45,7 @@ final class WindowLoop {
   /** The earliest of the messages sent to each LP since its last merge. */
   private final long[] incoming;
   /** What the set's LPs sent each other, held for the target's next window. */
-  private final java.util.ArrayList<EngineProtocol.Deliver>[] mail;
+  private final ArrayList<Deliver>[] mail;
   private final InputHorizons horizons;
   /** Each LP's least outgoing latency, for the one end for all; null with per-LP horizons. */
   private final long[] minOut;
@@ -79,7 +81,7 @@ final class WindowLoop {
     this.incoming = new long[n];
     Arrays.fill(incoming, Long.MAX_VALUE);
     @SuppressWarnings("unchecked")
-    java.util.ArrayList<EngineProtocol.Deliver>[] m = new java.util.ArrayList[n];
+    ArrayList<Deliver>[] m = new ArrayList[n];
     this.mail = m;
     this.horizons = InputHorizons.of(InputHorizons.Links.of(model, ids));
     this.minOut = horizons == null ? minOut(model, ids) : null;
@@ -115,7 +117,7 @@ final class WindowLoop {
         throw new IllegalStateException("LP " + d.lp() + " mailed LP " + d.mailTo()[k] + ", which is not in its hub");
       }
       if (mail[t] == null) {
-        mail[t] = new java.util.ArrayList<>();
+        mail[t] = new ArrayList<>();
       }
       mail[t].add(d.mail()[k]);
       incoming[t] = Math.min(incoming[t], d.mail()[k].time());
@@ -233,15 +235,15 @@ final class WindowLoop {
     return opened;
   }
 
-  private static final EngineProtocol.Deliver[] NO_MAIL = {};
+  private static final Deliver[] NO_MAIL = {};
 
   /** The messages held for LP {@code j} (its place), handed over with its window. */
-  private EngineProtocol.Deliver[] takeMail(int j) {
-    java.util.ArrayList<EngineProtocol.Deliver> m = mail[j];
+  private Deliver[] takeMail(int j) {
+    ArrayList<Deliver> m = mail[j];
     if (m == null || m.isEmpty()) {
       return NO_MAIL;
     }
-    EngineProtocol.Deliver[] out = m.toArray(NO_MAIL);
+    Deliver[] out = m.toArray(NO_MAIL);
     m.clear();
     return out;
   }
