@@ -18,6 +18,7 @@ import dfsim.core.protocol.GlobalLine;
 import dfsim.core.protocol.GlobalLineDone;
 import dfsim.core.protocol.HelperIpi;
 import dfsim.core.sim.LpContext;
+import java.util.Deque;
 
 /**
  * Runs the running thread's kernel steps ({@link KStep}) in order: each either takes CPU time or
@@ -88,9 +89,9 @@ final class KStepRunner {
    * Starts the running thread {@code t}'s system call: the CPU is busy, and its kernel steps begin
    * with the entry and exit ({@code cost.syscall}). Returns the steps to add to.
    */
-  java.util.Deque<KStep> syscall(SimThread t, LpContext ctx) {
+  Deque<KStep> syscall(SimThread t, LpContext ctx) {
     gd.meter.enter(CpuState.BUSY, ctx.now());
-    java.util.Deque<KStep> k = t.newKSteps();
+    Deque<KStep> k = t.newKSteps();
     k.add(new KStep.Work(gd.cost.syscallNs()));
     return k;
   }

@@ -132,7 +132,7 @@ final class SysPipe {
 
   /**
    * The running thread's pipe operation finished its kernel steps: the byte moves, or the thread
-   * sleeps on the pipe. Returns whether it sleeps.
+   * sleeps on the pipe. Returns whether it sleeps (false for an operation on no pipe).
    */
   boolean stepsDone(SimThread t, LpContext ctx) {
     if (t.op instanceof Op.PipeWrite w) {

@@ -64,7 +64,7 @@ final class Trap implements Globaldata.UserReturn {
   public void stepsDone(SimThread t, LpContext ctx) {
     if (t.mutex != SimThread.MutexStep.NONE) {
       umtx.afterCall(t, ctx);
-    } else if ((t.op instanceof Op.PipeRead || t.op instanceof Op.PipeWrite) && pipes.stepsDone(t, ctx)) {
+    } else if (pipes.stepsDone(t, ctx)) {
       // Asleep on the pipe: the operation goes on when a wakeup runs the thread again.
       return;
     } else if (t.op instanceof Op.Exit) {

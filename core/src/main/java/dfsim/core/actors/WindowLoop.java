@@ -40,7 +40,7 @@ final class WindowLoop {
   private final int[] place;
   private final long[] nextEvent;
   private final long[] sendBound;
-  /** Messages sent to each LP in rounds before the next (counted since the start). */
+  /** Messages from outside the set that each LP's next round needs (counted since the start). */
   private final long[] expected;
   /** The earliest of the messages sent to each LP since its last merge. */
   private final long[] incoming;
@@ -123,15 +123,13 @@ final class WindowLoop {
       incoming[t] = Math.min(incoming[t], d.mail()[k].time());
       changed.set(t);
     }
+    // Only messages to LPs outside the set are sent and counted (the set's own ride in the mail).
     for (int k = 0; k < d.targets().length; k++) {
-      int t = place[d.targets()[k]];
-      if (t >= 0) {
-        expected[t] += d.counts()[k];
-        incoming[t] = Math.min(incoming[t], d.minTimes()[k]);
-        changed.set(t);
-      } else {
-        outside.sent(d.targets()[k], d.counts()[k], d.minTimes()[k]);
+      if (place[d.targets()[k]] >= 0) {
+        throw new IllegalStateException("LP " + d.lp() + " sent LP " + d.targets()[k] + " a message of its own,"
+            + " but it is in its hub");
       }
+      outside.sent(d.targets()[k], d.counts()[k], d.minTimes()[k]);
     }
     return --outstanding == 0;
   }

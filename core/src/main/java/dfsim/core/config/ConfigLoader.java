@@ -112,9 +112,7 @@ public final class ConfigLoader {
       } else if (key.equals("pekko")) {
         checkPekko(user);
       } else {
-        String leaf = user.withOnlyPath(quoteKey(key)).entrySet().stream().map(Map.Entry::getKey)
-            .sorted().findFirst().orElse(key);
-        throw new BadInputException(leaf + ": unknown key (top-level sections are "
+        throw new BadInputException(firstLeaf(user, quoteKey(key), key) + ": unknown key (top-level sections are "
             + String.join(", ", OWNED.stream().sorted().toList()) + ", variants, sweep, pekko)");
       }
     }
@@ -131,11 +129,17 @@ public final class ConfigLoader {
    */
   public static void checkPekko(Config user) {
     if (user.hasPath(DISPATCHER)) {
-      String leaf = user.withOnlyPath(DISPATCHER).entrySet().stream().map(Map.Entry::getKey).sorted().findFirst()
-          .orElse(DISPATCHER);
-      throw new BadInputException(leaf + ": the actor engine sets its dispatcher itself (--threads gives its"
-          + " threads); " + DISPATCHER + ".* cannot be set");
+      throw new BadInputException(firstLeaf(user, DISPATCHER, DISPATCHER) + ": the actor engine sets its dispatcher"
+          + " itself (--threads gives its threads); " + DISPATCHER + ".* cannot be set");
     }
+  }
+
+  /**
+   * The first key set under {@code path} in {@code user} (in sorted order), to name in a message;
+   * {@code none} if no value under it is set.
+   */
+  private static String firstLeaf(Config user, String path, String none) {
+    return user.withOnlyPath(path).entrySet().stream().map(Map.Entry::getKey).sorted().findFirst().orElse(none);
   }
 
   private static void checkExperiment(String key, Config full, Config reference) {

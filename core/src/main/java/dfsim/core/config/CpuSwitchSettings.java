@@ -22,7 +22,7 @@ public record CpuSwitchSettings(boolean switchCount, PmActive pmActive) {
   }
 
   public static CpuSwitchSettings from(Settings s) {
-    return new CpuSwitchSettings(s.choice("kernel.lwkt.switch-count", VmPageSettings.Switch.class) == VmPageSettings.Switch.ON,
+    return new CpuSwitchSettings(s.on("kernel.lwkt.switch-count"),
         s.choice("kernel.pmap.switch-pm-active", PmActive.class));
   }
 }

@@ -20,6 +20,6 @@ public record PipeSettings(long delayNs, Knote knote, boolean rblockedCount) {
 
   public static PipeSettings from(Settings s) {
     return new PipeSettings(s.durationNs("kernel.pipe.delay", 0, 1_000_000_000L),
-        s.choice("kernel.pipe.knote", Knote.class), s.choice("kernel.pipe.rblocked-count", VmPageSettings.Switch.class) == VmPageSettings.Switch.ON);
+        s.choice("kernel.pipe.knote", Knote.class), s.on("kernel.pipe.rblocked-count"));
   }
 }

@@ -53,6 +53,11 @@ public final class Settings {
     return v;
   }
 
+  /** Returns an on/off switch ({@code on | off}) as a boolean. */
+  public boolean on(String path) {
+    return choice(path, VmPageSettings.Switch.class) == VmPageSettings.Switch.ON;
+  }
+
   /** Returns a boolean. */
   public boolean bool(String path) {
     try {

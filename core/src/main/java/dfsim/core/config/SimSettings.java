@@ -48,7 +48,7 @@ public record SimSettings(
       throw new BadInputException("metrics.sample-interval = " + s.string("metrics.sample-interval")
           + ": must give at most " + MAX_SAMPLES + " samples, i.e. be >= " + ((end + MAX_SAMPLES - 1) / MAX_SAMPLES) + "ns");
     }
-    boolean profile = s.choice("metrics.profile", VmPageSettings.Switch.class) == VmPageSettings.Switch.ON;
+    boolean profile = s.on("metrics.profile");
     long[] trace = traceWindow(s, end);
     if (trace[1] > trace[0] && !profile) {
       throw new BadInputException("metrics.trace = " + s.string("metrics.trace")

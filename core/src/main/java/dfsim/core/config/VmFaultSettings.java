@@ -27,7 +27,7 @@ public record VmFaultSettings(LockMode lockMode, boolean enterPmap, boolean mapT
   public static VmFaultSettings from(Settings s) {
     return new VmFaultSettings(s.choice("kernel.vm-fault.lock-mode", LockMode.class),
         s.bool("kernel.vm-fault-page.enter-pmap"),
-        s.choice("kernel.vm-fault.map-token", VmPageSettings.Switch.class) == VmPageSettings.Switch.ON,
-        s.choice("kernel.vm-fault-page.quick", VmPageSettings.Switch.class) == VmPageSettings.Switch.ON);
+        s.on("kernel.vm-fault.map-token"),
+        s.on("kernel.vm-fault-page.quick"));
   }
 }

@@ -55,10 +55,10 @@ public record VmPageSettings(PageColor pageColor, int pqL2Size, boolean lastq, b
     }
     return new VmPageSettings(
         s.choice("kernel.page-color", PageColor.class), l2,
-        s.choice("kernel.vm-page.lastq", Switch.class) == Switch.ON,
-        s.choice("kernel.vm-page.rescan", Switch.class) == Switch.ON,
+        s.on("kernel.vm-page.lastq"),
+        s.on("kernel.vm-page.rescan"),
         s.choice("kernel.vm-page.hash", PageHash.class),
-        s.choice("kernel.vm-fault.quick", Switch.class) == Switch.ON,
-        s.choice("kernel.vm-page.numa", Switch.class) == Switch.ON);
+        s.on("kernel.vm-fault.quick"),
+        s.on("kernel.vm-page.numa"));
   }
 }
