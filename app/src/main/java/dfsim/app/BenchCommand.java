@@ -196,6 +196,7 @@ final class BenchCommand implements Callable<Integer> {
   private Map<String, Object> scaling() {
     int rounds = rounds(5, 7);
     long[][] ns = new long[BOXES.length][rounds];
+    long[][] reportNs = new long[BOXES.length][rounds];
     double[][] late = new double[BOXES.length][rounds];
     long[] events = new long[BOXES.length];
     for (int round = -1; round < rounds; round++) {
@@ -205,11 +206,12 @@ final class BenchCommand implements Callable<Integer> {
         events[b] = run.report().events();
         if (round >= 0) {
           ns[b][round] = t;
+          reportNs[b][round] = run.reportNs();
           late[b][round] = run.lateNsPerEvent();
         }
         System.out.printf(Locale.ROOT, "scaling %d CPUs, sequential, round %d: %.2f s, %,d events, %.0f ns/event"
-            + " (second half %.0f)%n", cpus(b), round, t / 1e9, events[b], (double) t / events[b],
-            run.lateNsPerEvent());
+            + " (second half %.0f); report %.0f ms%n", cpus(b), round, t / 1e9, events[b], (double) t / events[b],
+            run.lateNsPerEvent(), run.reportNs() / 1e6);
       }
     }
     List<Map<String, Object>> points = new ArrayList<>();
@@ -220,8 +222,10 @@ final class BenchCommand implements Callable<Integer> {
     for (int b = 0; b < BOXES.length; b++) {
       seqPerEvent[b] = median(Arrays.stream(ns[b]).asDoubleStream().toArray()) / events[b];
       seqLate[b] = median(late[b]);
-      points.add(point(b, "sequential", BOX_END_TIME[b], events[b], seqPerEvent[b], seqLate[b],
-          Arrays.stream(ns[b]).map(x -> x / 1_000_000).boxed().toList()));
+      Map<String, Object> p = point(b, "sequential", BOX_END_TIME[b], events[b], seqPerEvent[b], seqLate[b],
+          Arrays.stream(ns[b]).map(x -> x / 1_000_000).boxed().toList());
+      p.put("report_ms", Math.round(median(Arrays.stream(reportNs[b]).asDoubleStream().toArray()) / 1e6));
+      points.add(p);
     }
     for (int b = 0; b < BOXES.length; b++) {
       Timed run = timedBox(b, BOX_END_TIME_ACTORS[b], "actors");
@@ -300,24 +304,28 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * One timed {@code engine.run} and its report; {@code lateNs} and {@code lateEvents} cover the
-   * second half of the simulated time only (from the engine's first progress update past it),
-   * which leaves out the start: LP start-up, first touches of a freshly built box, JIT.
+   * One timed {@code engine.run} and its report. {@code ns} runs from the engine's start to its
+   * end, which leaves out the report built after it ({@code reportNs}: per-CPU histograms and the
+   * digest, a cost per CPU, not per event); {@code lateNs} and {@code lateEvents} cover the second
+   * half of the simulated time only (from the engine's first progress update past it), which
+   * leaves out the start: LP start-up, first touches of a freshly built box, JIT.
    */
-  private record Timed(long ns, MetricsReport report, long lateNs, long lateEvents) {
+  private record Timed(long ns, long reportNs, MetricsReport report, long lateNs, long lateEvents) {
     double lateNsPerEvent() {
       return lateEvents > 0 ? (double) lateNs / lateEvents : Double.NaN;
     }
   }
 
-  /** Runs a prepared simulation on {@code engine} with {@code threads}, timing only the run. */
   private static Timed timed(Simulation sim, String engine, int threads) {
     long end = sim.built().sim().endTimeNs();
     long half = end / 2;
-    long[] mark = {0, -1};
+    // The half's start, its events, and the engine's end (its last update, at the end time).
+    long[] mark = {0, -1, 0};
     Progress progress = new Progress();
     progress.sampleWith((simulatedNs, events) -> {
-      if (mark[1] < 0 && simulatedNs >= half && simulatedNs < end) {
+      if (simulatedNs >= end) {
+        mark[2] = System.nanoTime();
+      } else if (mark[1] < 0 && simulatedNs >= half) {
         mark[0] = System.nanoTime();
         mark[1] = events;
       } else if (mark[1] < 0) {
@@ -328,8 +336,11 @@ final class BenchCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     MetricsReport r = sim.run(sim.engine(engine, threads), progress);
     long t1 = System.nanoTime();
+    if (mark[2] == 0) {
+      throw new IllegalStateException(engine + " ended without its final progress update");
+    }
     long late = mark[1] < 0 ? 0 : r.events() - mark[1];
-    return new Timed(t1 - t0, r, mark[1] < 0 ? 0 : t1 - mark[0], late);
+    return new Timed(mark[2] - t0, t1 - mark[2], r, mark[1] < 0 ? 0 : mark[2] - mark[0], late);
   }
 
   /** Builds scaling box {@code b} for {@code endTime} and times its run on {@code engine} (1 thread). */
