@@ -477,7 +477,9 @@ final class BenchCommand implements Callable<Integer> {
       args.add("-D");
       args.add(o);
     }
-    List<String> cmd = ChildJvm.command(List.of("-Xmx2g", "-Xss4m"), args);
+    List<String> jvm = new ArrayList<>(List.of("-Xmx2g", "-Xss4m"));
+    jvm.addAll(ChildJvm.inherited(false));
+    List<String> cmd = ChildJvm.command(jvm, args);
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile()).start();
     Runnable unregister = Interrupts.addCleanup(p::destroyForcibly);

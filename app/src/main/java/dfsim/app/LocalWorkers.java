@@ -2,7 +2,6 @@ package dfsim.app;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,12 +25,7 @@ final class LocalWorkers implements AutoCloseable {
   static LocalWorkers start(int n, String seed, int threads, Duration joinTimeout) {
     LocalWorkers w = new LocalWorkers();
     Runtime.getRuntime().addShutdownHook(w.hook);
-    List<String> jvm = new ArrayList<>();
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("-Xmx") || a.startsWith("-Xms")) {
-        jvm.add(a);
-      }
-    }
+    List<String> jvm = ChildJvm.inherited(true);
     List<String> args = List.of("node", "--seed", seed, "--bind", "127.0.0.1:0", "--threads",
         String.valueOf(threads), "--join-timeout", String.valueOf(joinTimeout.toSeconds()), "--exit-with-parent");
     try {
