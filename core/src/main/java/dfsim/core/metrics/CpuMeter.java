@@ -206,7 +206,7 @@ public final class CpuMeter {
 
   /** Records one latency sample. */
   public void record(Latency l, long ns) {
-    latency[l.ordinal()].recordValue(Math.max(0, ns));
+    latency[l.ordinal()] = Histograms.record(latency[l.ordinal()], ns);
   }
 
   /** Records a completed workload operation; only those completing after warm-up count. */

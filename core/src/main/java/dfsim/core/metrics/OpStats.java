@@ -6,7 +6,7 @@ import org.HdrHistogram.Histogram;
 public final class OpStats {
   private long count;
   private long totalNs;
-  private final Histogram latency;
+  private Histogram latency;
 
   /** The stats as plain data, to cross a JVM boundary. */
   public record Saved(long count, long totalNs, byte[] latency) {}
@@ -35,7 +35,7 @@ public final class OpStats {
   public void record(long latencyNs) {
     count++;
     totalNs += latencyNs;
-    latency.recordValue(Math.max(0, latencyNs));
+    latency = Histograms.record(latency, latencyNs);
   }
 
   /** Adds {@code o} into this. */
