@@ -429,8 +429,9 @@ final class InputHorizons {
 
   /**
    * As {@link #prepare(long[])}, where only the send bounds of LPs {@code changed} have changed
-   * since the last preparation: with the closed form, only their regions' least and second-least
-   * bounds are worked out again (the same values as a whole pass).
+   * since the last preparation: with the closed form, each change updates its region's least and
+   * second-least bounds where it can, and only a region whose least or second-least LP's bound
+   * rose is looked at LP by LP again (the same values as a whole pass).
    */
   void prepare(long[] sendBound, BitSet changed) {
     if (!metric || !primed) {
@@ -438,8 +439,28 @@ final class InputHorizons {
       return;
     }
     for (int k = changed.nextSetBit(0); k >= 0; k = changed.nextSetBit(k + 1)) {
-      bound[k] = Math.min(sendBound[k], NEVER);
-      stale.set(region[k]);
+      long was = bound[k];
+      long now = Math.min(sendBound[k], NEVER);
+      bound[k] = now;
+      int g = region[k];
+      if (now == was || stale.get(g)) {
+        continue;
+      }
+      if (now < least[g]) {
+        // Below the region's least: the old least (k's own if k held it) becomes the second.
+        if (leastLp[g] != k) {
+          second[g] = least[g];
+        }
+        least[g] = now;
+        leastLp[g] = k;
+      } else if (leastLp[g] == k ? now > second[g] : was <= second[g] && now > was) {
+        // The least LP fell behind another, or an LP that may hold the second least rose.
+        stale.set(g);
+      } else if (leastLp[g] == k) {
+        least[g] = now;
+      } else if (now < second[g]) {
+        second[g] = now;
+      }
     }
     for (int g = stale.nextSetBit(0); g >= 0; g = stale.nextSetBit(g + 1)) {
       least[g] = NEVER;

@@ -87,8 +87,9 @@ final class WindowLoop {
     this.minOut = horizons == null ? minOut(model, ids) : null;
     this.slackNs = slackNs;
     this.regionNext = new long[horizons == null || !horizons.metric() ? 0 : horizons.regions()];
-    // Every LP starts changed: the first window works everything out.
+    // Every LP and region starts changed: the first window works everything out.
     changed.set(0, n);
+    staleRegions.set(0, regionNext.length);
   }
 
   /** Waits for {@code reports} more reports (each LP reports once when it starts). */
@@ -107,6 +108,10 @@ final class WindowLoop {
    */
   boolean done(WindowDone d, Outside outside) {
     int i = place[d.lp()];
+    if (regionNext.length > 0 && d.nextEvent() > nextEvent[i] && nextEvent[i] <= regionNext[horizons.region(i)]) {
+      // It may have held its region's least next event: the region is worked out again.
+      staleRegions.set(horizons.region(i));
+    }
     nextEvent[i] = d.nextEvent();
     sendBound[i] = d.sendBound();
     changed.set(i);
@@ -152,10 +157,12 @@ final class WindowLoop {
       }
       return start;
     }
-    // Only changed LPs can have new messages; their regions' least next event is worked out again.
+    // Only changed LPs can have new messages or events; an earlier next event lowers its region's
+    // least at once, a later one of the LP that held it had the region marked stale (done()).
     for (int i = changed.nextSetBit(0); i >= 0; i = changed.nextSetBit(i + 1)) {
       take(i);
-      staleRegions.set(horizons.region(i));
+      int g = horizons.region(i);
+      regionNext[g] = Math.min(regionNext[g], nextEvent[i]);
     }
     for (int g = staleRegions.nextSetBit(0); g >= 0; g = staleRegions.nextSetBit(g + 1)) {
       long least = Long.MAX_VALUE;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 final class InputHorizonsTest {
 
-  private static SimModel model(int n, LinkLatency latency) {
+  static SimModel model(int n, LinkLatency latency) {
     List<ActorEngineTest.Relay> lps = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       lps.add(new ActorEngineTest.Relay(i, n, 0));
@@ -80,7 +80,7 @@ final class InputHorizonsTest {
   }
 
   /** {@link #box} with its dies (4 LPs) as regions, or a claimed region that is wrong. */
-  private static LinkLatency boxWithRegions(java.util.function.IntUnaryOperator region) {
+  static LinkLatency boxWithRegions(java.util.function.IntUnaryOperator region) {
     return new LinkLatency() {
       @Override
       public long between(int from, int to) {
@@ -164,14 +164,18 @@ final class InputHorizonsTest {
    */
   @Test
   void onlyTheChangedLpsRegionsAreWorkedOutAgain() {
-    for (int n : new int[] {22, 40}) {
+    // 22 and 40 LPs with bounds spread wide; 40 with bounds a few apart, so that LPs tie for a
+    // region's least and second-least bound.
+    for (int[] box : new int[][] {{22, 400}, {40, 400}, {40, 4}}) {
+      int n = box[0];
+      long spread = box[1];
       InputHorizons inc = new InputHorizons(model(n, boxWithRegions(lp -> lp / 4)));
       InputHorizons whole = new InputHorizons(model(n, boxWithRegions(lp -> lp / 4)));
       assertTrue(inc.metric() && inc.regions() > 1);
       SplittableRandom r = new SplittableRandom(n);
       long[] bounds = new long[n];
       for (int i = 0; i < n; i++) {
-        bounds[i] = r.nextLong(1_000);
+        bounds[i] = r.nextLong(spread * 2);
       }
       inc.prepare(bounds);
       java.util.BitSet changed = new java.util.BitSet();
@@ -183,7 +187,7 @@ final class InputHorizonsTest {
           changed.set(k);
           // Mostly forward (an LP ran on), sometimes back (a message), sometimes idle.
           bounds[k] = r.nextInt(10) == 0 ? Long.MAX_VALUE
-              : Math.max(0, Math.min(bounds[k], 1L << 40) + r.nextLong(-50, 400));
+              : Math.max(0, Math.min(bounds[k], 1L << 40) + r.nextLong(-spread / 8 - 1, spread));
         }
         inc.prepare(bounds, changed);
         whole.prepare(bounds);
