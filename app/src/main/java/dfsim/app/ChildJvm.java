@@ -23,7 +23,8 @@ final class ChildJvm {
   /**
    * This JVM's heap sizes ({@code -Xmx}, {@code -Xms}; with {@code heap} only) and its choice of
    * collector ({@code -XX:+Use...GC}, which the {@code dfsim} launcher makes): a JVM started for
-   * the same run should measure like this one. Nothing else passes on (not JFR recordings, say).
+   * the same run should measure like this one. Nothing else passes on (not JFR recordings, say;
+   * not Epsilon, which needs experimental options unlocked).
    */
   static List<String> inherited(boolean heap) {
     return inherited(ManagementFactory.getRuntimeMXBean().getInputArguments(), heap);
@@ -40,5 +41,5 @@ final class ChildJvm {
     return out;
   }
 
-  private static final Pattern COLLECTOR = Pattern.compile("-XX:\\+Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC");
+  private static final Pattern COLLECTOR = Pattern.compile("-XX:\\+Use(Serial|Parallel|G1|Z|Shenandoah)GC");
 }

@@ -8,23 +8,37 @@ import org.HdrHistogram.Histogram;
 public final class Histograms {
   private Histograms() {}
 
+  /**
+   * What a histogram's first two buckets hold at 3 significant digits (2,048 sub-buckets of 1 ns):
+   * each further bucket doubles the reach, so a histogram's whole reach is 2^k - 1.
+   */
+  private static final long FIRST_REACH = 2047;
+
   /** Returns a fresh histogram: 3 significant digits, resizing as values grow. */
   public static Histogram create() {
-    return new Histogram(3);
+    Histogram h = new Histogram(1, FIRST_REACH, 3);
+    h.setAutoResize(true);
+    return h;
   }
 
   /**
    * Records {@code value} (at least 0) into {@code h} and returns the histogram that holds it: {@code h},
-   * or, where {@code value} lies beyond {@code h}'s range, a copy of {@code h} whose range reaches
+   * or, where {@code value} lies beyond {@code h}'s reach, a copy of {@code h} that reaches at least
    * eight times as far. HdrHistogram's own auto-resize grows to just the value, so a latency that
    * creeps up (a lock convoy forming) resized every CPU's histograms once per doubling: 8% of a
    * 1024-CPU box's sequential run. Growing eightfold resizes a third as often, for at most three
-   * unused buckets. Percentiles do not depend on the range.
+   * unused buckets. Each histogram's highest trackable value is its whole reach, so values within
+   * it never cause a copy. Percentiles do not depend on the reach.
    */
   public static Histogram record(Histogram h, long value) {
     long v = Math.max(0, value);
     if (v > h.getHighestTrackableValue()) {
-      Histogram wider = new Histogram(v > Long.MAX_VALUE / 8 ? Long.MAX_VALUE / 2 : Math.max(2, v * 8), 3);
+      long target = v > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : v * 8;
+      long reach = FIRST_REACH;
+      while (reach < target && reach <= Long.MAX_VALUE / 4) {
+        reach = reach * 2 + 1;
+      }
+      Histogram wider = new Histogram(1, reach, 3);
       wider.setAutoResize(true);
       if (h.getTotalCount() > 0) {
         wider.add(h);

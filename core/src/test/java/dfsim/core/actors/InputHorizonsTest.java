@@ -164,15 +164,17 @@ final class InputHorizonsTest {
    */
   @Test
   void onlyTheChangedLpsRegionsAreWorkedOutAgain() {
-    // 22 and 40 LPs with bounds spread wide; 40 with bounds a few apart, so that LPs tie for a
-    // region's least and second-least bound.
-    for (int[] box : new int[][] {{22, 400}, {40, 400}, {40, 4}}) {
+    // LPs in dies of 4 (SMT pairs inside: two latencies) or in pairs (one latency inside, so an
+    // LP's own region answers through its least or second-least bound); bounds spread wide, or a
+    // few nanoseconds apart so that LPs tie for a region's least and second-least.
+    for (int[] box : new int[][] {{22, 400, 4}, {40, 400, 4}, {40, 4, 4}, {22, 400, 2}, {40, 4, 2}}) {
       int n = box[0];
       long spread = box[1];
-      InputHorizons inc = new InputHorizons(model(n, boxWithRegions(lp -> lp / 4)));
-      InputHorizons whole = new InputHorizons(model(n, boxWithRegions(lp -> lp / 4)));
-      assertTrue(inc.metric() && inc.regions() > 1);
-      SplittableRandom r = new SplittableRandom(n);
+      int die = box[2];
+      InputHorizons inc = new InputHorizons(model(n, boxWithRegions(lp -> lp / die)));
+      InputHorizons whole = new InputHorizons(model(n, boxWithRegions(lp -> lp / die)));
+      assertTrue(inc.metric() && inc.regions() == (n + die - 1) / die, java.util.Arrays.toString(box));
+      SplittableRandom r = new SplittableRandom(n + spread + die);
       long[] bounds = new long[n];
       for (int i = 0; i < n; i++) {
         bounds[i] = r.nextLong(spread * 2);
@@ -181,20 +183,27 @@ final class InputHorizonsTest {
       java.util.BitSet changed = new java.util.BitSet();
       for (int trial = 0; trial < 3_000; trial++) {
         changed.clear();
+        long floor = java.util.Arrays.stream(bounds).min().getAsLong();
         int count = 1 + r.nextInt(4);
         for (int c = 0; c < count; c++) {
           int k = r.nextInt(n);
           changed.set(k);
-          // Mostly forward (an LP ran on), sometimes back (a message), sometimes idle.
-          bounds[k] = r.nextInt(10) == 0 ? Long.MAX_VALUE
-              : Math.max(0, Math.min(bounds[k], 1L << 40) + r.nextLong(-spread / 8 - 1, spread));
+          // Mostly forward (an LP ran on), sometimes back (a message), sometimes idle; an idle
+          // LP comes back among the others.
+          if (r.nextInt(10) == 0) {
+            bounds[k] = Long.MAX_VALUE;
+          } else if (bounds[k] == Long.MAX_VALUE) {
+            bounds[k] = (floor == Long.MAX_VALUE ? 0 : floor) + r.nextLong(spread * 2);
+          } else {
+            bounds[k] = Math.max(0, bounds[k] + r.nextLong(-spread / 8 - 1, spread));
+          }
         }
         inc.prepare(bounds, changed);
         whole.prepare(bounds);
         assertEquals(whole.upperBound(), inc.upperBound(), "trial " + trial);
         for (int j = 0; j < n; j++) {
           assertEquals(whole.earliestInput(j, Long.MIN_VALUE), inc.earliestInput(j, Long.MIN_VALUE),
-              "LP " + j + ", trial " + trial);
+              "LP " + j + ", trial " + trial + ", " + java.util.Arrays.toString(box));
         }
       }
     }
