@@ -2,6 +2,7 @@ package dfsim.core.actors;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dfsim.core.config.ConfigLoader;
 import dfsim.core.sim.Engine;
 import dfsim.core.sim.EngineResult;
 import dfsim.core.sim.SimModel;
@@ -21,7 +22,7 @@ public final class ActorEngine implements Engine {
    * The dispatcher the LP actors and the coordinator run on: the default one, so that no message
    * of a window crosses between thread pools (each crossing parks and wakes a thread).
    */
-  static final String DISPATCHER = "pekko.actor.default-dispatcher";
+  static final String DISPATCHER = ConfigLoader.ENGINE_DISPATCHER;
 
   private final int threads;
   private final Config base;

@@ -108,9 +108,12 @@ final class WindowLoop {
    */
   boolean done(WindowDone d, Outside outside) {
     int i = place[d.lp()];
-    if (regionNext.length > 0 && d.nextEvent() > nextEvent[i] && nextEvent[i] <= regionNext[horizons.region(i)]) {
-      // It may have held its region's least next event: the region is worked out again.
-      staleRegions.set(horizons.region(i));
+    if (regionNext.length > 0 && d.nextEvent() > nextEvent[i]) {
+      int g = horizons.region(i);
+      if (nextEvent[i] <= regionNext[g]) {
+        // It may have held its region's least next event: the region is worked out again.
+        staleRegions.set(g);
+      }
     }
     nextEvent[i] = d.nextEvent();
     sendBound[i] = d.sendBound();

@@ -120,7 +120,7 @@ public final class ConfigLoader {
   }
 
   /** The dispatcher the actor engine sets itself; see {@link #checkPekko}. */
-  private static final String DISPATCHER = "pekko.actor.default-dispatcher";
+  public static final String ENGINE_DISPATCHER = "pekko.actor.default-dispatcher";
 
   /**
    * Refuses pekko settings of the engine's own dispatcher: --threads sizes it, and another
@@ -128,9 +128,9 @@ public final class ConfigLoader {
    * for ever. Every other pekko setting passes to the actor system.
    */
   public static void checkPekko(Config user) {
-    if (user.hasPath(DISPATCHER)) {
-      throw new BadInputException(firstLeaf(user, DISPATCHER, DISPATCHER) + ": the actor engine sets its dispatcher"
-          + " itself (--threads gives its threads); " + DISPATCHER + ".* cannot be set");
+    if (user.hasPath(ENGINE_DISPATCHER)) {
+      throw new BadInputException(firstLeaf(user, ENGINE_DISPATCHER, ENGINE_DISPATCHER) + ": the actor engine sets its"
+          + " dispatcher itself (--threads gives its threads); " + ENGINE_DISPATCHER + ".* cannot be set");
     }
   }
 

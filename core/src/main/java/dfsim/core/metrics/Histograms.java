@@ -16,7 +16,12 @@ public final class Histograms {
 
   /** Returns a fresh histogram: 3 significant digits, resizing as values grow. */
   public static Histogram create() {
-    Histogram h = new Histogram(1, FIRST_REACH, 3);
+    return reaching(FIRST_REACH);
+  }
+
+  /** An empty histogram whose highest trackable value is {@code reach} (2^k - 1), resizing beyond it. */
+  private static Histogram reaching(long reach) {
+    Histogram h = new Histogram(1, reach, 3);
     h.setAutoResize(true);
     return h;
   }
@@ -38,8 +43,7 @@ public final class Histograms {
       while (reach < target && reach <= Long.MAX_VALUE / 4) {
         reach = reach * 2 + 1;
       }
-      Histogram wider = new Histogram(1, reach, 3);
-      wider.setAutoResize(true);
+      Histogram wider = reaching(reach);
       if (h.getTotalCount() > 0) {
         wider.add(h);
       }
